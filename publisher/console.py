@@ -1,0 +1,115 @@
+"""Everything the action prints or writes for GitHub: log lines, workflow commands,
+masks, outputs and the step summary. Outside GitHub Actions the same text goes to the
+terminal, without workflow-command syntax."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class Console:
+    """Output channel of one run; knows whether it talks to a GitHub runner."""
+
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        *,
+        verbose: bool = False,
+        stream: TextIO | None = None,
+    ) -> None:
+        self.in_actions = env.get("GITHUB_ACTIONS") == "true"
+        self.verbose = verbose
+        self._stream = stream or sys.stdout
+        self._output_file = env.get("GITHUB_OUTPUT") or None
+        self._summary_file = env.get("GITHUB_STEP_SUMMARY") or None
+        self._masked: set[str] = set()
+
+    def _print(self, text: str) -> None:
+        print(text, file=self._stream, flush=True)
+
+    def mask(self, secret: str) -> None:
+        """Ask the runner to hide ``secret`` in all later output (once per value)."""
+        if not secret or secret in self._masked:
+            return
+        self._masked.add(secret)
+        if self.in_actions:
+            self._print(f"::add-mask::{_escape_data(secret)}")
+
+    def redact(self, text: str) -> str:
+        """Replace every masked value in ``text``; used on anything a server sent back."""
+        for secret in self._masked:
+            text = text.replace(secret, "***")
+        return text
+
+    def info(self, text: str) -> None:
+        """A plain log line."""
+        self._print(self.redact(text))
+
+    def debug(self, text: str) -> None:
+        """A line shown only with ``verbose``."""
+        if self.verbose:
+            self._print(self.redact(f"[debug] {text}"))
+
+    def _annotate(self, level: str, title: str, text: str) -> None:
+        text = self.redact(text)
+        if self.in_actions:
+            self._print(f"::{level} title={_escape_property(title)}::{_escape_data(text)}")
+        else:
+            self._print(f"{level}: {title}\n{text}" if text else f"{level}: {title}")
+
+    def notice(self, title: str, text: str = "") -> None:
+        """An annotation of level notice."""
+        self._annotate("notice", title, text)
+
+    def warning(self, title: str, text: str = "") -> None:
+        """An annotation of level warning."""
+        self._annotate("warning", title, text)
+
+    def error(self, title: str, text: str = "") -> None:
+        """An annotation of level error."""
+        self._annotate("error", title, text)
+
+    @contextmanager
+    def group(self, title: str) -> Iterator[None]:
+        """A foldable group in the Actions log; a heading elsewhere."""
+        self._print(f"::group::{title}" if self.in_actions else f"== {title}")
+        try:
+            yield
+        finally:
+            if self.in_actions:
+                self._print("::endgroup::")
+
+    def set_output(self, name: str, value: str) -> None:
+        """Write a step output (``$GITHUB_OUTPUT``), or print it outside Actions."""
+        if self._output_file:
+            if "\n" in value or "\r" in value:
+                delimiter = f"ghadelimiter_{uuid.uuid4()}"
+                line = f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
+            else:
+                line = f"{name}={value}\n"
+            with Path(self._output_file).open("a", encoding="utf-8") as fh:
+                fh.write(line)
+        else:
+            self._print(f"output {name}={value}")
+
+    def summary(self, markdown: str) -> None:
+        """Append to the step summary, or print it outside Actions."""
+        markdown = self.redact(markdown)
+        if self._summary_file:
+            with Path(self._summary_file).open("a", encoding="utf-8") as fh:
+                fh.write(markdown.rstrip("\n") + "\n")
+        else:
+            self._print(markdown.rstrip("\n"))

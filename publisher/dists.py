@@ -1,0 +1,297 @@
+"""Finding and validating the distributions to publish, without running any of their code.
+
+Everything here works on the file alone: the archive is opened only to read its core
+metadata (``*.dist-info/METADATA`` in a wheel, ``PKG-INFO`` in an sdist), and each file
+is read once, in chunks, to compute the digests the upload sends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tarfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from publisher.errors import DistError
+
+if TYPE_CHECKING:
+    from packaging.metadata import Metadata
+
+CHUNK = 1 << 20
+SDIST_SUFFIXES = (".tar.gz", ".zip")
+# Warehouse accepts these; 2.0 was never a real metadata version.
+ACCEPTED_METADATA_VERSIONS = {"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"}
+# A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than read it.
+MAX_METADATA_BYTES = 10 << 20
+
+
+@dataclass(frozen=True)
+class Digests:
+    """The digests the index checks, computed in one pass over the file."""
+
+    sha256: str
+    blake2_256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class Dist:
+    """One validated distribution file."""
+
+    path: Path
+    kind: Literal["sdist", "wheel"]
+    name: str
+    version: str
+    metadata_version: str
+    digests: Digests
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def filename(self) -> str:
+        """The file's base name, as it will be named on the index."""
+        return self.path.name
+
+    @property
+    def project(self) -> str:
+        """The PEP 503 normalized project name, as the index looks projects up."""
+        from packaging.utils import canonicalize_name
+
+        return str(canonicalize_name(self.name))
+
+
+def hash_file(path: Path) -> Digests:
+    """sha256 and blake2b-256 of ``path``, reading it once in 1 MiB chunks."""
+    sha = hashlib.sha256()
+    blake = hashlib.blake2b(digest_size=32)
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            sha.update(chunk)
+            blake.update(chunk)
+            size += len(chunk)
+    return Digests(sha.hexdigest(), blake.hexdigest(), size)
+
+
+def dist_kind(filename: str) -> Literal["sdist", "wheel"] | None:
+    """What a file name says the file is, or None for anything we don't publish."""
+    if filename.endswith(".whl"):
+        return "wheel"
+    if filename.endswith(SDIST_SUFFIXES):
+        return "sdist"
+    return None
+
+
+def find_dists(folder: Path) -> tuple[list[Path], list[str]]:
+    """The distribution files in ``folder`` (sorted, sdists first) and the names of
+    everything else found there, which is left alone."""
+    if not folder.exists():
+        raise DistError("dir-missing", path=folder)
+    if not folder.is_dir():
+        raise DistError("dir-not-folder", path=folder)
+    root = folder.resolve()
+    found: list[Path] = []
+    ignored: list[str] = []
+    for entry in sorted(folder.iterdir()):
+        kind = dist_kind(entry.name)
+        if kind is None or entry.is_dir():
+            ignored.append(entry.name + ("/" if entry.is_dir() else ""))
+            continue
+        target = entry.resolve()
+        if entry.is_symlink() and root not in target.parents:
+            raise DistError("symlink-escapes", path=entry, target=target, folder=folder)
+        found.append(entry)
+    if not found:
+        raise DistError("no-dists", path=folder, ignored=", ".join(ignored) or "nothing")
+    seen: dict[str, Path] = {}
+    for path in found:
+        key = path.name.lower()
+        if key in seen:
+            raise DistError("duplicate-filename", first=seen[key], second=path)
+        seen[key] = path
+    found.sort(key=lambda p: (dist_kind(p.name) != "sdist", p.name))
+    return found, ignored
+
+
+def _read_member(path: Path, kind: str) -> bytes:
+    """The raw core metadata file inside the archive ``path``."""
+    name = path.name
+    try:
+        if name.endswith(".zip") or kind == "wheel":
+            with zipfile.ZipFile(path) as zf:
+                wanted = "METADATA" if kind == "wheel" else "PKG-INFO"
+                candidates = [
+                    info
+                    for info in zf.infolist()
+                    if info.filename.count("/") == 1
+                    and info.filename.endswith("/" + wanted)
+                    and (kind != "wheel" or info.filename.split("/")[0].endswith(".dist-info"))
+                ]
+                if len(candidates) != 1:
+                    raise DistError("no-metadata-file", path=path, member=wanted)
+                if candidates[0].file_size > MAX_METADATA_BYTES:
+                    raise DistError("metadata-too-large", path=path, size=candidates[0].file_size)
+                return zf.read(candidates[0])
+        with tarfile.open(path, mode="r:gz") as tf:
+            for member in tf:
+                if member.name.count("/") == 1 and member.name.endswith("/PKG-INFO"):
+                    if not member.isfile():
+                        break
+                    if member.size > MAX_METADATA_BYTES:
+                        raise DistError("metadata-too-large", path=path, size=member.size)
+                    fh = tf.extractfile(member)
+                    if fh is None:
+                        break
+                    return fh.read()
+            raise DistError("no-metadata-file", path=path, member="PKG-INFO")
+    except DistError:
+        raise
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError) as exc:
+        # zlib.error is a subclass of Exception only; catch it through its message below.
+        raise DistError("corrupt-archive", path=path, reason=exc or type(exc).__name__) from None
+    except Exception as exc:  # zlib.error and friends from truncated archives
+        if type(exc).__module__ == "zlib":
+            raise DistError("corrupt-archive", path=path, reason=exc) from None
+        raise
+
+
+def _parse_metadata(path: Path, raw: bytes) -> Metadata:
+    from packaging.metadata import Metadata, parse_email
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DistError(
+            "metadata-not-utf8",
+            path=path,
+            offset=exc.start,
+            byte=f"0x{raw[exc.start]:02x}",
+        ) from None
+    fields, _unparsed = parse_email(text)
+    version = fields.get("metadata_version")
+    if version is not None and version not in ACCEPTED_METADATA_VERSIONS:
+        raise DistError(
+            "metadata-version",
+            path=path,
+            value=version,
+            accepted=", ".join(sorted(ACCEPTED_METADATA_VERSIONS)),
+        )
+    try:
+        return Metadata.from_raw(fields, validate=True)
+    except ExceptionGroup as group:
+        problems = "\n".join(f"  - {exc}" for exc in _flatten(group))
+        raise DistError("metadata-invalid", path=path, problems=problems) from None
+
+
+def _flatten(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    out: list[BaseException] = []
+    for exc in group.exceptions:
+        out.extend(_flatten(exc) if isinstance(exc, BaseExceptionGroup) else [exc])
+    return out
+
+
+def _check_filename(path: Path, kind: str, meta: Metadata) -> None:
+    """The file name must carry the metadata's name and version, as the index demands."""
+    from packaging.utils import (
+        InvalidSdistFilename,
+        InvalidWheelFilename,
+        canonicalize_name,
+        parse_sdist_filename,
+        parse_wheel_filename,
+    )
+
+    try:
+        if kind == "wheel":
+            file_name, file_version, _build, _tags = parse_wheel_filename(path.name)
+        else:
+            file_name, file_version = parse_sdist_filename(path.name)
+    except (InvalidWheelFilename, InvalidSdistFilename) as exc:
+        raise DistError("bad-filename", path=path, reason=exc) from None
+    project = canonicalize_name(meta.name)
+    expected_stem = project.replace("-", "_")
+    if file_name != project:
+        raise DistError("filename-name-mismatch", path=path, file_name=file_name, name=meta.name)
+    if file_version != meta.version:
+        raise DistError(
+            "filename-version-mismatch",
+            path=path,
+            file_version=file_version,
+            version=meta.version,
+        )
+    written_stem = path.name.split("-", 1)[0]
+    if written_stem != expected_stem:
+        raise DistError(
+            "filename-not-normalized", path=path, written=written_stem, expected=expected_stem
+        )
+
+
+def _check_index_rules(path: Path, meta: Metadata) -> None:
+    """Rules the index applies that plain metadata validation does not."""
+    if meta.version is not None and meta.version.local is not None:
+        raise DistError("local-version", path=path, version=meta.version)
+
+
+def _render_warnings(path: Path, meta: Metadata) -> tuple[str, ...]:
+    """What ``twine check`` does: the long description must render as the index will."""
+    content_type = (meta.description_content_type or "text/x-rst").split(";")[0].strip()
+    if meta.description is None or not meta.description.strip():
+        return (f"{path.name}: no long description (the project page will be empty)",)
+    if content_type != "text/x-rst":
+        return ()
+    import io
+
+    import readme_renderer.rst
+
+    stream = io.StringIO()
+    if readme_renderer.rst.render(meta.description, stream=stream) is None:
+        raise DistError(
+            "description-does-not-render",
+            path=path,
+            problems=stream.getvalue().strip() or "(docutils gave no details)",
+        )
+    return ()
+
+
+def load_dist(path: Path, *, verify_metadata: bool = True) -> Dist:
+    """Read, check and hash one distribution file."""
+    kind = dist_kind(path.name)
+    if kind is None:
+        raise DistError("not-a-dist", path=path)
+    try:
+        digests = hash_file(path)
+    except OSError as exc:
+        raise DistError("unreadable", path=path, reason=exc.strerror or exc) from None
+    if digests.size == 0:
+        raise DistError("empty-file", path=path)
+    meta = _parse_metadata(path, _read_member(path, kind))
+    _check_filename(path, kind, meta)
+    _check_index_rules(path, meta)
+    warnings = _render_warnings(path, meta) if verify_metadata else ()
+    return Dist(
+        path=path,
+        kind=kind,
+        name=meta.name,
+        version=str(meta.version),
+        metadata_version=meta.metadata_version,
+        digests=digests,
+        warnings=warnings,
+    )
+
+
+def load_all(folder: Path, *, verify_metadata: bool = True) -> tuple[list[Dist], list[str]]:
+    """Find and validate every distribution in ``folder``; stops at the first bad file
+    after collecting all problems of the folder itself."""
+    paths, ignored = find_dists(folder)
+    dists = [load_dist(path, verify_metadata=verify_metadata) for path in paths]
+    sdists: dict[tuple[str, str], Dist] = {}
+    for dist in dists:
+        if dist.kind != "sdist":
+            continue
+        key = (dist.project, dist.version)
+        if key in sdists:
+            raise DistError(
+                "two-sdists", first=sdists[key].path, second=dist.path, version=dist.version
+            )
+        sdists[key] = dist
+    return dists, ignored

@@ -1,0 +1,55 @@
+"""Every failure a user can hit is a :class:`PublishError`.
+
+An error carries the key of its message template (see :mod:`publisher.messages`) and
+the values that fill it; it renders the user-facing text itself, so the one place that
+turns errors into output (:mod:`publisher.cli`) never needs to know the details.
+"""
+
+from __future__ import annotations
+
+from publisher import messages
+
+
+class PublishError(Exception):
+    """A failure with a message for the user: what went wrong, the values, the fix."""
+
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.fields = fields
+
+    @property
+    def title(self) -> str:
+        """One-line title of the failure, used for annotations and summaries."""
+        return messages.title(self.key, self.fields)
+
+    def __str__(self) -> str:
+        return messages.render(self.key, self.fields)
+
+
+class InputError(PublishError):
+    """An action input or command-line option has a value we cannot use."""
+
+
+class DistError(PublishError):
+    """A distribution file, or the folder holding them, fails validation."""
+
+
+class IndexServerError(PublishError):
+    """The index answered in a way we cannot use (or not at all)."""
+
+
+class OidcError(PublishError):
+    """No usable OIDC token could be had from the CI provider."""
+
+
+class MintError(PublishError):
+    """The index refused to exchange the OIDC token for an upload token."""
+
+
+class NameCheckError(PublishError):
+    """A distribution's project name does not match what the token may publish."""
+
+
+class UploadError(PublishError):
+    """The index refused an upload."""

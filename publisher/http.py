@@ -1,0 +1,193 @@
+"""One HTTP client for every request the action makes: timeouts on everything, a
+size cap on answers, plain http only to loopback, and bounded retries with backoff
+for the faults real servers have (connection errors, 429, 500/502/503/504)."""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import os
+import random
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from publisher.errors import IndexServerError, InputError
+
+if TYPE_CHECKING:
+    import requests
+
+    from publisher.console import Console
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_BODY = 8 << 20  # no answer we read is legitimately bigger than this
+TIMEOUT = (10.0, 60.0)  # connect, read
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try: ``tries`` attempts, backoff ``base * 2**n`` (with jitter) capped
+    at ``cap`` seconds, and never more than ``budget`` seconds of waiting in all."""
+
+    tries: int = 4
+    base: float = 1.0
+    cap: float = 10.0
+    budget: float = 30.0
+
+    @classmethod
+    def from_env(cls) -> RetryPolicy:
+        """The default policy; ``PUBLISHER_BACKOFF_SCALE`` shrinks the waits (for tests)."""
+        scale = float(os.environ.get("PUBLISHER_BACKOFF_SCALE", "1") or "1")
+        return cls(base=cls.base * scale, cap=cls.cap * scale, budget=cls.budget * scale)
+
+    def delay(self, attempt: int) -> float:
+        """Wait before try ``attempt + 1`` (attempt counts from 1)."""
+        return float(min(self.cap, self.base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0))  # noqa: S311
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str, what: str) -> None:
+    """Refuse anything but https, except http to loopback (local tests and demos)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+        return
+    raise InputError("url-not-https", url=url, what=what)
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """Seconds asked for by a ``Retry-After`` header (seconds or an HTTP date)."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class Http:
+    """The run's HTTP client."""
+
+    def __init__(self, console: Console, policy: RetryPolicy | None = None) -> None:
+        self.console = console
+        self.policy = policy or RetryPolicy.from_env()
+        self._session: requests.Session | None = None
+
+    @property
+    def session(self) -> requests.Session:
+        """A shared session, made on first use (importing requests costs start-up time)."""
+        if self._session is None:
+            import requests
+
+            self._session = requests.Session()
+            self._session.headers["User-Agent"] = "trusted-publish-action"
+        return self._session
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        what: str,
+        retry: bool = True,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """Send a request, retrying transient faults when ``retry``.
+
+        The body is read, capped at ``MAX_BODY``; a larger answer is an error. After the
+        last try the last answer is returned, or, if there was none, an error raised.
+        """
+        import requests
+
+        check_url(url, what)
+        kwargs.setdefault("timeout", TIMEOUT)
+        kwargs.setdefault("allow_redirects", False)
+        waited = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
+            fault: str
+            response: requests.Response | None = None
+            try:
+                response = self.session.request(method, url, stream=True, **kwargs)
+                _read_capped(response, url)
+            except requests.Timeout:
+                fault = "timed out"
+            except requests.ConnectionError as exc:
+                fault = f"connection failed ({_short(exc)})"
+            else:
+                self.console.debug(f"{method} {url} -> {response.status_code}")
+                if response.status_code not in RETRY_STATUSES or not retry:
+                    return response
+                fault = f"HTTP {response.status_code}"
+            if not retry:
+                raise IndexServerError("request-failed", what=what, url=url, fault=fault, tries=1)
+            delay = self.policy.delay(attempt)
+            asked = retry_after(response) if response is not None else None
+            if asked is not None:
+                delay = asked
+            if attempt >= self.policy.tries or waited + delay > self.policy.budget:
+                if response is not None:
+                    return response
+                raise IndexServerError(
+                    "request-failed", what=what, url=url, fault=fault, tries=attempt
+                )
+            self.console.warning(
+                f"{what}: {fault}",
+                f"try {attempt} of {self.policy.tries} failed; trying again in {delay:.1f} s",
+            )
+            time.sleep(delay)
+            waited += delay
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    return text if len(text) < 200 else text[:200] + "…"
+
+
+def _read_capped(response: requests.Response, url: str) -> None:
+    """Read the whole body into ``response`` (so ``.json()``/``.text`` work), refusing
+    answers larger than ``MAX_BODY``."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > MAX_BODY:
+            response.close()
+            raise IndexServerError("answer-too-large", url=url, limit=MAX_BODY)
+        chunks.append(chunk)
+    response._content = b"".join(chunks)
+
+
+def json_object(response: requests.Response, what: str) -> dict[str, Any]:
+    """The answer's body as a JSON object (whatever its Content-Type), or a clear error."""
+    import json
+
+    try:
+        data = json.loads(response.content or b"null")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise IndexServerError(
+            "answer-not-json",
+            what=what,
+            url=response.url,
+            status=response.status_code,
+            body=response.text[:300],
+        )
+    return data

@@ -1,0 +1,129 @@
+"""Where things are on a Warehouse-compatible index, and the read-only questions we ask
+it: does a project exist, which files does it have, with which sha256."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode, urlsplit
+
+from publisher.errors import IndexServerError
+from publisher.http import check_url, json_object
+
+if TYPE_CHECKING:
+    from publisher.http import Http
+
+SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+# Known hosts whose read API lives elsewhere than the upload endpoint.
+READ_HOSTS = {"upload.pypi.org": "pypi.org"}
+
+
+@dataclass(frozen=True)
+class Index:
+    """The endpoints of one index, all derived from its upload URL."""
+
+    upload_url: str
+
+    def __post_init__(self) -> None:
+        check_url(self.upload_url, "repository-url")
+
+    @property
+    def _parts(self) -> tuple[str, str]:
+        parts = urlsplit(self.upload_url)
+        return parts.scheme, parts.netloc
+
+    @property
+    def host_url(self) -> str:
+        """Scheme and host of the upload endpoint: audience and mint live there too."""
+        scheme, netloc = self._parts
+        return f"{scheme}://{netloc}"
+
+    @property
+    def read_url(self) -> str:
+        """Scheme and host of the read APIs and the web pages."""
+        scheme, netloc = self._parts
+        return f"{scheme}://{READ_HOSTS.get(netloc, netloc)}"
+
+    @property
+    def is_pypi(self) -> bool:
+        """pypi.org or test.pypi.org, which take no passwords, only tokens."""
+        return self._parts[1] in {"upload.pypi.org", "pypi.org", "test.pypi.org"}
+
+    @property
+    def audience_url(self) -> str:
+        """``GET`` here gives the audience the OIDC token must be made for."""
+        return f"{self.host_url}/_/oidc/audience"
+
+    @property
+    def mint_url(self) -> str:
+        """``POST`` the OIDC token here to get an upload token."""
+        return f"{self.host_url}/_/oidc/mint-token"
+
+    def simple_url(self, project: str) -> str:
+        """The simple API page of ``project`` (normalized name)."""
+        return f"{self.read_url}/simple/{project}/"
+
+    def project_url(self, project: str) -> str:
+        """The project's page for people."""
+        return f"{self.read_url}/project/{project}/"
+
+    def publishing_settings_url(self, project: str) -> str:
+        """Where a project's owners manage its trusted publishers."""
+        return f"{self.read_url}/manage/project/{project}/settings/publishing/"
+
+    def register_publisher_url(self, publisher: dict[str, str], project: str | None) -> str:
+        """A link to the form that adds a publisher, pre-filled with ``publisher``'s fields;
+        with ``project`` None, the account-level form for a pending publisher."""
+        query = {"provider": "github", **{k: v for k, v in publisher.items() if v}}
+        if project is None:
+            return f"{self.read_url}/manage/account/publishing/?{urlencode(query)}"
+        return f"{self.publishing_settings_url(project)}?{urlencode(query)}"
+
+
+@dataclass(frozen=True)
+class ProjectState:
+    """What the index has of one project."""
+
+    exists: bool
+    files: dict[str, str]  # file name -> sha256
+
+
+def project_state(http: Http, index: Index, project: str, *, fresh: bool = False) -> ProjectState:
+    """Ask the simple API about ``project``. A project made by a pending publisher has no
+    releases: the JSON API says 404 for it, the simple API 200, so we ask the latter.
+    ``fresh`` asks past caches (a new query string, ``Cache-Control: no-cache``)."""
+    url = index.simple_url(project)
+    headers = {"Accept": SIMPLE_JSON}
+    if fresh:
+        url += f"?nocache={uuid.uuid4().hex}"
+        headers["Cache-Control"] = "no-cache"
+    response = http.request("GET", url, what=f"looking up {project} on the index", headers=headers)
+    if response.status_code == 404:
+        return ProjectState(exists=False, files={})
+    if response.status_code != 200:
+        raise IndexServerError(
+            "simple-api-status", url=url, status=response.status_code, reason=response.reason
+        )
+    data = json_object(response, "the simple API")
+    files: dict[str, str] = {}
+    for entry in data.get("files") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("filename"), str):
+            hashes = entry.get("hashes") if isinstance(entry.get("hashes"), dict) else {}
+            files[entry["filename"]] = str((hashes or {}).get("sha256", ""))
+    return ProjectState(exists=True, files=files)
+
+
+def wait_for_project(
+    http: Http, index: Index, project: str, *, tries: int = 4, pause: float = 0.5
+) -> ProjectState:
+    """Ask (fresh) a few times, briefly apart, whether ``project`` exists: right after a
+    mint the index may not show a newly created project yet."""
+    state = project_state(http, index, project, fresh=True)
+    for _ in range(tries - 1):
+        if state.exists:
+            break
+        time.sleep(pause * http.policy.base)
+        state = project_state(http, index, project, fresh=True)
+    return state

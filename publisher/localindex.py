@@ -1,0 +1,638 @@
+"""A local stand-in for a Warehouse index and for GitHub's OIDC token endpoint.
+
+It follows the wire behaviour written down in ``shared/docs/server-facts.md``: the
+audience and mint-token endpoints with Warehouse's error codes and publisher matching
+(pending publishers first, case-sensitive owner and repository, the workflow file from
+``job_workflow_ref``, environments), the legacy upload endpoint with its reason
+phrases, and the simple API. Tokens are real RS256 JWTs signed with a key made at
+start. The demo publishes to it; the tests drive the action against it and read what it
+received. It listens on loopback only.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import re
+import secrets
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
+HELP_AUTH = "See https://pypi.org/help/#invalid-auth for more information."
+NON_USER = (
+    "Non-user identities cannot create new projects. This was probably caused by "
+    "successfully using a pending publisher but specifying the project name incorrectly "
+    "(either in the publisher or in your project's metadata). Please ensure that both "
+    "match. See: https://docs.pypi.org/trusted-publishers/troubleshooting/"
+)
+_WORKFLOW_FILE = re.compile(r"([^/]+\.ya?ml)@")
+_VALID_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+
+
+def normalize(name: str) -> str:
+    """PEP 503, as the index looks projects up."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@dataclass
+class Publisher:
+    """A GitHub trusted publisher; ``project`` is set for a pending one."""
+
+    owner: str
+    repository: str
+    workflow: str
+    environment: str = ""
+    owner_id: str = "1001"
+    project: str | None = None
+
+
+@dataclass
+class StoredFile:
+    """A file the index holds."""
+
+    filename: str
+    sha256: str
+    blake2_256: str
+    size: int
+    version: str
+
+
+@dataclass
+class Project:
+    """A project on the index."""
+
+    name: str
+    files: dict[str, StoredFile] = field(default_factory=dict)
+    publishers: list[Publisher] = field(default_factory=list)
+
+
+@dataclass
+class Fault:
+    """Make the next ``times`` requests to ``path`` (a prefix) fail in one way:
+    answer ``status`` (with ``retry_after``), or handle the request and then drop the
+    connection without an answer (``drop_after``), or drop it first (``drop``)."""
+
+    path: str
+    status: int | None = None
+    retry_after: int | None = None
+    drop_after: bool = False
+    drop: bool = False
+    times: int = 1
+
+
+@dataclass
+class MintedToken:
+    """An upload token handed out by the mint endpoint."""
+
+    projects: set[str]
+    expires: float
+
+
+@dataclass
+class RunClaims:
+    """What GitHub would put in this run's OIDC token."""
+
+    repository: str = "octo-org/example"
+    owner_id: str = "1001"
+    workflow: str = "release.yml"
+    ref: str = "refs/tags/v1.0.0"
+    environment: str | None = "pypi"
+    event_name: str = "push"
+    called_workflow: str | None = None  # set to simulate a reusable workflow
+
+    def claims(self, audience: str) -> dict[str, Any]:
+        """The token payload."""
+        now = int(time.time())
+        owner = self.repository.split("/")[0]
+        caller = f"{self.repository}/.github/workflows/{self.workflow}@{self.ref}"
+        job = caller
+        if self.called_workflow:
+            job = f"{self.called_workflow}@{self.ref}"
+        payload: dict[str, Any] = {
+            "iss": GITHUB_ISSUER,
+            "aud": audience,
+            "iat": now,
+            "nbf": now - 600,
+            "exp": now + 300,
+            "jti": str(uuid.uuid4()),
+            "sub": f"repo:{self.repository}:ref:{self.ref}",
+            "repository": self.repository,
+            "repository_owner": owner,
+            "repository_owner_id": self.owner_id,
+            "job_workflow_ref": job,
+            "workflow_ref": caller,
+            "ref": self.ref,
+            "sha": "0" * 40,
+            "event_name": self.event_name,
+            "runner_environment": "github-hosted",
+        }
+        if self.environment:
+            payload["environment"] = self.environment
+        return payload
+
+
+@dataclass
+class IndexState:
+    """Everything the local index knows, and a log of what it was asked."""
+
+    audience: str = "pypi"
+    advertised_audience: str | None = None  # what /_/oidc/audience says, if not audience
+    trusted_publishing: str = "on"  # "on", "disabled" (403) or "absent" (404)
+    github_enabled: bool = True
+    token_lifetime: int = 900
+    projects: dict[str, Project] = field(default_factory=dict)
+    pending: list[Publisher] = field(default_factory=list)
+    user_tokens: set[str] = field(default_factory=set)
+    tokens: dict[str, MintedToken] = field(default_factory=dict)
+    used_jti: set[str] = field(default_factory=set)
+    faults: list[Fault] = field(default_factory=list)
+    requests: list[tuple[str, str]] = field(default_factory=list)
+    uploads: list[dict[str, str]] = field(default_factory=list)
+    run: RunClaims = field(default_factory=RunClaims)
+    request_token: str = field(default_factory=lambda: "ghrt-" + secrets.token_hex(16))
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def add_project(self, name: str, *publishers: Publisher) -> Project:
+        """Create a project, optionally with trusted publishers."""
+        project = Project(name=name, publishers=list(publishers))
+        self.projects[normalize(name)] = project
+        return project
+
+    def add_file(self, project: str, filename: str, content: bytes, version: str) -> None:
+        """Put a file on a project, as if uploaded earlier."""
+        self.projects[normalize(project)].files[filename] = StoredFile(
+            filename,
+            hashlib.sha256(content).hexdigest(),
+            hashlib.blake2b(content, digest_size=32).hexdigest(),
+            len(content),
+            version,
+        )
+
+    def paths(self, method: str | None = None) -> list[str]:
+        """The paths requested so far (optionally only those of one method)."""
+        return [p for m, p in self.requests if method is None or m == method]
+
+
+@functools.cache
+def _signing_key() -> Any:
+    # One key per process: making an RSA key takes a noticeable fraction of a second.
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+class _Issuer:
+    """Signs GitHub-like OIDC tokens with a key of its own."""
+
+    def __init__(self) -> None:
+        self.key = _signing_key()
+        self.kid = uuid.uuid4().hex
+
+    def sign(self, payload: dict[str, Any]) -> str:
+        import jwt
+
+        return jwt.encode(payload, self.key, algorithm="RS256", headers={"kid": self.kid})
+
+    def verify(self, token: str, audience: str) -> dict[str, Any]:
+        import jwt
+
+        header = jwt.get_unverified_header(token)
+        if header.get("kid") != self.kid:
+            raise jwt.InvalidTokenError("unknown kid")
+        return dict(
+            jwt.decode(
+                token,
+                self.key.public_key(),
+                algorithms=["RS256"],
+                audience=audience,
+                issuer=GITHUB_ISSUER,
+                leeway=30,
+                options={"require": ["iss", "iat", "exp", "aud", "jti"]},
+            )
+        )
+
+
+class _Refused(Exception):
+    def __init__(self, code: str, description: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+
+
+def _match(publishers: list[Publisher], claims: dict[str, Any]) -> Publisher | None:
+    """Warehouse's lookup: exact owner, repository, owner id and workflow file, then the
+    environment (the token's, lower-cased, preferred; a publisher without one accepts any)."""
+    owner, _, repo = str(claims.get("repository", "")).partition("/")
+    match = _WORKFLOW_FILE.search(str(claims.get("job_workflow_ref", "")))
+    workflow = match.group(1) if match else ""
+    candidates = [
+        p
+        for p in publishers
+        if p.owner == owner
+        and p.repository == repo
+        and p.workflow == workflow
+        and p.owner_id == str(claims.get("repository_owner_id"))
+    ]
+    env = claims.get("environment")
+    if env:
+        for p in candidates:
+            if p.environment == str(env).lower():
+                return p
+    for p in candidates:
+        if p.environment == "":
+            return p
+    return None
+
+
+def _check_claims(publisher: Publisher, claims: dict[str, Any]) -> None:
+    if claims.get("repository_owner") != publisher.owner:
+        raise _Refused(
+            "invalid-publisher",
+            "valid token, but no corresponding publisher "
+            "(Check failed for required claim 'repository_owner')",
+        )
+    if claims.get("event_name") == "pull_request_target":
+        raise _Refused(
+            "invalid-publisher",
+            "valid token, but no corresponding publisher "
+            "(Publishing from a workflow invoked via 'pull_request_target' is "
+            "not supported.)",
+        )
+    ref = claims.get("ref") or claims.get("sha")
+    expected = (
+        f"{publisher.owner}/{publisher.repository}/.github/workflows/{publisher.workflow}@{ref}"
+    )
+    if claims.get("job_workflow_ref") != expected:
+        raise _Refused(
+            "invalid-publisher",
+            "valid token, but no corresponding publisher "
+            f"(The job_workflow_ref claim does not match, expecting one of "
+            f"['{expected}'], got '{claims.get('job_workflow_ref')}')",
+        )
+
+
+class LocalIndex:
+    """The running server; use as a context manager."""
+
+    def __init__(self, state: IndexState | None = None) -> None:
+        self.state = state or IndexState()
+        self.issuer = _Issuer()
+        handler = type("Handler", (_Handler,), {"index": self})
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        """Base URL of the index."""
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def upload_url(self) -> str:
+        """The legacy upload endpoint, to pass as ``repository-url``."""
+        return f"{self.url}/legacy/"
+
+    @property
+    def token_request_url(self) -> str:
+        """What the runner puts in ``ACTIONS_ID_TOKEN_REQUEST_URL``."""
+        return f"{self.url}/_github/token?api-version=2.0"
+
+    def github_env(self) -> dict[str, str]:
+        """The OIDC variables a runner gives a job with ``id-token: write``."""
+        return {
+            "ACTIONS_ID_TOKEN_REQUEST_URL": self.token_request_url,
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": self.state.request_token,
+        }
+
+    def expire_tokens(self) -> None:
+        """Make every minted token expire now."""
+        with self.state.lock:
+            for token in self.state.tokens.values():
+                token.expires = 0
+
+    def minted(self) -> list[str]:
+        """Every upload token handed out so far (to check none leaked)."""
+        return list(self.state.tokens)
+
+    def __enter__(self) -> LocalIndex:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # --- endpoints -------------------------------------------------------------------
+
+    def github_token(self, query: dict[str, list[str]], auth: str) -> tuple[int, Any]:
+        if auth != f"bearer {self.state.request_token}":
+            return 401, {"message": "Bad credentials"}
+        audience = query.get("audience", [f"https://github.com/{self.state.run.repository}"])[0]
+        return 200, {"value": self.issuer.sign(self.state.run.claims(audience)), "count": 1}
+
+    def mint(self, body: bytes) -> tuple[int, Any]:
+        import jwt
+
+        state = self.state
+        try:
+            data = json.loads(body)
+            if not isinstance(data, dict) or not isinstance(data.get("token"), str):
+                raise ValueError
+        except ValueError:
+            return _mint_error(
+                "invalid-payload", "1 validation error for TokenPayload\ntoken\n  Field required"
+            )
+        token = data["token"]
+        try:
+            unverified = jwt.decode(token, options={"verify_signature": False})
+            issuer = unverified["iss"]
+        except (jwt.PyJWTError, KeyError):
+            return _mint_error("invalid-payload", "malformed JWT")
+        if issuer != GITHUB_ISSUER:
+            return _mint_error("invalid-payload", "unknown trusted publishing issuer")
+        if not state.github_enabled:
+            return _mint_error("not-enabled", "github trusted publishing functionality not enabled")
+        try:
+            claims = self.issuer.verify(token, state.audience)
+        except jwt.PyJWTError:
+            return _mint_error("invalid-token", "malformed or invalid token")
+        with state.lock:
+            try:
+                publisher = self._pending_or_publisher(claims)
+            except _Refused as refused:
+                return _mint_error(refused.code, refused.description)
+            state.used_jti.add(str(claims["jti"]))
+            projects = {key for key, p in state.projects.items() if publisher in p.publishers}
+            upload_token = "pypi-" + secrets.token_urlsafe(48)
+            expires = int(time.time()) + state.token_lifetime
+            state.tokens[upload_token] = MintedToken(projects, expires)
+        return 200, {"success": True, "token": upload_token, "expires": expires}
+
+    def _pending_or_publisher(self, claims: dict[str, Any]) -> Publisher:
+        state = self.state
+        pending = _match(state.pending, claims)
+        if pending is not None and pending.project is not None:
+            key = normalize(pending.project)
+            if key in state.projects:
+                state.pending.remove(pending)
+                raise _Refused(
+                    "invalid-pending-publisher", "valid token, but project already exists"
+                )
+            if not _VALID_NAME.match(pending.project):
+                raise _Refused("invalid-payload", f"The name '{pending.project}' is invalid.")
+            if str(claims["jti"]) in state.used_jti:
+                raise _Refused("invalid-reuse-token", "invalid token: already used")
+            state.pending.remove(pending)
+            publisher = Publisher(
+                pending.owner,
+                pending.repository,
+                pending.workflow,
+                pending.environment,
+                pending.owner_id,
+            )
+            state.add_project(pending.project, publisher)
+            return publisher
+        if str(claims["jti"]) in state.used_jti:
+            raise _Refused("invalid-reuse-token", "invalid token: already used")
+        everyone = [p for project in state.projects.values() for p in project.publishers]
+        found = _match(everyone, claims)
+        if found is None:
+            raise _Refused(
+                "invalid-publisher",
+                "valid token, but no corresponding publisher "
+                "(Publisher with matching claims was not found)",
+            )
+        _check_claims(found, claims)
+        return found
+
+    def upload(self, headers: Any, body: bytes) -> tuple[int, str]:
+        from requests_toolbelt.multipart.decoder import MultipartDecoder
+
+        state = self.state
+        identity = self._identity(headers.get("Authorization", ""))
+        if identity is None:
+            return 403, f"Invalid or non-existent authentication information. {HELP_AUTH}"
+        if isinstance(identity, MintedToken) and identity.expires < time.time():
+            return 403, "Invalid API Token: token is expired"
+        form: dict[str, str] = {}
+        content = b""
+        filename = ""
+        for part in MultipartDecoder(body, headers.get("Content-Type", "")).parts:
+            disposition = part.headers.get(b"Content-Disposition", b"").decode()
+            name_match = re.search(r'name="([^"]*)"', disposition)
+            file_match = re.search(r'filename="([^"]*)"', disposition)
+            if not name_match:
+                continue
+            if name_match.group(1) == "content" and file_match:
+                content, filename = part.content, file_match.group(1)
+            else:
+                form[name_match.group(1)] = part.text
+        if not filename:
+            return 400, "Upload payload does not have a file."
+        sha = hashlib.sha256(content).hexdigest()
+        if form.get("sha256_digest") and form["sha256_digest"] != sha:
+            return (
+                400,
+                "The digest supplied does not match a digest calculated from the uploaded file.",
+            )
+        name = form.get("name", "")
+        key = normalize(name)
+        with state.lock:
+            state.uploads.append({"filename": filename, "name": name, "sha256": sha})
+            project = state.projects.get(key)
+            if project is None:
+                if isinstance(identity, MintedToken):
+                    return 400, NON_USER
+                project = state.add_project(name)
+            elif isinstance(identity, MintedToken) and key not in identity.projects:
+                return (
+                    403,
+                    f"Invalid API Token: OIDC scoped token is not valid for project '{name}'",
+                )
+            existing = project.files.get(filename)
+            if existing is not None:
+                if existing.sha256 == sha:
+                    return 200, "OK"
+                return 400, (
+                    f"File already exists ('{filename}', with blake2_256 hash "
+                    f"'{existing.blake2_256}'). See https://pypi.org/help/#file-name-reuse "
+                    "for more information."
+                )
+            state.add_file(name, filename, content, form.get("version", ""))
+        return 200, "OK"
+
+    def _identity(self, auth: str) -> MintedToken | str | None:
+        if not auth.lower().startswith("basic "):
+            return None
+        try:
+            user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
+        except ValueError:
+            return None
+        if user != "__token__":
+            return None
+        if password in self.state.tokens:
+            return self.state.tokens[password]
+        if password in self.state.user_tokens:
+            return password
+        return None
+
+    def simple(self, name: str, accept: str) -> tuple[int, str, dict[str, str], bytes]:
+        key = normalize(name)
+        if key != name:
+            return 301, "Moved Permanently", {"Location": f"/simple/{key}/"}, b""
+        project = self.state.projects.get(key)
+        if project is None:
+            return 404, "Not Found", {"Content-Type": "text/plain"}, b"404 Not Found"
+        files = [
+            {
+                "filename": f.filename,
+                "url": f"{self.url}/files/{f.filename}",
+                "hashes": {"sha256": f.sha256},
+                "size": f.size,
+                "yanked": False,
+            }
+            for f in project.files.values()
+        ]
+        if "application/vnd.pypi.simple.v1+json" in accept:
+            data = {
+                "meta": {"api-version": "1.4", "_last-serial": len(self.state.requests)},
+                "name": key,
+                "project-status": {"status": "active"},
+                "versions": sorted({f.version for f in project.files.values()}),
+                "files": files,
+            }
+            return (
+                200,
+                "OK",
+                {"Content-Type": "application/vnd.pypi.simple.v1+json"},
+                (json.dumps(data).encode()),
+            )
+        links = "".join(f'<a href="{f["url"]}">{f["filename"]}</a><br/>' for f in files)
+        return (
+            200,
+            "OK",
+            {"Content-Type": "text/html"},
+            f"<html><body>{links}</body></html>".encode(),
+        )
+
+
+def _mint_error(code: str, description: str) -> tuple[int, Any]:
+    return 422, {
+        "message": "Token request failed",
+        "errors": [{"code": code, "description": description}],
+    }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    index: LocalIndex
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the tests read the request log instead."""
+
+    def _send(self, status: int, reason: str, headers: dict[str, str], body: bytes) -> None:
+        # The reason phrase must be Latin-1; Warehouse turns other characters into '?'.
+        self.send_response(status, reason.encode("latin-1", "replace").decode("latin-1"))
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status: int, data: Any) -> None:
+        self._send(
+            status,
+            "OK" if status == 200 else "Error",
+            {"Content-Type": "application/json"},
+            json.dumps(data).encode(),
+        )
+
+    def _fault(self, path: str) -> Fault | None:
+        with self.index.state.lock:
+            for fault in self.index.state.faults:
+                if path.startswith(fault.path) and fault.times > 0:
+                    fault.times -= 1
+                    return fault
+        return None
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        self.connection.close()
+
+    def _handle(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        path = parts.path
+        state = self.index.state
+        with state.lock:
+            state.requests.append((method, path))
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        fault = self._fault(path)
+        if fault and fault.drop:
+            self._drop()
+            return
+        if fault and fault.status:
+            headers = {"Content-Type": "text/plain"}
+            if fault.retry_after is not None:
+                headers["Retry-After"] = str(fault.retry_after)
+            self._send(fault.status, "Service Unavailable", headers, b"injected fault")
+            return
+        self._route(method, path, parts.query, body)
+        if fault and fault.drop_after:
+            self._drop()
+
+    def _route(self, method: str, path: str, query: str, body: bytes) -> None:
+        index = self.index
+        state = index.state
+        if path == "/_github/token":
+            status, data = index.github_token(
+                parse_qs(query), self.headers.get("Authorization", "")
+            )
+            self._json(status, data)
+        elif path.startswith("/_/oidc/"):
+            if state.trusted_publishing == "absent":
+                self._send(404, "Not Found", {"Content-Type": "text/plain"}, b"404 Not Found")
+            elif state.trusted_publishing == "disabled":
+                self._json(403, {"message": "Trusted publishing functionality not enabled"})
+            elif path == "/_/oidc/audience" and method == "GET":
+                self._json(200, {"audience": state.advertised_audience or state.audience})
+            elif path in ("/_/oidc/mint-token", "/_/oidc/github/mint-token") and method == "POST":
+                self._json(*index.mint(body))
+            else:
+                self._send(405, "Method Not Allowed", {}, b"")
+        elif path == "/legacy/" and method == "POST":
+            status, reason = index.upload(self.headers, body)
+            self._send(status, reason, {"Content-Type": "text/plain"}, reason.encode())
+        elif path == "/legacy":
+            self._send(308, "Permanent Redirect", {"Location": "/legacy/"}, b"")
+        elif path.startswith("/simple/") and method == "GET":
+            name = path[len("/simple/") :].strip("/")
+            self._send(*index.simple(name, self.headers.get("Accept", "")))
+        else:
+            self._send(404, "Not Found", {"Content-Type": "text/plain"}, b"404 Not Found")
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+
+@contextmanager
+def running(state: IndexState | None = None) -> Iterator[LocalIndex]:
+    """Start a local index for the duration of a ``with`` block."""
+    with LocalIndex(state) as index:
+        yield index

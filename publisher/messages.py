@@ -1,0 +1,462 @@
+"""Every message the action shows a user, in one place, to be read and reviewed as a set.
+
+Each entry is ``key: (title, body)``; both are :class:`string.Template` texts filled
+from the fields of the :class:`~publisher.errors.PublishError` that names the key. A body
+says what went wrong with the values involved, then how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from string import Template
+
+# Fields that some messages show only in some cases; empty unless the caller sets them.
+OPTIONAL = {"reusable": "", "ignored": ""}
+
+PUBLISHER_TABLE = """\
+What the OIDC token says, beside what the trusted publisher on $index must hold:
+  owner          $owner
+                 must equal the publisher's owner exactly, case-sensitive (renamed owner?)
+  owner id       $owner_id
+                 must be the id of that account (account deleted and re-created?)
+  repository     $repository
+                 the name must match exactly, case-sensitive (renamed or transferred?)
+  workflow file  $workflow_file
+                 the file name only, like release.yml, not its path (renamed file? typo?)
+  environment    $environment
+                 equal to the publisher's, case-insensitive; a publisher without one
+                 accepts any, a publisher with one never matches a job without it
+  ref            $ref
+                 not matched by the index; shown to help you find the run
+  event          $event
+                 pull_request_target runs are always refused"""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- inputs -----------------------------------------------------------------------
+    "action-yml-unreadable": (
+        "Cannot read the action's defaults",
+        "Could not read the input defaults from $path: $reason.\n"
+        "Fix: run the action from a complete checkout (action.yml beside publisher/).",
+    ),
+    "input-not-bool": (
+        "Input `$name` must be true or false",
+        "The input `$name` is set to `$value`, which is not a boolean.\n"
+        "Fix: use one of true/false, yes/no, on/off, 1/0 (any case), e.g. `$name: true`.",
+    ),
+    "password-with-user": (
+        "$index accepts API tokens only, not passwords",
+        "The input `user` is `$user` with a password, but $index no longer accepts "
+        "user names and passwords for uploads.\n"
+        "Fix: remove `user` and `password` to use trusted publishing (recommended), or "
+        "create an API token on $index and pass it as `password` with `user: __token__`.",
+    ),
+    "not-linux": (
+        "This action needs a Linux runner",
+        "The job runs on $os; GitHub runs container actions on Linux runners only.\n"
+        "Fix: run the publishing job on `runs-on: ubuntu-latest`; build wheels for other "
+        "systems in other jobs and pass them on as artifacts.",
+    ),
+    "url-not-https": (
+        "Refusing to send credentials over plain http",
+        "The $what `$url` does not use https. Tokens and files would cross the network "
+        "unencrypted; plain http is allowed only to this machine (localhost).\n"
+        "Fix: use the https:// address of the index.",
+    ),
+    # --- the index, in general ---------------------------------------------------------
+    "request-failed": (
+        "Could not reach the index",
+        "While $what, the request to $url failed: $fault (after $tries tries).\n"
+        "Fix: check the URL and the index's status page, then re-run the job. Nothing "
+        "was uploaded by this request.",
+    ),
+    "answer-too-large": (
+        "The index sent an answer too large to be real",
+        "The answer from $url was larger than $limit bytes; refusing to read it.\n"
+        "Fix: check that repository-url points at a package index.",
+    ),
+    "answer-not-json": (
+        "Unexpected answer from the index",
+        "$what at $url answered HTTP $status with something that is not the expected JSON:\n"
+        "  $body\n"
+        "Fix: check that repository-url points at a Warehouse-compatible index (like "
+        "https://upload.pypi.org/legacy/).",
+    ),
+    "simple-api-status": (
+        "The index's simple API gave an unexpected answer",
+        "GET $url answered HTTP $status $reason.\n"
+        "Fix: check repository-url; if the index is having trouble, re-run later.",
+    ),
+    # --- distributions ------------------------------------------------------------------
+    "dir-missing": (
+        "packages-dir not found",
+        "The folder `$path` does not exist, so there is nothing to publish.\n"
+        "Fix: build your distributions first (e.g. `python -m build`, which writes to "
+        "dist/), or set `packages-dir` to where they are. If they come from another job, "
+        "download the artifact into that folder first.",
+    ),
+    "dir-not-folder": (
+        "packages-dir is not a folder",
+        "`$path` is a file, not a folder.\n"
+        "Fix: set `packages-dir` to the folder that holds the distributions.",
+    ),
+    "no-dists": (
+        "No distributions to publish",
+        "The folder `$path` holds no sdist (.tar.gz, .zip) and no wheel (.whl). "
+        "Found: $ignored.\n"
+        "Fix: build the distributions into this folder, or point `packages-dir` at them.",
+    ),
+    "symlink-escapes": (
+        "A link in packages-dir points outside it",
+        "`$path` is a symbolic link to `$target`, outside `$folder`. Refusing to publish "
+        "a file from elsewhere on the machine.\n"
+        "Fix: copy the file into the folder instead of linking it.",
+    ),
+    "duplicate-filename": (
+        "Two distributions with the same file name",
+        "`$first` and `$second` have the same name on the index (file names there are "
+        "unique, whatever their case).\n"
+        "Fix: remove one of them.",
+    ),
+    "two-sdists": (
+        "Two source distributions for one release",
+        "`$first` and `$second` are both sdists of version $version; the index takes "
+        "only one sdist per release.\n"
+        "Fix: keep one (the .tar.gz, as PEP 625 asks) and remove the other.",
+    ),
+    "not-a-dist": (
+        "Not a distribution",
+        "`$path` is not a wheel (.whl) or an sdist (.tar.gz, .zip).\n"
+        "Fix: remove it from packages-dir.",
+    ),
+    "unreadable": (
+        "Cannot read a distribution",
+        "`$path` cannot be read: $reason.\nFix: check the file's permissions, or rebuild it.",
+    ),
+    "empty-file": (
+        "Empty distribution file",
+        "`$path` is empty (0 bytes).\n"
+        "Fix: rebuild the distribution; the build or the artifact download was cut short.",
+    ),
+    "corrupt-archive": (
+        "Corrupt or truncated distribution",
+        "`$path` is not a readable archive: $reason.\n"
+        "Fix: rebuild it; if it came from an artifact, the upload or download was cut short.",
+    ),
+    "no-metadata-file": (
+        "Distribution has no metadata",
+        "`$path` holds no $member at the expected place (one folder deep), so its name "
+        "and version cannot be known.\n"
+        "Fix: build it with a standard build backend (`python -m build`).",
+    ),
+    "metadata-too-large": (
+        "Distribution metadata is implausibly large",
+        "The metadata file in `$path` is $size bytes.\n"
+        "Fix: rebuild the distribution; check the long description in your project settings.",
+    ),
+    "metadata-not-utf8": (
+        "Distribution metadata is not UTF-8",
+        "The metadata of `$path` has the byte $byte at offset $offset, which is not UTF-8; "
+        "the index requires UTF-8 metadata.\n"
+        "Fix: save the README or other text that goes into the metadata as UTF-8 and rebuild.",
+    ),
+    "metadata-version": (
+        "Unsupported Metadata-Version",
+        "`$path` declares Metadata-Version $value; the index accepts $accepted.\n"
+        "Fix: upgrade your build backend and rebuild.",
+    ),
+    "metadata-invalid": (
+        "Invalid distribution metadata",
+        "The metadata of `$path` is invalid:\n$problems\n"
+        "Fix: correct these fields in your project configuration (pyproject.toml) and "
+        "rebuild. See https://packaging.python.org/specifications/core-metadata/",
+    ),
+    "metadata-unparsed": (
+        "Unrecognized metadata fields",
+        "The metadata of `$path` has fields the index and twine refuse: $fields.\n"
+        "Fix: upgrade your build backend and rebuild.",
+    ),
+    "bad-filename": (
+        "Invalid distribution file name",
+        "`$path` does not have a valid distribution file name: $reason.\n"
+        "Fix: do not rename distribution files; rebuild to get the standard name.",
+    ),
+    "filename-name-mismatch": (
+        "File name and metadata name differ",
+        "`$path` is named for the project `$file_name`, but its metadata says Name: $name.\n"
+        "Fix: rebuild the distribution; do not rename distribution files.",
+    ),
+    "filename-version-mismatch": (
+        "File name and metadata version differ",
+        "`$path` is named for version $file_version, but its metadata says Version: $version.\n"
+        "Fix: rebuild the distribution; do not rename distribution files.",
+    ),
+    "filename-not-normalized": (
+        "File name does not use the normalized project name",
+        "`$path` starts with `$written`; the index requires the normalized form "
+        "`$expected` (PEP 625 for sdists, PEP 427 for wheels) and refuses the file.\n"
+        "Fix: upgrade your build backend (setuptools >= 69.3, hatchling, flit-core >= 3.11, "
+        "poetry-core >= 2) and rebuild.",
+    ),
+    "local-version": (
+        "Local versions cannot be uploaded",
+        "`$path` has version $version, with a local part (after `+`); the index refuses "
+        "local versions.\n"
+        "Fix: publish a public version (without `+…`); if the version comes from "
+        "setuptools-scm, build from a clean checkout of a tag.",
+    ),
+    "description-does-not-render": (
+        "Long description does not render",
+        "The long description of `$path` is reStructuredText that does not render, and "
+        "the index will refuse the upload:\n$problems\n"
+        'Fix: correct the README, or declare its type (e.g. `readme = "README.md"` '
+        "sets text/markdown), and rebuild. `twine check` shows the same problems.",
+    ),
+    "many-problems": (
+        "$count distributions failed validation",
+        "$problems\nNothing was uploaded.",
+    ),
+    # --- OIDC --------------------------------------------------------------------------
+    "oidc-no-permission": (
+        "Trusted publishing needs `id-token: write`",
+        "GitHub gave this job no OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL and "
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set; event: $event).\n"
+        "Fix: give the publishing job the permission:\n"
+        "    permissions:\n      id-token: write\n"
+        "A job-level `permissions:` block replaces the workflow's, so put it on the job. "
+        "Or pass an API token as `password` instead of trusted publishing.",
+    ),
+    "oidc-fork-pr": (
+        "Pull requests from forks cannot publish",
+        "This run is a `pull_request` from a fork of $repository. GitHub never gives "
+        "such runs an OIDC token, whatever the workflow's permissions.\n"
+        "Fix: publish from `push` (tags), `release` or `workflow_dispatch` events, and "
+        "skip this step on pull requests: `if: github.event_name != 'pull_request'`.",
+    ),
+    "oidc-not-in-actions": (
+        "Trusted publishing works only inside GitHub Actions",
+        "There is no OIDC token outside a GitHub Actions job.\n"
+        "Fix: run with `dry-run: true` (or `publisher check`) to test locally, or pass "
+        "an API token as `password`.",
+    ),
+    "oidc-pull-request-target": (
+        "PyPI refuses `pull_request_target` runs",
+        "This run was triggered by `pull_request_target`; the index refuses tokens from "
+        "such runs, since they execute with the base repository's rights for code from "
+        "a pull request.\n"
+        "Fix: publish from `push` (tags), `release` or `workflow_dispatch` events.",
+    ),
+    "oidc-request-failed": (
+        "GitHub refused the OIDC token request",
+        "The token request answered HTTP $status: $body\n"
+        "Fix: re-run the job; if it persists, check that the job has `id-token: write`.",
+    ),
+    "oidc-malformed": (
+        "GitHub's OIDC answer had no token",
+        "The token request answered 200 without a `value`.\n"
+        "Fix: re-run the job; this is a fault on GitHub's side.",
+    ),
+    "token-unreadable": (
+        "The OIDC token cannot be read",
+        "The token GitHub gave is not a readable JWT ($reason).\n"
+        "Fix: re-run the job; this is a fault on GitHub's side.",
+    ),
+    "tp-disabled": (
+        "Trusted publishing is disabled on the index",
+        "$url answered 403: the index has turned trusted publishing off ($body).\n"
+        "Fix: wait until the index enables it again, or use an API token as `password`.",
+    ),
+    "tp-unsupported": (
+        "The index does not support trusted publishing",
+        "$url answered 404, so this index has no trusted publishing.\n"
+        "Fix: check `repository-url` (PyPI: https://upload.pypi.org/legacy/, TestPyPI: "
+        "https://test.pypi.org/legacy/), or use an API token as `password`.",
+    ),
+    "audience-status": (
+        "Unexpected answer from the audience endpoint",
+        "$url answered HTTP $status.\n"
+        "Fix: check `repository-url`; if the index is having trouble, re-run later.",
+    ),
+    "reusable-workflow": (
+        "Publishing from a reusable workflow",
+        "This job runs inside a reusable workflow: the job's file is `$called`, called "
+        "from `$caller`. PyPI matches the publisher against the *called* file "
+        "(`$called_file`), and only when it is in the same repository at the same ref; "
+        "reusable workflows are not supported otherwise ($issue).\n"
+        "Fix: move the publishing job into the top-level workflow, or register the "
+        "publisher with the workflow file `$called_file`.",
+    ),
+    # --- mint ----------------------------------------------------------------------------
+    "mint-status": (
+        "Unexpected answer from the mint-token endpoint",
+        "$url answered HTTP $status: $body\n"
+        "Fix: check `repository-url`; if the index is having trouble, re-run later.",
+    ),
+    "mint-not-enabled": (
+        "Trusted publishing for GitHub is disabled on the index",
+        "The index refused the token exchange: `$code`: $description\n"
+        "Fix: wait until the index enables it again, or use an API token as `password`.",
+    ),
+    "mint-invalid-payload": (
+        "The index could not read the token exchange request",
+        "The index answered `$code`: $description\n"
+        "Fix: this is a fault in the action or on GitHub's side; re-run the job and "
+        "report it if it persists.",
+    ),
+    "mint-unknown-issuer": (
+        "The index does not trust this CI's tokens",
+        "The index answered `$code`: $description\n"
+        "The token's issuer is `$issuer`. The index accepts GitHub's "
+        "https://token.actions.githubusercontent.com; GitHub Enterprise Server and "
+        "enterprise-specific issuers are not supported.\n"
+        "Fix: publish from github.com, or use an API token as `password`.",
+    ),
+    "mint-project-refused": (
+        "The index refused to create the project",
+        "A pending publisher matched this run, but the index refused to create its "
+        "project: `$code`: $description\n"
+        "Fix: choose another project name (see the link in the message), change the "
+        "pending publisher to that name at $pending_link and the `name` in pyproject.toml "
+        "to match, then rebuild.",
+    ),
+    "mint-invalid-token": (
+        "The index rejected the OIDC token",
+        "The index answered `$code`: $description\n"
+        "The token was made for the audience `$audience` by `$issuer`. A token for another "
+        "index's audience (e.g. a `pypi` token sent to TestPyPI), an expired token or a "
+        "clock problem gives this.\n"
+        "Fix: check that `repository-url` is the index you mean; re-run the job.",
+    ),
+    "mint-invalid-reuse-token": (
+        "The OIDC token was already used",
+        "The index answered `$code`: $description\n"
+        "Each OIDC token can be exchanged once.\n"
+        "Fix: re-run the job: it fetches a fresh token. If another step or tool (twine "
+        "with trusted publishing) exchanged the same token first, remove it.",
+    ),
+    "mint-invalid-pending-publisher": (
+        "Pending publisher matched, but its project already exists",
+        "The index answered `$code`: $description\n"
+        "A pending publisher matched this run, but a project with its name exists now "
+        "(someone else created it, or it was created from another publisher); the index "
+        "has deleted the pending publisher.\n"
+        "$PUBLISHER_TABLE\n"
+        "Fix: if the project is yours, add this publisher on its publishing settings:\n"
+        "$settings_links\n"
+        "Otherwise choose another name: change `name` in pyproject.toml, rebuild and "
+        "register a pending publisher for it: $pending_link$reusable",
+    ),
+    "mint-invalid-publisher": (
+        "No trusted publisher matches this run",
+        "The index answered `$code`: $description\n"
+        "$PUBLISHER_TABLE\n"
+        "Fix: compare each row with the publisher's settings:\n"
+        "$settings_links\n"
+        "For a project that is not on the index yet, register a pending publisher "
+        "(pre-filled from this token): $pending_link$reusable",
+    ),
+    "mint-unknown-code": (
+        "The index refused the token exchange",
+        "The index answered HTTP $status with the code `$code`, which this action does "
+        "not know: $description\n"
+        "$PUBLISHER_TABLE\n"
+        "Fix: read the description above; the publisher settings are at:\n$settings_links",
+    ),
+    # --- names and existing files -----------------------------------------------------------
+    "name-mismatch-after-mint": (
+        "The token is for another project name than `$name`",
+        "`$filename` has the metadata name `$name` (the index calls it `$project`). That "
+        "project was not on the index before the token exchange, and it is still not "
+        "there after it: the token came from a publisher for a different name. If it was "
+        "a pending publisher, the exchange has just created *that other* project, empty. "
+        'Uploading would fail with "Non-user identities cannot create new projects", so '
+        "nothing was uploaded.\n"
+        "This is the classic mistake of a pending publisher registered as "
+        "`$example` for a package whose metadata says `example` (or the reverse): the "
+        "names must be equal after normalization.\n"
+        "Fix, either:\n"
+        "  1. change `name` in pyproject.toml to the project name the publisher was "
+        "registered for, rebuild and re-run; or\n"
+        "  2. delete the empty project the pending publisher created (its settings on "
+        "$index), then register a pending publisher for exactly `$project`: "
+        "$pending_link",
+    ),
+    "upload-non-user-identity": (
+        "The token cannot create the project `$project`",
+        "The index refused `$filename`: HTTP $status $reason\n"
+        "The metadata name `$name` is not a project on the index, and a trusted "
+        "publishing token can only create a project through a pending publisher "
+        "registered for exactly that name. A pending publisher registered under another "
+        "name (e.g. `$example` for a package named `example`) created that other project "
+        "instead.\n"
+        "Fix, either:\n"
+        "  1. change `name` in pyproject.toml to the name the publisher was registered "
+        "for, rebuild and re-run; or\n"
+        "  2. delete the project the pending publisher created, and register a pending "
+        "publisher for exactly `$project` on $index.",
+    ),
+    "file-exists-different": (
+        "`$filename` is on the index with other content",
+        "The index already has a file named `$filename`, with a different sha256:\n"
+        "  on the index: $remote\n  here:         $local\n"
+        "The index never accepts changed content under a used file name, so nothing was "
+        "uploaded.\n"
+        "Fix: bump the version, rebuild and publish that. ($project)",
+    ),
+    "file-exists-same": (
+        "`$filename` is already on the index",
+        "The index already has `$filename` with the same sha256, so this release (or this "
+        "file) was published before.\n"
+        "Fix: set `skip-existing: true` to skip files that are already there (e.g. to "
+        "finish a release that failed half way), or bump the version.",
+    ),
+    # --- upload ---------------------------------------------------------------------------
+    "upload-not-for-project": (
+        "The token may not upload to `$project`",
+        "The index refused `$filename`: HTTP $status $reason\n"
+        "The project exists, but this run's trusted publisher is not one of its publishers.\n"
+        "Fix: add the publisher on $settings (or check the project name in pyproject.toml).",
+    ),
+    "upload-exists": (
+        "`$filename` already exists on the index",
+        "The index refused `$filename`: HTTP $status $reason\n"
+        "Fix: bump the version and rebuild; with the same content, set `skip-existing: true`.",
+    ),
+    "upload-bad-token": (
+        "The index rejected the minted token",
+        "The index refused `$filename`: HTTP $status $reason\n"
+        "Fix: re-run the job; if it persists, the index may have revoked the token.",
+    ),
+    "upload-bad-password": (
+        "The index rejected the password or API token",
+        "The index refused `$filename`: HTTP $status $reason\n"
+        "Fix: check the secret passed as `password` (an API token starts with `pypi-`), "
+        "that it is scoped to `$project`, and that `user` is `__token__`.",
+    ),
+    "upload-token-expired": (
+        "The upload token expired",
+        "The index refused `$filename`: HTTP $status $reason, even after a new token.\n"
+        "Fix: re-run the job with `skip-existing: true` to finish the release.",
+    ),
+    "upload-refused": (
+        "The index refused `$filename`",
+        "The index answered HTTP $status: $reason\n"
+        "Fix: read the index's reason above; correct the distribution and rebuild.",
+    ),
+}
+
+
+def _fill(text: str, fields: Mapping[str, object]) -> str:
+    values = {**OPTIONAL, **{k: str(v) for k, v in fields.items()}}
+    if "$PUBLISHER_TABLE" in text:
+        text = text.replace("$PUBLISHER_TABLE", PUBLISHER_TABLE)
+    return Template(text).substitute(values)
+
+
+def title(key: str, fields: Mapping[str, object]) -> str:
+    """The one-line title of message ``key``."""
+    return _fill(MESSAGES[key][0], fields)
+
+
+def render(key: str, fields: Mapping[str, object]) -> str:
+    """The body of message ``key``, filled with ``fields``."""
+    return _fill(MESSAGES[key][1], fields)

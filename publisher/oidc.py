@@ -1,0 +1,194 @@
+"""The runner's OIDC token: asking GitHub for it, and reading (not verifying) its claims.
+
+We only read the claims to explain failures and to warn about setups PyPI cannot
+match; the index verifies the signature, so we never need the key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from publisher.errors import IndexServerError, OidcError
+from publisher.http import json_object
+from publisher.secret import Secret
+
+if TYPE_CHECKING:
+    from publisher.console import Console
+    from publisher.http import Http
+    from publisher.index import Index
+
+_WORKFLOW_FILE = re.compile(r"([^/]+\.ya?ml)@")
+ISSUE_REUSABLE = "https://github.com/pypi/warehouse/issues/11096"
+
+
+@dataclass(frozen=True)
+class Claims:
+    """The claims of a GitHub Actions OIDC token that publisher matching uses."""
+
+    raw: dict[str, Any]
+
+    def get(self, name: str) -> str:
+        """A claim as text ('' when absent)."""
+        value = self.raw.get(name)
+        return "" if value is None else str(value)
+
+    @property
+    def repository(self) -> str:
+        """``owner/name`` of the repository the workflow runs in."""
+        return self.get("repository")
+
+    @property
+    def owner(self) -> str:
+        """The repository owner's login."""
+        return self.get("repository_owner")
+
+    @property
+    def repository_name(self) -> str:
+        """The repository name without its owner."""
+        return self.repository.partition("/")[2]
+
+    @property
+    def environment(self) -> str | None:
+        """The job's environment, or None when the job names none."""
+        return self.raw.get("environment") or None
+
+    @property
+    def job_workflow_ref(self) -> str:
+        """The workflow file running the job (the *called* one in a reusable workflow)."""
+        return self.get("job_workflow_ref")
+
+    @property
+    def workflow_ref(self) -> str:
+        """The top-level (*calling*) workflow."""
+        return self.get("workflow_ref")
+
+    @property
+    def workflow_filename(self) -> str:
+        """The file name PyPI matches: taken from ``job_workflow_ref``, never ``workflow_ref``."""
+        return workflow_filename(self.job_workflow_ref)
+
+    @property
+    def is_reusable(self) -> bool:
+        """Whether the publishing job runs inside a reusable workflow."""
+        return bool(self.job_workflow_ref and self.workflow_ref) and (
+            self.job_workflow_ref != self.workflow_ref
+        )
+
+    def publisher_fields(self) -> dict[str, str]:
+        """The fields to enter for a GitHub trusted publisher matching this token."""
+        return {
+            "owner": self.owner,
+            "repository": self.repository_name,
+            "workflow_filename": self.workflow_filename,
+            "environment": self.environment or "",
+        }
+
+
+def workflow_filename(ref: str) -> str:
+    """``o/r/.github/workflows/release.yml@refs/tags/v1`` -> ``release.yml``."""
+    match = _WORKFLOW_FILE.search(ref)
+    return match.group(1) if match else ""
+
+
+def read_claims(token: Secret) -> Claims:
+    """Decode the token's payload without verifying it (we only read it)."""
+    import jwt
+
+    try:
+        payload = jwt.decode(token.reveal(), options={"verify_signature": False})
+    except jwt.PyJWTError as exc:
+        raise OidcError("token-unreadable", reason=type(exc).__name__) from None
+    return Claims(payload)
+
+
+def is_fork_pull_request(env: Mapping[str, str]) -> bool:
+    """A ``pull_request`` run from a fork: GitHub gives it no OIDC token, ever."""
+    if env.get("GITHUB_EVENT_NAME") != "pull_request":
+        return False
+    path = env.get("GITHUB_EVENT_PATH")
+    if not path:
+        return False
+    try:
+        event = json.loads(Path(path).read_text(encoding="utf-8"))
+        return bool(event["pull_request"]["head"]["repo"]["fork"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def ensure_token_available(env: Mapping[str, str]) -> None:
+    """Explain, before any request, why there is no OIDC token to ask for."""
+    if env.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN") and env.get("ACTIONS_ID_TOKEN_REQUEST_URL"):
+        return
+    if is_fork_pull_request(env):
+        raise OidcError("oidc-fork-pr", repository=env.get("GITHUB_REPOSITORY", "?"))
+    if env.get("GITHUB_ACTIONS") != "true":
+        raise OidcError("oidc-not-in-actions")
+    raise OidcError("oidc-no-permission", event=env.get("GITHUB_EVENT_NAME", "?"))
+
+
+def refuse_pull_request_target(env: Mapping[str, str]) -> None:
+    """PyPI refuses tokens from ``pull_request_target`` runs: say so before minting."""
+    if env.get("GITHUB_EVENT_NAME") == "pull_request_target":
+        raise OidcError("oidc-pull-request-target")
+
+
+def get_audience(http: Http, index: Index) -> str:
+    """The audience the index wants in the OIDC token (``pypi`` on PyPI)."""
+    response = http.request("GET", index.audience_url, what="asking the index for its audience")
+    if response.status_code == 403:
+        raise IndexServerError("tp-disabled", url=index.audience_url, body=response.text[:300])
+    if response.status_code == 404:
+        raise IndexServerError("tp-unsupported", url=index.audience_url)
+    if response.status_code != 200:
+        raise IndexServerError(
+            "audience-status", url=index.audience_url, status=response.status_code
+        )
+    audience = json_object(response, "the audience endpoint").get("audience")
+    if not isinstance(audience, str) or not audience:
+        raise IndexServerError(
+            "answer-not-json",
+            what="the audience endpoint",
+            url=index.audience_url,
+            status=response.status_code,
+            body=response.text[:300],
+        )
+    return audience
+
+
+def _with_audience(url: str, audience: str) -> str:
+    # The runner's URL already has a query string; merge ours into it.
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "audience"]
+    query.append(("audience", audience))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def fetch_token(env: Mapping[str, str], http: Http, console: Console, audience: str) -> Secret:
+    """Ask the runner for an OIDC token made for ``audience``; masked before anything else."""
+    ensure_token_available(env)
+    request_token = env["ACTIONS_ID_TOKEN_REQUEST_TOKEN"]
+    console.mask(request_token)
+    url = _with_audience(env["ACTIONS_ID_TOKEN_REQUEST_URL"], audience)
+    response = http.request(
+        "GET",
+        url,
+        what="requesting the OIDC token from GitHub",
+        headers={"Authorization": f"bearer {request_token}"},
+    )
+    if response.status_code != 200:
+        raise OidcError(
+            "oidc-request-failed",
+            status=response.status_code,
+            body=console.redact(response.text[:300]),
+        )
+    value = json_object(response, "GitHub's OIDC token endpoint").get("value")
+    if not isinstance(value, str) or not value:
+        raise OidcError("oidc-malformed")
+    console.mask(value)
+    return Secret(value)

@@ -1,0 +1,127 @@
+"""Uploading one distribution with twine, and sorting the index's answer into what it
+means for the release."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from publisher.http import TIMEOUT
+
+if TYPE_CHECKING:
+    from publisher.dists import Dist
+    from publisher.secret import Secret
+
+
+class Answer(Enum):
+    """What an upload answer means."""
+
+    STORED = "stored"
+    EXISTS = "exists"  # the index already has a file by that name
+    NEW_PROJECT_REFUSED = "new-project-refused"  # "Non-user identities cannot create…"
+    NOT_FOR_PROJECT = "not-for-project"  # token not linked to this project
+    TOKEN_EXPIRED = "token-expired"
+    BAD_AUTH = "bad-auth"
+    TRANSIENT = "transient"  # 5xx, 429 or a lost connection: the file may have landed
+    REFUSED = "refused"  # any other refusal: final
+
+
+@dataclass(frozen=True)
+class UploadAnswer:
+    """The index's answer to one upload, sorted."""
+
+    kind: Answer
+    status: int
+    reason: str
+
+
+def classify(status: int, reason: str, body: str) -> Answer:
+    """Sort an upload answer by status and the index's reason phrase."""
+    text = f"{reason}\n{body}".lower()
+    if status == 200:
+        return Answer.STORED
+    if status == 409 or (status == 400 and "already exist" in text):
+        return Answer.EXISTS
+    if "non-user identities cannot create new projects" in text:
+        return Answer.NEW_PROJECT_REFUSED
+    if status == 403 and "not valid for project" in text:
+        return Answer.NOT_FOR_PROJECT
+    if status == 403 and "expired" in text:
+        return Answer.TOKEN_EXPIRED
+    if status in (401, 403) and "authentication" in text:
+        return Answer.BAD_AUTH
+    if status == 429 or status >= 500:
+        return Answer.TRANSIENT
+    return Answer.REFUSED
+
+
+class Uploader:
+    """Sends files to the legacy upload endpoint with twine, one request per file."""
+
+    def __init__(self, url: str, user: str, password: Secret) -> None:
+        self.url = url
+        self.user = user
+        self._password = password
+        self._repository: object | None = None
+
+    def set_password(self, password: Secret) -> None:
+        """Use a new token from now on (after a re-mint)."""
+        self._password = password
+        self._repository = None
+
+    def _repo(self) -> object:
+        if self._repository is None:
+            from twine.repository import Repository
+
+            repo = Repository(self.url, self.user, self._password.reveal(), True)
+            for scheme in ("http://", "https://"):
+                # twine sets no timeout on uploads; a hung connection must not hang the job.
+                repo.session.mount(scheme, _timeout_adapter())
+            self._repository = repo
+        return self._repository
+
+    def send(self, dist: Dist) -> UploadAnswer:
+        """Upload ``dist`` once (no retries here: the caller decides, after asking the
+        index whether the file landed). Connection faults come back as TRANSIENT."""
+        import requests
+        from twine.package import PackageFile
+
+        package = PackageFile.from_filename(str(dist.path), comment=None)
+        repo = self._repo()
+        try:
+            response = repo.upload(package, max_redirects=1)  # type: ignore[attr-defined]
+        except requests.RequestException as exc:
+            return UploadAnswer(Answer.TRANSIENT, 0, type(exc).__name__)
+        if 300 <= response.status_code < 400:
+            return UploadAnswer(
+                Answer.REFUSED,
+                response.status_code,
+                f"redirected to {response.headers.get('Location', '?')}: check repository-url",
+            )
+        reason = response.reason or ""
+        kind = classify(response.status_code, reason, response.text[:2000])
+        return UploadAnswer(kind, response.status_code, reason)
+
+
+def _timeout_adapter() -> Any:
+    """A requests adapter that puts our timeout on requests that have none."""
+    from requests import PreparedRequest, Response
+    from requests.adapters import HTTPAdapter
+
+    class TimeoutAdapter(HTTPAdapter):
+        def send(
+            self,
+            request: PreparedRequest,
+            stream: bool = False,
+            timeout: Any = None,
+            verify: bool | str = True,
+            cert: Any = None,
+            proxies: Mapping[str, str] | None = None,
+        ) -> Response:
+            return super().send(
+                request, stream, TIMEOUT if timeout is None else timeout, verify, cert, proxies
+            )
+
+    return TimeoutAdapter()

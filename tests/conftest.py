@@ -1,0 +1,293 @@
+"""Fixtures: a local index, distributions made to order, and a way to run the action
+exactly as a GitHub runner does (``entrypoint.py`` in a subprocess, ``INPUT_*``
+variables, file commands), checking every run's output for leaked secrets."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from publisher.localindex import IndexState, LocalIndex, Publisher
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRYPOINT = ROOT / "entrypoint.py"
+DECLARED_INPUTS = {
+    "repository-url": "https://upload.pypi.org/legacy/",
+    "packages-dir": "dist",
+    "user": "__token__",
+    "password": "",
+    "skip-existing": "false",
+    "verify-metadata": "true",
+    "print-hash": "true",
+    "verbose": "false",
+    "dry-run": "false",
+}
+
+
+def metadata_text(name: str, version: str, **extra: str) -> str:
+    """Core metadata (``PKG-INFO``/``METADATA``) with the given fields."""
+    fields = {
+        "Metadata-Version": "2.4",
+        "Name": name,
+        "Version": version,
+        "Summary": "A test package",
+        "Description-Content-Type": "text/markdown",
+    }
+    fields.update({k.replace("_", "-"): v for k, v in extra.items()})
+    body = fields.pop("Description", "# Test package\n\nIt works.\n")
+    head = "".join(f"{k}: {v}\n" for k, v in fields.items() if v is not None)
+    return f"{head}\n{body}"
+
+
+def make_wheel(
+    folder: Path,
+    name: str = "example",
+    version: str = "1.0.0",
+    *,
+    filename: str | None = None,
+    metadata: str | bytes | None = None,
+) -> Path:
+    """A small but real wheel."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[-_.]+", "_", name).lower()
+    path = folder / (filename or f"{stem}-{version}-py3-none-any.whl")
+    info = f"{stem}-{version}.dist-info"
+    meta = metadata if metadata is not None else metadata_text(name, version)
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(f"{stem}/__init__.py", "VALUE = 1\n")
+        zf.writestr(f"{info}/METADATA", meta)
+        zf.writestr(
+            f"{info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        )
+        zf.writestr(f"{info}/RECORD", "")
+    return path
+
+
+def make_sdist(
+    folder: Path,
+    name: str = "example",
+    version: str = "1.0.0",
+    *,
+    filename: str | None = None,
+    metadata: str | bytes | None = None,
+) -> Path:
+    """A small but real sdist (.tar.gz)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[-_.]+", "_", name).lower()
+    path = folder / (filename or f"{stem}-{version}.tar.gz")
+    meta = metadata if metadata is not None else metadata_text(name, version)
+    raw = meta.encode() if isinstance(meta, str) else meta
+    with tarfile.open(path, "w:gz") as tf:
+        for member, data in ((f"{stem}-{version}/PKG-INFO", raw), (f"{stem}-{version}/x.py", b"")):
+            info = tarfile.TarInfo(member)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return path
+
+
+@dataclass
+class ActionRun:
+    """What one run of the action showed and wrote."""
+
+    code: int
+    stdout: str
+    stderr: str
+    outputs: dict[str, str]
+    summary: str
+
+    @property
+    def log(self) -> str:
+        """stdout and stderr together (the runner shows both)."""
+        return self.stdout + self.stderr
+
+    def output_list(self, name: str) -> list[str]:
+        """A JSON-array output."""
+        value = json.loads(self.outputs[name])
+        assert isinstance(value, list)
+        return [str(v) for v in value]
+
+
+def parse_outputs(text: str) -> dict[str, str]:
+    """Read a ``$GITHUB_OUTPUT`` file (``k=v`` and ``k<<DELIM`` forms)."""
+    outputs: dict[str, str] = {}
+    lines = iter(text.splitlines())
+    for line in lines:
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            key, delim = line.split("<<", 1)
+            value: list[str] = []
+            for inner in lines:
+                if inner == delim:
+                    break
+                value.append(inner)
+            outputs[key] = "\n".join(value)
+        elif "=" in line:
+            key, value_text = line.split("=", 1)
+            outputs[key] = value_text
+    return outputs
+
+
+def assert_no_secret(run: ActionRun, secrets: list[str]) -> None:
+    """No secret in output (outside the ``::add-mask::`` lines the runner swallows), in
+    outputs or in the summary."""
+    visible = "\n".join(
+        line for line in run.log.splitlines() if not line.startswith("::add-mask::")
+    )
+    for secret in secrets:
+        if not secret:
+            continue
+        assert secret not in visible, "a secret appeared in the log"
+        assert secret not in json.dumps(run.outputs), "a secret appeared in the outputs"
+        assert secret not in run.summary, "a secret appeared in the step summary"
+
+
+SUBPROCESS_ALWAYS = os.environ.get("E2E_SUBPROCESS") == "1"
+
+
+def _run_in_process(workspace: Path, environment: dict[str, str]) -> tuple[int, str, str]:
+    """What ``python entrypoint.py`` does, in this process: same env, cwd and streams."""
+    from publisher.cli import main
+
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    out, err = io.StringIO(), io.StringIO()
+    os.environ.clear()
+    os.environ.update(environment)
+    os.chdir(workspace)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["run"])
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return code, out.getvalue(), err.getvalue()
+
+
+@dataclass
+class GitHub:
+    """Runs the action as a GitHub runner would, against ``index``."""
+
+    index: LocalIndex
+    workspace: Path
+    extra_secrets: list[str] = field(default_factory=list)
+    runs: list[ActionRun] = field(default_factory=list)
+
+    @property
+    def dist(self) -> Path:
+        """The default ``packages-dir``."""
+        return self.workspace / "dist"
+
+    def run(
+        self,
+        inputs: dict[str, str] | None = None,
+        *,
+        oidc: bool = True,
+        event: str = "push",
+        event_payload: Mapping[str, Any] | None = None,
+        env: dict[str, str] | None = None,
+        runner_defaults: bool = True,
+        subprocess_run: bool = False,
+    ) -> ActionRun:
+        """Run the action. ``runner_defaults`` sets every declared input as the runner
+        does (with action.yml's defaults); otherwise only ``inputs`` are set.
+
+        ``subprocess_run`` runs ``entrypoint.py`` in a new process, as the container
+        does; otherwise the same entry point runs in this process with the same
+        environment, working directory and captured output (faster). Set
+        ``E2E_SUBPROCESS=1`` to run every test in a subprocess."""
+        files = self.workspace.parent / "github"
+        files.mkdir(exist_ok=True)
+        output, summary = files / "output", files / "summary"
+        output.write_text("")
+        summary.write_text("")
+        event_path = files / "event.json"
+        event_path.write_text(json.dumps(event_payload or {}))
+        given = {"repository-url": self.index.upload_url, **(inputs or {})}
+        values = {**DECLARED_INPUTS, **given} if runner_defaults else given
+        environment = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(self.workspace.parent),
+            "PYTHONPATH": str(ROOT),
+            "PUBLISHER_BACKOFF_SCALE": "0.01",
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_WORKSPACE": str(self.workspace),
+            "GITHUB_OUTPUT": str(output),
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "GITHUB_EVENT_NAME": event,
+            "GITHUB_EVENT_PATH": str(event_path),
+            "GITHUB_REPOSITORY": self.index.state.run.repository,
+            "GITHUB_SERVER_URL": "https://github.com",
+            "RUNNER_OS": "Linux",
+            **{f"INPUT_{k.upper()}": v for k, v in values.items()},
+            **(self.index.github_env() if oidc else {}),
+            **(env or {}),
+        }
+        if subprocess_run or SUBPROCESS_ALWAYS:
+            proc = subprocess.run(
+                [sys.executable, str(ENTRYPOINT)],
+                cwd=self.workspace,
+                env=environment,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            code, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
+        else:
+            code, stdout, stderr = _run_in_process(self.workspace, environment)
+        result = ActionRun(
+            code, stdout, stderr, parse_outputs(output.read_text()), summary.read_text()
+        )
+        assert "Traceback" not in result.log, result.log
+        secrets = [
+            self.index.state.request_token,
+            *self.index.minted(),
+            *self.extra_secrets,
+            values.get("password", ""),
+        ]
+        assert_no_secret(result, secrets)
+        self.runs.append(result)
+        return result
+
+
+@pytest.fixture
+def index() -> Iterator[LocalIndex]:
+    """A running local index with no projects."""
+    with LocalIndex(IndexState()) as running:
+        yield running
+
+
+@pytest.fixture
+def github(index: LocalIndex, tmp_path: Path) -> GitHub:
+    """Run the action against ``index`` from a fresh workspace."""
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    return GitHub(index, workspace)
+
+
+def publisher_for_run(index: LocalIndex, **changes: str) -> Publisher:
+    """A publisher that matches the run's claims, with ``changes`` applied."""
+    run = index.state.run
+    owner, repo = run.repository.split("/")
+    fields: dict[str, str] = {
+        "owner": owner,
+        "repository": repo,
+        "workflow": run.workflow,
+        "environment": run.environment or "",
+        "owner_id": run.owner_id,
+    }
+    fields.update(changes)
+    project = fields.pop("project", None)
+    return Publisher(project=project, **fields)

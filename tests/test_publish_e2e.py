@@ -1,0 +1,357 @@
+"""The action end to end, run as GitHub runs it, against the local index."""
+
+from __future__ import annotations
+
+from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
+
+from publisher.localindex import LocalIndex, RunClaims
+
+
+def _dists(github: GitHub, name: str = "example", version: str = "1.0.0") -> None:
+    make_sdist(github.dist, name, version)
+    make_wheel(github.dist, name, version)
+
+
+def test_first_publish_through_pending_publisher(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.pending.append(publisher_for_run(index, project="example"))
+
+    run = github.run(subprocess_run=True)
+
+    assert run.code == 0, run.log
+    assert sorted(index.state.projects["example"].files) == [
+        "example-1.0.0-py3-none-any.whl",
+        "example-1.0.0.tar.gz",
+    ]
+    assert run.output_list("uploaded") == ["example-1.0.0.tar.gz", "example-1.0.0-py3-none-any.whl"]
+    assert run.output_list("skipped") == []
+    assert run.output_list("urls") == [f"{index.url}/project/example/"]
+    stored = index.state.projects["example"].files["example-1.0.0.tar.gz"]
+    assert stored.sha256 in run.summary
+    assert stored.sha256 in run.log  # print-hash defaults to true
+    assert "Published to" in run.summary
+    assert "::add-mask::" in run.log  # tokens are masked for the runner
+
+
+def test_publish_to_existing_project_with_publisher(github: GitHub, index: LocalIndex) -> None:
+    _dists(github, version="2.0")
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.add_file("example", "example-1.0.tar.gz", b"old", "1.0")
+
+    run = github.run()
+
+    assert run.code == 0, run.log
+    assert set(index.state.projects["example"].files) == {
+        "example-1.0.tar.gz",
+        "example-2.0.tar.gz",
+        "example-2.0-py3-none-any.whl",
+    }
+
+
+def test_environment_matches_case_insensitively(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.run = RunClaims(environment="PyPI")
+    index.state.add_project("example", publisher_for_run(index, environment="pypi"))
+    assert github.run().code == 0
+
+
+def test_inputs_read_without_runner_defaults(github: GitHub, index: LocalIndex) -> None:
+    """Absent INPUT_* variables take action.yml's defaults (packages-dir: dist)."""
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run(runner_defaults=False, subprocess_run=True)
+    assert run.code == 0, run.log
+    assert len(run.output_list("uploaded")) == 2
+
+
+def test_underscore_input_names_are_accepted(github: GitHub, index: LocalIndex) -> None:
+    make_wheel(github.workspace / "out")
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run(
+        {"repository-url": index.upload_url},
+        env={"INPUT_PACKAGES_DIR": "out"},
+        runner_defaults=False,
+    )
+    assert run.code == 0, run.log
+    assert run.output_list("uploaded") == ["example-1.0.0-py3-none-any.whl"]
+
+
+def test_bad_boolean_input_is_named(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    run = github.run({"skip-existing": "maybe"})
+    assert run.code == 1
+    assert "skip-existing" in run.log
+    assert "maybe" in run.log
+    assert "true/false" in run.log
+    assert index.state.requests == []
+
+
+def test_password_upload_skips_oidc(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    token = "pypi-user-token-abcdef0123456789"
+    index.state.user_tokens.add(token)
+
+    run = github.run({"password": token}, oidc=False)
+
+    assert run.code == 0, run.log
+    assert "example" in index.state.projects
+    assert not any(p.startswith("/_/oidc") for p in index.state.paths())
+    assert "/_github/token" not in index.state.paths()
+
+
+def test_wrong_password_is_explained(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    run = github.run({"password": "pypi-not-a-valid-token"}, oidc=False)
+    assert run.code == 1
+    assert "rejected the password or API token" in run.log
+    assert "example" not in index.state.projects
+
+
+def test_password_with_user_refused_for_pypi(github: GitHub) -> None:
+    _dists(github)
+    run = github.run(
+        {
+            "repository-url": "https://upload.pypi.org/legacy/",
+            "user": "alice",
+            "password": "hunter2",
+        }
+    )
+    assert run.code == 1
+    assert "accepts API tokens only" in run.log
+    assert "alice" in run.log
+
+
+def test_no_id_token_permission(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    run = github.run(oidc=False)
+    assert run.code == 1
+    assert "id-token: write" in run.log
+    assert "/legacy/" not in index.state.paths()
+
+
+def test_fork_pull_request(github: GitHub) -> None:
+    _dists(github)
+    payload = {"pull_request": {"head": {"repo": {"fork": True}}}}
+    run = github.run(oidc=False, event="pull_request", event_payload=payload)
+    assert run.code == 1
+    assert "fork" in run.log
+    assert "never gives" in run.log
+
+
+def test_pull_request_target_refused_before_mint(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run(event="pull_request_target")
+    assert run.code == 1
+    assert "pull_request_target" in run.log
+    assert "/_/oidc/mint-token" not in index.state.paths()
+
+
+def test_trusted_publishing_disabled(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.trusted_publishing = "disabled"
+    run = github.run()
+    assert run.code == 1
+    assert "Trusted publishing is disabled on the index" in run.log
+
+
+def test_trusted_publishing_absent(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.trusted_publishing = "absent"
+    run = github.run()
+    assert run.code == 1
+    assert "does not support trusted publishing" in run.log
+
+
+def test_invalid_publisher_shows_claims_table(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index, workflow="publish.yml"))
+    run = github.run()
+    assert run.code == 1
+    assert "`invalid-publisher`" in run.log
+    assert "Publisher with matching claims was not found" in run.log  # the index's text
+    for shown in ("octo-org", "octo-org/example", "release.yml", "pypi", "refs/tags/v1.0.0"):
+        assert shown in run.log
+    assert "/manage/project/example/settings/publishing/" in run.log
+    assert "/legacy/" not in index.state.paths()
+    assert "No trusted publisher matches this run" in run.summary
+
+
+def test_owner_case_matters(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index, owner="Octo-Org"))
+    run = github.run()
+    assert run.code == 1
+    assert "case-sensitive" in run.log
+
+
+def test_environment_on_publisher_but_not_on_job(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.run = RunClaims(environment=None)
+    index.state.add_project("example", publisher_for_run(index, environment="pypi"))
+    run = github.run()
+    assert run.code == 1
+    assert "environment    (none)" in run.log
+    assert "never matches a job without it" in run.log
+
+
+def test_pending_publisher_for_existing_project(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.add_project("example")
+    index.state.pending.append(publisher_for_run(index, project="example"))
+    run = github.run()
+    assert run.code == 1
+    assert "`invalid-pending-publisher`" in run.log
+    assert "project already exists" in run.log
+
+
+def test_github_trusted_publishing_not_enabled(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.github_enabled = False
+    run = github.run()
+    assert run.code == 1
+    assert "`not-enabled`" in run.log
+
+
+def test_token_for_another_audience(github: GitHub, index: LocalIndex) -> None:
+    """A token made for one index's audience is refused by another (invalid-token)."""
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.advertised_audience = "pypi"
+    index.state.audience = "testpypi"
+    run = github.run()
+    assert run.code == 1
+    assert "`invalid-token`" in run.log
+    assert "audience `pypi`" in run.log
+
+
+def test_reusable_workflow_is_named(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.run = RunClaims(called_workflow="octo-org/shared/.github/workflows/pypi.yml")
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run()
+    assert run.code == 1
+    assert "reusable workflow" in run.log
+    assert "octo-org/shared/.github/workflows/pypi.yml@refs/tags/v1.0.0" in run.log
+    assert "octo-org/example/.github/workflows/release.yml@refs/tags/v1.0.0" in run.log
+    assert "https://github.com/pypi/warehouse/issues/11096" in run.log
+    # the warning comes before the mint request's diagnosis
+    assert run.log.index("Publishing from a reusable workflow") < run.log.index("invalid-publisher")
+
+
+def test_name_mismatch_stops_before_upload(github: GitHub, index: LocalIndex) -> None:
+    """The seed's case: pending publisher registered as python-example, package is example."""
+    _dists(github)
+    index.state.pending.append(publisher_for_run(index, project="python-example"))
+
+    run = github.run(subprocess_run=True)
+
+    assert run.code == 1
+    assert "python-example" in index.state.projects  # the mint created the other project
+    assert "/legacy/" not in index.state.paths()  # nothing was sent for upload
+    assert "`example`" in run.log
+    assert "python-example" in run.log
+    assert "change `name` in pyproject.toml" in run.log
+    assert "delete the empty project" in run.log
+    assert run.output_list("uploaded") == []
+    assert "Nothing was uploaded." in run.summary
+
+
+def test_name_check_accepts_normalized_equal_names(github: GitHub, index: LocalIndex) -> None:
+    make_wheel(github.dist, "My.Package", "1.0")
+    index.state.pending.append(publisher_for_run(index, project="my-package"))
+    run = github.run()
+    assert run.code == 0, run.log
+    assert "my-package" in index.state.projects
+
+
+def test_token_not_linked_to_existing_project(github: GitHub, index: LocalIndex) -> None:
+    make_wheel(github.dist, "example")
+    make_wheel(github.dist, "other")
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.add_project("other")
+    run = github.run()
+    assert run.code == 1
+    assert "may not upload to `other`" in run.log
+    assert "/manage/project/other/settings/publishing/" in run.log
+    assert run.output_list("uploaded") == ["example-1.0.0-py3-none-any.whl"]
+    assert "re-run with `skip-existing: true`" in run.summary
+
+
+def test_skip_existing_identical_files(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    wheel = github.dist / "example-1.0.0-py3-none-any.whl"
+    index.state.add_file("example", wheel.name, wheel.read_bytes(), "1.0.0")
+
+    run = github.run({"skip-existing": "true"})
+
+    assert run.code == 0, run.log
+    assert run.output_list("skipped") == [wheel.name]
+    assert run.output_list("uploaded") == ["example-1.0.0.tar.gz"]
+    assert index.state.uploads == [
+        {
+            "filename": "example-1.0.0.tar.gz",
+            "name": "example",
+            "sha256": index.state.projects["example"].files["example-1.0.0.tar.gz"].sha256,
+        }
+    ]
+
+
+def test_existing_file_without_skip_existing(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    wheel = github.dist / "example-1.0.0-py3-none-any.whl"
+    index.state.add_file("example", wheel.name, wheel.read_bytes(), "1.0.0")
+    run = github.run()
+    assert run.code == 1
+    assert "skip-existing: true" in run.log
+    assert "/_/oidc/mint-token" not in index.state.paths()
+
+
+def test_existing_file_with_other_content(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.add_file("example", "example-1.0.0.tar.gz", b"something else", "1.0.0")
+    run = github.run({"skip-existing": "true"})
+    assert run.code == 1
+    assert index.state.projects["example"].files["example-1.0.0.tar.gz"].sha256 in run.log
+    assert "other content" in run.log
+    assert "/legacy/" not in index.state.paths()
+
+
+def test_no_dists(github: GitHub, index: LocalIndex) -> None:
+    github.dist.mkdir()
+    (github.dist / "notes.txt").write_text("x")
+    run = github.run()
+    assert run.code == 1
+    assert "No distributions to publish" in run.log
+    assert "notes.txt" in run.log
+    assert index.state.requests == []
+
+
+def test_stray_files_get_one_notice(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    (github.dist / "example-1.0.0.tar.gz.asc").write_text("sig")
+    (github.dist / "README").write_text("x")
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run()
+    assert run.code == 0, run.log
+    notices = [line for line in run.log.splitlines() if line.startswith("::notice")]
+    assert len([n for n in notices if "README" in n]) == 1
+    assert "example-1.0.0.tar.gz.asc" in run.log
+
+
+def test_print_hash_off(github: GitHub, index: LocalIndex) -> None:
+    make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run({"print-hash": "false"})
+    assert run.code == 0
+    assert "sha256 " not in run.stdout
+
+
+def test_not_linux(github: GitHub) -> None:
+    _dists(github)
+    run = github.run(env={"RUNNER_OS": "macOS"})
+    assert run.code == 1
+    assert "Linux" in run.log
