@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import tarfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -145,15 +146,11 @@ def _read_member(path: Path, kind: str) -> bytes:
                         break
                     return fh.read()
             raise DistError("no-metadata-file", path=path, member="PKG-INFO")
-    except DistError:
-        raise
-    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError) as exc:
-        # zlib.error is a subclass of Exception only; catch it through its message below.
-        raise DistError("corrupt-archive", path=path, reason=exc or type(exc).__name__) from None
-    except Exception as exc:  # zlib.error and friends from truncated archives
-        if type(exc).__module__ == "zlib":
-            raise DistError("corrupt-archive", path=path, reason=exc) from None
-        raise
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError, zlib.error) as exc:
+        # A truncated or damaged archive surfaces as any of these, depending on where.
+        raise DistError(
+            "corrupt-archive", path=path, reason=str(exc) or type(exc).__name__
+        ) from None
 
 
 def _parse_metadata(path: Path, raw: bytes) -> Metadata:
@@ -168,7 +165,7 @@ def _parse_metadata(path: Path, raw: bytes) -> Metadata:
             offset=exc.start,
             byte=f"0x{raw[exc.start]:02x}",
         ) from None
-    fields, _unparsed = parse_email(text)
+    fields, unparsed = parse_email(text)
     version = fields.get("metadata_version")
     if version is not None and version not in ACCEPTED_METADATA_VERSIONS:
         raise DistError(
@@ -178,10 +175,16 @@ def _parse_metadata(path: Path, raw: bytes) -> Metadata:
             accepted=", ".join(sorted(ACCEPTED_METADATA_VERSIONS)),
         )
     try:
-        return Metadata.from_raw(fields, validate=True)
+        meta = Metadata.from_raw(fields, validate=True)
     except ExceptionGroup as group:
         problems = "\n".join(f"  - {exc}" for exc in _flatten(group))
         raise DistError("metadata-invalid", path=path, problems=problems) from None
+    if meta.metadata_version in ("1.0", "1.1", "1.2", "2.1", "2.2", "2.3"):
+        # setuptools wrote License-File before 2.4 defined it; twine drops it, so do we.
+        unparsed.pop("license-file", None)
+    if unparsed:
+        raise DistError("metadata-unparsed", path=path, fields=", ".join(sorted(unparsed)))
+    return meta
 
 
 def _flatten(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
@@ -280,18 +283,31 @@ def load_dist(path: Path, *, verify_metadata: bool = True) -> Dist:
 
 
 def load_all(folder: Path, *, verify_metadata: bool = True) -> tuple[list[Dist], list[str]]:
-    """Find and validate every distribution in ``folder``; stops at the first bad file
-    after collecting all problems of the folder itself."""
+    """Find and validate every distribution in ``folder``. Every bad file is reported
+    (one error listing them all), not just the first."""
     paths, ignored = find_dists(folder)
-    dists = [load_dist(path, verify_metadata=verify_metadata) for path in paths]
+    dists: list[Dist] = []
+    problems: list[DistError] = []
+    for path in paths:
+        try:
+            dists.append(load_dist(path, verify_metadata=verify_metadata))
+        except DistError as exc:
+            problems.append(exc)
     sdists: dict[tuple[str, str], Dist] = {}
     for dist in dists:
         if dist.kind != "sdist":
             continue
         key = (dist.project, dist.version)
         if key in sdists:
-            raise DistError(
-                "two-sdists", first=sdists[key].path, second=dist.path, version=dist.version
+            problems.append(
+                DistError(
+                    "two-sdists", first=sdists[key].path, second=dist.path, version=dist.version
+                )
             )
         sdists[key] = dist
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        listing = "\n\n".join(f"{exc.title}\n{exc}" for exc in problems)
+        raise DistError("many-problems", count=len(problems), problems=listing)
     return dists, ignored

@@ -1,0 +1,226 @@
+"""Bad input, table-driven: each case builds one broken packages-dir and names the
+message the user must see. Nothing is uploaded when validation fails."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import GitHub, make_sdist, make_wheel, metadata_text
+
+from publisher.dists import load_all
+from publisher.errors import DistError
+
+
+def _truncate(path: Path, keep: float = 0.5) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+
+
+def missing_folder(d: Path) -> None:
+    pass
+
+
+def empty_folder(d: Path) -> None:
+    d.mkdir()
+
+
+def only_stray_files(d: Path) -> None:
+    d.mkdir()
+    (d / "notes.txt").write_text("x")
+
+
+def folder_is_a_file(d: Path) -> None:
+    d.write_text("x")
+
+
+def dangling_link(d: Path) -> None:
+    d.mkdir()
+    (d / "example-1.0.0-py3-none-any.whl").symlink_to(d / "gone.whl")
+
+
+def empty_file(d: Path) -> None:
+    d.mkdir()
+    (d / "example-1.0.0-py3-none-any.whl").write_bytes(b"")
+
+
+def truncated_wheel(d: Path) -> None:
+    _truncate(make_wheel(d))
+
+
+def truncated_sdist(d: Path) -> None:
+    _truncate(make_sdist(d), 0.6)
+
+
+def corrupt_sdist(d: Path) -> None:
+    d.mkdir()
+    (d / "example-1.0.0.tar.gz").write_bytes(b"\x1f\x8b not really gzip" * 20)
+
+
+def wheel_without_metadata(d: Path) -> None:
+    d.mkdir()
+    with zipfile.ZipFile(d / "example-1.0.0-py3-none-any.whl", "w") as zf:
+        zf.writestr("example/__init__.py", "")
+
+
+def sdist_without_pkg_info(d: Path) -> None:
+    d.mkdir()
+    with tarfile.open(d / "example-1.0.0.tar.gz", "w:gz") as tf:
+        info = tarfile.TarInfo("example-1.0.0/setup.py")
+        tf.addfile(info, io.BytesIO(b""))
+
+
+def metadata_without_name(d: Path) -> None:
+    make_wheel(d, metadata="Metadata-Version: 2.1\nVersion: 1.0.0\n")
+
+
+def metadata_without_version(d: Path) -> None:
+    make_wheel(d, metadata="Metadata-Version: 2.1\nName: example\n")
+
+
+def metadata_not_utf8(d: Path) -> None:
+    make_wheel(
+        d, metadata=b"Metadata-Version: 2.1\nName: example\nVersion: 1.0.0\nSummary: caf\xe9\n"
+    )
+
+
+def metadata_version_2_0(d: Path) -> None:
+    make_wheel(d, metadata=metadata_text("example", "1.0.0", Metadata_Version="2.0"))
+
+
+def unknown_metadata_field(d: Path) -> None:
+    make_wheel(d, metadata=metadata_text("example", "1.0.0", Favourite_Colour="blue"))
+
+
+def same_file_name_twice(d: Path) -> None:
+    make_sdist(d)
+    make_sdist(d, filename="EXAMPLE-1.0.0.tar.gz")
+
+
+def two_sdists(d: Path) -> None:
+    make_sdist(d)
+    path = d / "example-1.0.0.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("example-1.0.0/PKG-INFO", metadata_text("example", "1.0.0"))
+
+
+def symlink_outside(d: Path) -> None:
+    outside = make_wheel(d.parent / "elsewhere")
+    d.mkdir()
+    (d / outside.name).symlink_to(outside)
+
+
+def name_differs(d: Path) -> None:
+    make_wheel(d, metadata=metadata_text("other", "1.0.0"))
+
+
+def version_differs(d: Path) -> None:
+    make_wheel(d, metadata=metadata_text("example", "2.0.0"))
+
+
+def filename_not_normalized(d: Path) -> None:
+    make_sdist(d, filename="Example-1.0.0.tar.gz")
+
+
+def local_version(d: Path) -> None:
+    make_wheel(d, "example", "1.0.0+dirty")
+
+
+def invalid_filename(d: Path) -> None:
+    make_wheel(d, filename="example.whl")
+
+
+def rst_does_not_render(d: Path) -> None:
+    meta = metadata_text(
+        "example",
+        "1.0.0",
+        Description_Content_Type="text/x-rst",
+        Description="Title\n=====\n\n.. raw:: html\n\n   <script>x</script>\n\n`broken <\n",
+    )
+    make_wheel(d, metadata=meta)
+
+
+def two_bad_files(d: Path) -> None:
+    _truncate(make_wheel(d))
+    make_sdist(d, metadata=metadata_text("example", "3.0"))
+
+
+CASES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "missing folder": (missing_folder, "does not exist"),
+    "empty folder": (empty_folder, "No distributions to publish"),
+    "only stray files": (only_stray_files, "notes.txt"),
+    "folder is a file": (folder_is_a_file, "is a file, not a folder"),
+    "dangling link": (dangling_link, "cannot be read"),
+    "empty file": (empty_file, "is empty (0 bytes)"),
+    "truncated wheel": (truncated_wheel, "not a readable archive"),
+    "truncated sdist": (truncated_sdist, "not a readable archive"),
+    "corrupt sdist": (corrupt_sdist, "not a readable archive"),
+    "wheel without METADATA": (wheel_without_metadata, "holds no METADATA"),
+    "sdist without PKG-INFO": (sdist_without_pkg_info, "holds no PKG-INFO"),
+    "metadata without Name": (metadata_without_name, "'name' is a required field"),
+    "metadata without Version": (metadata_without_version, "'version' is a required field"),
+    "metadata not UTF-8": (metadata_not_utf8, "byte 0xe9"),
+    "metadata version 2.0": (metadata_version_2_0, "Metadata-Version 2.0"),
+    "unknown metadata field": (unknown_metadata_field, "favourite-colour"),
+    "same file name twice": (same_file_name_twice, "same name on the index"),
+    "two sdists of a release": (two_sdists, "only one sdist per release"),
+    "symlink outside the folder": (symlink_outside, "outside"),
+    "metadata name differs from file name": (name_differs, "Name: other"),
+    "metadata version differs from file name": (version_differs, "Version: 2.0.0"),
+    "file name not normalized": (filename_not_normalized, "`example`"),
+    "local version": (local_version, "local part"),
+    "invalid file name": (invalid_filename, "valid distribution file name"),
+    "description does not render": (rst_does_not_render, "does not render"),
+    "two bad files": (two_bad_files, "2 distributions failed validation"),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_bad_input_is_a_named_error(case: str, tmp_path: Path) -> None:
+    build, expected = CASES[case]
+    folder = tmp_path / "dist"
+    build(folder)
+    with pytest.raises(DistError) as caught:
+        load_all(folder)
+    text = f"{caught.value.title}\n{caught.value}"
+    assert expected in text
+    assert "Fix" in text or "failed validation" in text
+    assert str(folder) in text  # every message names the file or folder
+
+
+def test_bad_dists_reach_no_index(github: GitHub) -> None:
+    truncated_wheel(github.dist)
+    run = github.run()
+    assert run.code == 1
+    assert "not a readable archive" in run.log
+    assert "example-1.0.0-py3-none-any.whl" in run.log
+    assert github.index.state.requests == []
+    assert "Nothing was uploaded." in run.summary
+
+
+def test_description_check_can_be_turned_off(tmp_path: Path) -> None:
+    rst_does_not_render(tmp_path / "dist")
+    dists, _ = load_all(tmp_path / "dist", verify_metadata=False)
+    assert [d.name for d in dists] == ["example"]
+
+
+def test_good_dists_are_read(tmp_path: Path) -> None:
+    make_sdist(tmp_path, "My.Package", "1.0")
+    make_wheel(tmp_path, "My.Package", "1.0")
+    (tmp_path / "x.asc").write_text("")
+    dists, ignored = load_all(tmp_path)
+    assert [(d.kind, d.name, d.project, d.version) for d in dists] == [
+        ("sdist", "My.Package", "my-package", "1.0"),
+        ("wheel", "My.Package", "my-package", "1.0"),
+    ]
+    assert ignored == ["x.asc"]
+
+
+def test_missing_description_is_a_warning(tmp_path: Path) -> None:
+    make_wheel(tmp_path, metadata=metadata_text("example", "1.0.0", Description=""))
+    dists, _ = load_all(tmp_path)
+    assert "no long description" in dists[0].warnings[0]
