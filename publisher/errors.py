@@ -39,6 +39,10 @@ class IndexServerError(PublishError):
     """The index answered in a way we cannot use (or not at all)."""
 
 
+class TransientError(IndexServerError):
+    """A fault that may pass (lost connection, 429, 5xx): worth another try."""
+
+
 class OidcError(PublishError):
     """No usable OIDC token could be had from the CI provider."""
 

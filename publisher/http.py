@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from publisher.errors import IndexServerError, InputError
+from publisher.errors import IndexServerError, InputError, TransientError
 
 if TYPE_CHECKING:
     import requests
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_BODY = 8 << 20  # no answer we read is legitimately bigger than this
 TIMEOUT = (10.0, 60.0)  # connect, read
+MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not worth holding the job for
 
 
 @dataclass(frozen=True)
@@ -136,15 +137,19 @@ class Http:
                     return response
                 fault = f"HTTP {response.status_code}"
             if not retry:
-                raise IndexServerError("request-failed", what=what, url=url, fault=fault, tries=1)
+                raise TransientError("request-failed", what=what, url=url, fault=fault, tries=1)
             delay = self.policy.delay(attempt)
             asked = retry_after(response) if response is not None else None
             if asked is not None:
+                # The server said when: wait that long, within reason.
+                too_long = asked > MAX_RETRY_AFTER
                 delay = asked
-            if attempt >= self.policy.tries or waited + delay > self.policy.budget:
+            else:
+                too_long = waited + delay > self.policy.budget
+            if attempt >= self.policy.tries or too_long:
                 if response is not None:
                     return response
-                raise IndexServerError(
+                raise TransientError(
                     "request-failed", what=what, url=url, fault=fault, tries=attempt
                 )
             self.console.warning(

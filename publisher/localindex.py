@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import io
 import json
 import re
 import secrets
@@ -23,6 +24,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -80,14 +82,17 @@ class Project:
 class Fault:
     """Make the next ``times`` requests to ``path`` (a prefix) fail in one way:
     answer ``status`` (with ``retry_after``), or handle the request and then drop the
-    connection without an answer (``drop_after``), or drop it first (``drop``)."""
+    connection without an answer (``drop_after``), or drop it first (``drop``), or
+    handle it and then let every minted token expire (``expire_tokens``)."""
 
     path: str
     status: int | None = None
     retry_after: int | None = None
     drop_after: bool = False
     drop: bool = False
+    expire_tokens: bool = False
     times: int = 1
+    skip: int = 0  # let this many matching requests through first
 
 
 @dataclass
@@ -564,6 +569,9 @@ class _Handler(BaseHTTPRequestHandler):
         with self.index.state.lock:
             for fault in self.index.state.faults:
                 if path.startswith(fault.path) and fault.times > 0:
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     fault.times -= 1
                     return fault
         return None
@@ -588,14 +596,22 @@ class _Handler(BaseHTTPRequestHandler):
             headers = {"Content-Type": "text/plain"}
             if fault.retry_after is not None:
                 headers["Retry-After"] = str(fault.retry_after)
-            self._send(fault.status, "Service Unavailable", headers, b"injected fault")
+            phrase = HTTPStatus(fault.status).phrase
+            self._send(fault.status, phrase, headers, b"injected fault")
+            return
+        if fault and fault.drop_after:
+            # Do the work but lose the answer, as when a connection resets mid-reply.
+            self._route(method, path, parts.query, body, reply=False)
+            self._drop()
             return
         self._route(method, path, parts.query, body)
-        if fault and fault.drop_after:
-            self._drop()
+        if fault and fault.expire_tokens:
+            self.index.expire_tokens()
 
-    def _route(self, method: str, path: str, query: str, body: bytes) -> None:
+    def _route(self, method: str, path: str, query: str, body: bytes, reply: bool = True) -> None:
         index = self.index
+        if not reply:
+            self.wfile = io.BytesIO()  # the answer goes nowhere
         state = index.state
         if path == "/_github/token":
             status, data = index.github_token(

@@ -6,8 +6,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from publisher.errors import IndexServerError, MintError
-from publisher.http import json_object
+from publisher.errors import IndexServerError, MintError, TransientError
+from publisher.http import RETRY_STATUSES, json_object
 from publisher.secret import Secret
 
 if TYPE_CHECKING:
@@ -62,8 +62,9 @@ def mint(
 ) -> UploadToken:
     """POST the OIDC token; mask and return the upload token, or raise :class:`MintError`.
 
-    The POST is not retried: a lost answer may still have used up the OIDC token (each
-    can be exchanged once), so a retry needs a fresh one (see :func:`publish.mint_fresh`).
+    The POST is not retried here: a lost answer may still have used up the OIDC token
+    (each can be exchanged once), so a retry needs a fresh one; a transient fault raises
+    :class:`TransientError` for the caller to start over (``TokenSource.mint``).
     """
     response = http.request(
         "POST",
@@ -72,6 +73,10 @@ def mint(
         retry=False,
         json={"token": oidc_token.reveal()},
     )
+    if response.status_code in RETRY_STATUSES:
+        raise TransientError(
+            "mint-status", url=index.mint_url, status=response.status_code, body=response.text[:300]
+        )
     data = json_object(response, "the mint-token endpoint")
     token = data.get("token")
     if response.status_code == 200 and isinstance(token, str) and token:

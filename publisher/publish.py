@@ -174,13 +174,33 @@ class TokenSource:
         )
 
     def mint(self, projects: list[str]) -> UploadToken:
-        """Exchange a fresh OIDC token for an upload token."""
+        """Exchange a fresh OIDC token for an upload token. A transient fault is retried
+        from the start, with a new OIDC token, since the last may have been used up."""
+        from publisher.errors import TransientError
+
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._mint_once(projects)
+            except TransientError as exc:
+                if attempt >= self.http.policy.tries:
+                    raise
+                delay = self.http.policy.delay(attempt)
+                self.console.warning(
+                    "Token exchange failed",
+                    f"{exc.title}; try {attempt} of {self.http.policy.tries}, trying again "
+                    f"with a fresh OIDC token in {delay:.1f} s",
+                )
+                time.sleep(delay)
+
+    def _mint_once(self, projects: list[str]) -> UploadToken:
         from publisher.mint import mint
 
         token = self.oidc_token()
         assert self.claims is not None
         reusable = self.reusable_text()
-        if reusable:
+        if reusable and self.current is None:
             # Step 4: PyPI cannot match most reusable workflows; say so before minting.
             self.console.warning("Publishing from a reusable workflow", reusable)
         try:

@@ -1,0 +1,144 @@
+"""What real indexes do to a release job: transient faults, lost answers, tokens that
+expire mid-run. The job must survive them, never upload a file twice, and say what
+reached the index when it cannot."""
+
+from __future__ import annotations
+
+import time
+
+from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
+
+from publisher.localindex import Fault, LocalIndex
+
+
+def _ready(github: GitHub, index: LocalIndex) -> None:
+    make_sdist(github.dist)
+    make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+
+
+def test_audience_and_token_requests_are_retried(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.faults += [
+        Fault("/_/oidc/audience", status=503, times=2),
+        Fault("/_github/token", drop=True),
+    ]
+    run = github.run()
+    assert run.code == 0, run.log
+    assert index.state.paths("GET").count("/_/oidc/audience") == 3
+    assert "try 1 of 4 failed" in run.log
+
+
+def test_retry_after_is_honoured(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.faults.append(Fault("/simple/", status=429, retry_after=1))
+    started = time.monotonic()
+    run = github.run()
+    assert run.code == 0, run.log
+    assert time.monotonic() - started >= 1.0
+    assert "trying again in 1.0 s" in run.log
+
+
+def test_mint_is_retried_with_a_fresh_oidc_token(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.faults.append(Fault("/_/oidc/mint-token", status=502))
+    run = github.run()
+    assert run.code == 0, run.log
+    assert index.state.paths("POST").count("/_/oidc/mint-token") == 2
+    assert index.state.paths("GET").count("/_github/token") == 2
+
+
+def test_lost_upload_answer_counts_once(github: GitHub, index: LocalIndex) -> None:
+    """The index stored the file but the connection dropped before the answer."""
+    _ready(github, index)
+    index.state.faults.append(Fault("/legacy/", drop_after=True))
+    run = github.run()
+    assert run.code == 0, run.log
+    assert [u["filename"] for u in index.state.uploads] == [
+        "example-1.0.0.tar.gz",
+        "example-1.0.0-py3-none-any.whl",
+    ]  # each sent once: the first was confirmed on the index, not re-sent
+    assert "confirmed on the index" in run.log
+    assert len(run.output_list("uploaded")) == 2
+
+
+def test_upload_5xx_is_retried(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.faults.append(Fault("/legacy/", status=503, times=2))
+    run = github.run()
+    assert run.code == 0, run.log
+    assert index.state.paths("POST").count("/legacy/") == 4
+
+
+def test_other_4xx_is_not_retried(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.faults.append(Fault("/legacy/", status=400))
+    run = github.run()
+    assert run.code == 1
+    assert index.state.paths("POST").count("/legacy/") == 1
+    assert "refused `example-1.0.0.tar.gz`" in run.log
+
+
+def test_token_expiring_mid_run_is_replaced(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.faults.append(Fault("/legacy/", expire_tokens=True))
+    run = github.run()
+    assert run.code == 0, run.log
+    assert index.state.paths("POST").count("/_/oidc/mint-token") == 2
+    assert "expired: minting a new one" in run.log
+    assert len(index.state.projects["example"].files) == 2
+
+
+def test_short_lived_token_is_renewed_before_it_expires(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.token_lifetime = 60  # less than the renewal margin
+    run = github.run()
+    assert run.code == 0, run.log
+    assert index.state.paths("POST").count("/_/oidc/mint-token") == 3  # first + once per file
+    assert index.state.paths("POST").count("/legacy/") == 2
+
+
+def test_unreachable_index_fails_clearly(github: GitHub) -> None:
+    make_wheel(github.dist)
+    run = github.run({"repository-url": "http://127.0.0.1:9/legacy/"})
+    assert run.code == 1
+    assert "Could not reach the index" in run.log
+    assert "after 4 tries" in run.log
+
+
+def test_plain_http_refused_off_loopback(github: GitHub) -> None:
+    make_wheel(github.dist)
+    run = github.run({"repository-url": "http://pypi.example.org/legacy/"})
+    assert run.code == 1
+    assert "plain http" in run.log
+
+
+def test_partial_failure_then_rerun_with_skip_existing(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.faults.append(Fault("/legacy/", status=400, skip=1))
+
+    first = github.run()
+
+    assert first.code == 1
+    assert first.output_list("uploaded") == ["example-1.0.0.tar.gz"]
+    assert "| `example-1.0.0.tar.gz` | uploaded |" in first.summary
+    assert "| `example-1.0.0-py3-none-any.whl` | not uploaded |" in first.summary
+    assert "re-run with `skip-existing: true`" in first.summary
+
+    plain = github.run()
+    assert plain.code == 1
+    assert "already on the index" in plain.log
+
+    second = github.run({"skip-existing": "true"})
+    assert second.code == 0, second.log
+    assert second.output_list("skipped") == ["example-1.0.0.tar.gz"]
+    assert second.output_list("uploaded") == ["example-1.0.0-py3-none-any.whl"]
+    assert [u["filename"] for u in index.state.uploads].count("example-1.0.0.tar.gz") == 1
+
+
+def test_verbose_run_leaks_nothing(github: GitHub, index: LocalIndex) -> None:
+    """The secret scan runs on every test; here with every debug line switched on."""
+    _ready(github, index)
+    run = github.run({"verbose": "true"})
+    assert run.code == 0, run.log
+    assert "[debug]" in run.log
