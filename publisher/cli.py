@@ -9,6 +9,7 @@ import os
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from publisher import __version__
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from publisher.console import Console
     from publisher.errors import PublishError
     from publisher.index import Index
+    from publisher.inputs import Config
     from publisher.publish import Outcome
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -33,6 +35,35 @@ def _parser() -> argparse.ArgumentParser:
         "run",
         help="run as the GitHub action: inputs come from INPUT_* environment variables",
     )
+    check = sub.add_parser(
+        "check",
+        help="dry run: check the dists, the index and the workflow; never mints or uploads",
+        description=(
+            "Run every check a real publish runs, and the workflow checks it cannot, "
+            "without minting a token or uploading. Exit code 0 when a publish would "
+            "succeed as far as can be known, 1 when it would not."
+        ),
+    )
+    check.add_argument("--packages-dir", type=Path, help="folder of the dists (default: dist)")
+    check.add_argument("--repository-url", help="upload URL of the index (default: PyPI)")
+    check.add_argument(
+        "--workflow",
+        type=Path,
+        help="the workflow file that publishes "
+        "(default: those in .github/workflows/ that use the action)",
+    )
+    check.add_argument(
+        "--skip-existing",
+        action="store_true",
+        help="files already on the index (same sha256) will be skipped",
+    )
+    check.add_argument(
+        "--no-verify-metadata",
+        action="store_true",
+        help="do not check that long descriptions render",
+    )
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--verbose", action="store_true", help="show every request")
     demo = sub.add_parser("demo", help="publish the example package to a local index, end to end")
     demo.add_argument("--keep", action="store_true", help="keep the demo's temporary folder")
     return parser
@@ -44,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "run":
         return run_action(os.environ)
+    if args.command == "check":
+        return check_locally(args)
     if args.command == "demo":
         from publisher.demo import demo
 
@@ -61,6 +94,58 @@ def _report_failure(
     if outcome is not None:
         write_outputs(console, outcome, index)
         console.summary(failure_summary(error, outcome))
+
+
+def check_locally(args: argparse.Namespace) -> int:
+    """``publisher check``: the dry-run report for this checkout."""
+    import json
+
+    from publisher.console import Console
+    from publisher.errors import PublishError
+    from publisher.inputs import Config, action_defaults
+    from publisher.preflight import run_checks
+    from publisher.report import dry_run_text
+    from publisher.secret import Secret
+
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    console = Console(env, verbose=args.verbose, stream=sys.stderr)
+    try:
+        defaults = action_defaults()
+    except PublishError as exc:
+        console.error(exc.title, str(exc))
+        return EXIT_FAILED
+    url = args.repository_url or defaults["repository-url"]
+    config = Config(
+        repository_url=url if url.endswith("/") else url + "/",
+        packages_dir=Path.cwd() / (args.packages_dir or defaults["packages-dir"]),
+        user="__token__",
+        password=Secret(""),
+        skip_existing=args.skip_existing,
+        verify_metadata=not args.no_verify_metadata,
+        print_hash=True,
+        verbose=args.verbose,
+        dry_run=True,
+    )
+    report = run_checks(config, env, console, root=Path.cwd(), workflow=args.workflow)
+    if args.format == "json":
+        print(json.dumps(report.as_json(), indent=2))
+    else:
+        print(dry_run_text(report, colour=sys.stdout.isatty()))
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _dry_run_action(config: Config, env: Mapping[str, str], console: Console, index: Index) -> int:
+    from publisher.preflight import run_checks
+    from publisher.report import dry_run_summary, dry_run_text
+
+    report = run_checks(config, env, console, root=Path.cwd())
+    console.info(dry_run_text(report, colour=False))
+    for name in ("uploaded", "skipped", "urls"):
+        console.set_output(name, "[]")
+    console.summary(dry_run_summary(report, index.read_url))
+    if not report.ok:
+        console.error("Dry run: publishing would fail", "See the report above.")
+    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def run_action(env: Mapping[str, str]) -> int:
@@ -88,6 +173,8 @@ def run_action(env: Mapping[str, str]) -> int:
             _report_failure(console, exc, Outcome(), None)
             return EXIT_FAILED
         console.verbose = config.verbose
+        if config.dry_run:
+            return _dry_run_action(config, env, console, index)
         try:
             outcome = run(config, env, console)
         except RunFailed as failed:

@@ -282,9 +282,11 @@ def load_dist(path: Path, *, verify_metadata: bool = True) -> Dist:
     )
 
 
-def load_all(folder: Path, *, verify_metadata: bool = True) -> tuple[list[Dist], list[str]]:
-    """Find and validate every distribution in ``folder``. Every bad file is reported
-    (one error listing them all), not just the first."""
+def check_all(
+    folder: Path, *, verify_metadata: bool = True
+) -> tuple[list[Dist], list[str], list[DistError]]:
+    """Find and validate every distribution in ``folder``: the good ones, the names of
+    files left alone, and one error for each problem found (every file is looked at)."""
     paths, ignored = find_dists(folder)
     dists: list[Dist] = []
     problems: list[DistError] = []
@@ -305,6 +307,13 @@ def load_all(folder: Path, *, verify_metadata: bool = True) -> tuple[list[Dist],
                 )
             )
         sdists[key] = dist
+    return dists, ignored, problems
+
+
+def load_all(folder: Path, *, verify_metadata: bool = True) -> tuple[list[Dist], list[str]]:
+    """Find and validate every distribution in ``folder``. Every bad file is reported
+    (one error listing them all), not just the first."""
+    dists, ignored, problems = check_all(folder, verify_metadata=verify_metadata)
     if len(problems) == 1:
         raise problems[0]
     if problems:

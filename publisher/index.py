@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
@@ -88,6 +89,22 @@ class ProjectState:
 
     exists: bool
     files: dict[str, str]  # file name -> sha256
+
+
+class FileStatus(Enum):
+    """How a local file compares with what the index has under its name."""
+
+    NEW = "new"
+    SAME = "same"  # same name, same sha256: already published
+    DIFFERENT = "different"  # same name, other content: can never be uploaded
+
+
+def compare(state: ProjectState, filename: str, sha256: str) -> FileStatus:
+    """Compare a local file with the index's file of the same name."""
+    remote = state.files.get(filename)
+    if remote is None:
+        return FileStatus.NEW
+    return FileStatus.SAME if remote == sha256 else FileStatus.DIFFERENT
 
 
 def project_state(http: Http, index: Index, project: str, *, fresh: bool = False) -> ProjectState:

@@ -442,6 +442,101 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The index answered HTTP $status: $reason\n"
         "Fix: read the index's reason above; correct the distribution and rebuild.",
     ),
+    # --- dry run (publisher check): one line per check -------------------------------
+    "check-dist": (
+        "$filename",
+        "$name $version ($kind), sha256 $sha256",
+    ),
+    "check-ignored": (
+        "Other files in $folder are left alone",
+        "$files",
+    ),
+    "check-project-exists": (
+        "Project `$project` exists on $index",
+        "Uploads go to it when its trusted publishers include this workflow.",
+    ),
+    "check-project-missing": (
+        "Project `$project` is not on $index yet",
+        "The first publish can only create it through a pending publisher registered for "
+        "exactly `$project` (case and `-`/`_`/`.` do not matter). A pending publisher under "
+        "any other name (say `$example` for a package named `example`) creates *that* "
+        "project on the first run and the upload then fails.\n"
+        "Fix: register the pending publisher (pre-filled): $link",
+    ),
+    "check-file-skipped": (
+        "`$filename` is on the index already",
+        "Same sha256: it would be skipped (skip-existing).",
+    ),
+    "check-oidc": (
+        "OIDC token available (audience `$audience`)",
+        "The token was read, not exchanged. A trusted publisher must hold: owner `$owner` "
+        "(id $owner_id), repository `$repository`, workflow `$workflow`, environment "
+        "`$environment`.",
+    ),
+    "check-password": (
+        "A password (API token) is set: trusted publishing is not used",
+        "The token is not checked by a dry run; the index checks it at upload.",
+    ),
+    "check-no-workflow": (
+        "No workflow uses the action",
+        "None of the workflows in $folder has a step that uses this action.\n"
+        "Fix: name one with `--workflow PATH`, or add a publishing job (see README).",
+    ),
+    "check-no-remote": (
+        "\n(No GitHub `origin` remote: owner and repository are yours to fill in.)",
+        "\n(No GitHub `origin` remote: owner and repository are yours to fill in.)",
+    ),
+    "check-publisher-fields": (
+        "Publisher to register for $workflow (job `$job`)",
+        "owner: $owner\nrepository: $repository\nworkflow filename: $workflow\n"
+        "environment: $environment$remote_note",
+    ),
+    "check-workflow-no-job": (
+        "$workflow has no job that uses the action",
+        "Fix: check the `uses:` line of the publishing step.",
+    ),
+    "check-workflow-reusable": (
+        "$workflow is a reusable workflow (called from $callers)",
+        "PyPI matches the publisher against the workflow file that runs the job, and "
+        "reusable workflows are not supported except by accident "
+        "(https://github.com/pypi/warehouse/issues/11096).\n"
+        "Fix: publish from a job in the top-level workflow.",
+    ),
+    "check-trigger-prt": (
+        "$workflow runs on `pull_request_target`",
+        "PyPI refuses tokens from `pull_request_target` runs.\n"
+        "Fix: publish only on `push` (tags), `release` or `workflow_dispatch`.",
+    ),
+    "check-trigger-pr": (
+        "$workflow runs on `pull_request`",
+        "Runs for pull requests from forks get no OIDC token, whatever the permissions.\n"
+        "Fix: skip the publishing job on pull requests "
+        "(`if: github.event_name != 'pull_request'`).",
+    ),
+    "check-job-password": (
+        "$workflow job `$job` passes a password",
+        "It uploads with an API token; trusted publishing is not used.",
+    ),
+    "check-id-token": (
+        "$workflow job `$job` gets an OIDC token",
+        "`id-token: write` comes from $source.",
+    ),
+    "check-no-id-token": (
+        "$workflow job `$job` gets no OIDC token",
+        "Nothing grants `id-token: write` to it ($source); a job-level `permissions:` "
+        "block replaces the workflow's.\n"
+        "Fix: add to the job:\n    permissions:\n      id-token: write",
+    ),
+    "check-env-expression": (
+        "$workflow job `$job` computes its environment",
+        "`$environment` is known only at run time; the publisher's environment must equal "
+        "its value then (or be empty).",
+    ),
+    "workflow-unreadable": (
+        "Cannot read a workflow",
+        "`$path` cannot be read as YAML: $reason.\n"
+        "Fix: correct the file (GitHub would refuse it too) or name another with --workflow.",
+    ),
 }
 
 

@@ -192,3 +192,20 @@ def fetch_token(env: Mapping[str, str], http: Http, console: Console, audience: 
         raise OidcError("oidc-malformed")
     console.mask(value)
     return Secret(value)
+
+
+def reusable_explanation(claims: Claims) -> str:
+    """Why PyPI may not match a job in a reusable workflow, or '' when it is not in one."""
+    if not claims.is_reusable:
+        return ""
+    from publisher import messages
+
+    return messages.render(
+        "reusable-workflow",
+        {
+            "called": claims.job_workflow_ref,
+            "caller": claims.workflow_ref,
+            "called_file": claims.workflow_filename,
+            "issue": ISSUE_REUSABLE,
+        },
+    )

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from publisher.errors import InputError, MintError, NameCheckError, PublishError, UploadError
-from publisher.index import Index, ProjectState, project_state, wait_for_project
+from publisher.index import (
+    FileStatus,
+    Index,
+    ProjectState,
+    compare,
+    project_state,
+    wait_for_project,
+)
 from publisher.upload import Answer
 
 if TYPE_CHECKING:
@@ -37,7 +44,6 @@ class Outcome:
     skipped: list[Dist] = field(default_factory=list)
     projects: list[str] = field(default_factory=list)
     claims: Claims | None = None
-    dry_run: bool = False
 
     @property
     def pending(self) -> list[Dist]:
@@ -91,20 +97,19 @@ def check_existing(
     there. A file name the index has with other content can never be uploaded."""
     states = {p: project_state(http, index, p) for p in outcome.projects}
     for dist in outcome.dists:
-        remote = states[dist.project].files.get(dist.filename)
-        if remote is None:
-            continue
-        if remote != dist.digests.sha256:
+        status = compare(states[dist.project], dist.filename, dist.digests.sha256)
+        if status is FileStatus.DIFFERENT:
             raise UploadError(
                 "file-exists-different",
                 filename=dist.filename,
                 local=dist.digests.sha256,
-                remote=remote or "(not given)",
+                remote=states[dist.project].files[dist.filename] or "(not given)",
                 project=index.project_url(dist.project),
             )
-        if not config.skip_existing:
-            raise UploadError("file-exists-same", filename=dist.filename)
-        outcome.skipped.append(dist)
+        if status is FileStatus.SAME:
+            if not config.skip_existing:
+                raise UploadError("file-exists-same", filename=dist.filename)
+            outcome.skipped.append(dist)
     return states
 
 
@@ -155,24 +160,6 @@ class TokenSource:
         self.claims = read_claims(token)
         return token
 
-    def reusable_text(self) -> str:
-        """The reusable-workflow explanation, or '' when the job is not in one."""
-        from publisher import messages
-        from publisher.oidc import ISSUE_REUSABLE
-
-        claims = self.claims
-        if claims is None or not claims.is_reusable:
-            return ""
-        return messages.render(
-            "reusable-workflow",
-            {
-                "called": claims.job_workflow_ref,
-                "caller": claims.workflow_ref,
-                "called_file": claims.workflow_filename,
-                "issue": ISSUE_REUSABLE,
-            },
-        )
-
     def mint(self, projects: list[str]) -> UploadToken:
         """Exchange a fresh OIDC token for an upload token. A transient fault is retried
         from the start, with a new OIDC token, since the last may have been used up."""
@@ -196,10 +183,11 @@ class TokenSource:
 
     def _mint_once(self, projects: list[str]) -> UploadToken:
         from publisher.mint import mint
+        from publisher.oidc import reusable_explanation
 
         token = self.oidc_token()
         assert self.claims is not None
-        reusable = self.reusable_text()
+        reusable = reusable_explanation(self.claims)
         if reusable and self.current is None:
             # Step 4: PyPI cannot match most reusable workflows; say so before minting.
             self.console.warning("Publishing from a reusable workflow", reusable)
@@ -312,7 +300,7 @@ def run(config: Config, env: Mapping[str, str], console: Console) -> Outcome:
     """The whole publishing run. Raises :class:`RunFailed` with the outcome so far."""
     from publisher.http import Http
 
-    outcome = Outcome(dry_run=config.dry_run)
+    outcome = Outcome()
     try:
         validate(config, console, outcome)
         index = Index(config.repository_url)
@@ -328,11 +316,6 @@ def run(config: Config, env: Mapping[str, str], console: Console) -> Outcome:
             )
         if not outcome.pending:
             console.info("Every file is on the index already: nothing to upload.")
-            return outcome
-        if config.dry_run:
-            from publisher.preflight import dry_run_oidc
-
-            dry_run_oidc(env, http, console, index, outcome)
             return outcome
         _publish(config, env, console, http, index, outcome, missing)
     except PublishError as exc:

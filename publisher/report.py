@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from publisher.console import Console
     from publisher.errors import PublishError
     from publisher.index import Index
+    from publisher.preflight import Report
     from publisher.publish import Outcome
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,7 +38,7 @@ def _result(outcome: Outcome, filename: str) -> str:
         return "uploaded"
     if any(d.filename == filename for d in outcome.skipped):
         return "already on the index (skipped)"
-    return "would be uploaded" if outcome.dry_run else "not uploaded"
+    return "not uploaded"
 
 
 def success_summary(outcome: Outcome, index: Index) -> str:
@@ -47,12 +48,8 @@ def success_summary(outcome: Outcome, index: Index) -> str:
         f"{_result(outcome, d.filename)} |"
         for d in outcome.dists
     )
-    if outcome.dry_run:
-        heading = f"Dry run for {index.read_url}: all checks passed"
-        intro = "No token was minted and nothing was uploaded."
-    else:
-        heading = f"Published to {index.read_url}"
-        intro = f"{len(outcome.uploaded)} uploaded, {len(outcome.skipped)} skipped."
+    heading = f"Published to {index.read_url}"
+    intro = f"{len(outcome.uploaded)} uploaded, {len(outcome.skipped)} skipped."
     links = "\n".join(f"- {index.project_url(p)}" for p in outcome.projects)
     return _template("summary_success.md").substitute(
         heading=heading, intro=intro, rows=rows, links=links
@@ -75,3 +72,42 @@ def failure_summary(error: PublishError, outcome: Outcome) -> str:
     return _template("summary_failure.md").substitute(
         title=error.title, body=str(error), rows=rows, advice=advice
     )
+
+
+_ICONS = {"ok": "✅", "warning": "⚠️", "error": "❌"}
+_COLOURS = {"ok": "\033[32m", "warning": "\033[33m", "error": "\033[31m"}
+
+
+def _verdict(report: Report) -> str:
+    if report.ok:
+        return "a real publish would succeed, as far as can be known"
+    errors = sum(c.status == "error" for c in report.checks)
+    return f"{errors} problem(s) would stop a real publish"
+
+
+def dry_run_summary(report: Report, index_url: str) -> str:
+    """The dry run's report as step-summary Markdown."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", "<br>")
+
+    rows = "\n".join(
+        f"| {_ICONS[c.status]} | {cell(c.check)} | {cell(c.detail)} |" for c in report.checks
+    )
+    return _template("summary_dryrun.md").substitute(
+        index=index_url, verdict=_verdict(report), rows=rows
+    )
+
+
+def dry_run_text(report: Report, *, colour: bool) -> str:
+    """The dry run's report for a terminal: one line per check, details indented."""
+    lines = []
+    for c in report.checks:
+        status = f"{c.status:<7}"
+        if colour:
+            status = f"{_COLOURS[c.status]}{status}\033[0m"
+        lines.append(f"{status} {c.check}")
+        lines.extend(f"        {line}" for line in c.detail.splitlines())
+    lines.append("")
+    lines.append(("OK: " if report.ok else "FAILED: ") + _verdict(report))
+    return "\n".join(lines)

@@ -1,0 +1,172 @@
+"""Reading a repository's GitHub workflows to predict what the OIDC token will say,
+and whether the publishing job will get one at all, before anything runs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from publisher.errors import InputError
+
+# `uses:` values that run this action or the one it replaces (whose inputs we share).
+ACTION_NAMES = ("trusted-publish-action", "pypa/gh-action-pypi-publish")
+_GITHUB_REMOTE = re.compile(r"github\.com[:/](?P<owner>[^/]+)/(?P<repo>[^/]+?)(?:\.git)?/?$")
+
+
+@dataclass
+class PublishJob:
+    """A job with a step that uses the action, and what GitHub will give it."""
+
+    workflow: Path
+    job_id: str
+    environment: str | None
+    environment_is_expression: bool
+    id_token: bool
+    permissions_source: str  # where id_token came from, for the report
+    uses_password: bool
+
+
+@dataclass
+class WorkflowFacts:
+    """What a workflow file tells about publishing from it."""
+
+    path: Path
+    triggers: list[str]
+    reusable: bool
+    callers: list[Path] = field(default_factory=list)
+    jobs: list[PublishJob] = field(default_factory=list)
+
+
+def _load(path: Path) -> dict[Any, Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError("workflow-unreadable", path=path, reason=exc.strerror or exc) from None
+    except yaml.YAMLError as exc:
+        raise InputError(
+            "workflow-unreadable", path=path, reason=str(exc).splitlines()[0]
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError("workflow-unreadable", path=path, reason="not a mapping")
+    return data
+
+
+def _triggers(data: dict[Any, Any]) -> list[str]:
+    # YAML 1.1 reads a bare `on:` key as the boolean True.
+    on = data.get("on", data.get(True))
+    if isinstance(on, str):
+        return [on]
+    if isinstance(on, list):
+        return [str(t) for t in on]
+    if isinstance(on, dict):
+        return [str(t) for t in on]
+    return []
+
+
+def _grants_id_token(permissions: Any) -> bool:
+    if permissions == "write-all":
+        return True
+    if isinstance(permissions, dict):
+        return permissions.get("id-token") == "write"
+    return False
+
+
+def uses_action(step: Any) -> bool:
+    """Whether a workflow step runs this action (or the one it replaces)."""
+    if not isinstance(step, dict):
+        return False
+    uses = str(step.get("uses", ""))
+    return uses == "./" or any(name in uses for name in ACTION_NAMES)
+
+
+def analyse(path: Path) -> WorkflowFacts:
+    """The publishing jobs of one workflow file and what GitHub will give them."""
+    data = _load(path)
+    triggers = _triggers(data)
+    facts = WorkflowFacts(path=path, triggers=triggers, reusable="workflow_call" in triggers)
+    jobs = data.get("jobs") if isinstance(data.get("jobs"), dict) else {}
+    for job_id, job in (jobs or {}).items():
+        if not isinstance(job, dict):
+            continue
+        steps = [s for s in job.get("steps") or [] if uses_action(s)]
+        if not steps:
+            continue
+        if "permissions" in job:
+            id_token = _grants_id_token(job["permissions"])
+            source = f"job `{job_id}`'s permissions"
+        elif "permissions" in data:
+            id_token = _grants_id_token(data["permissions"])
+            source = "the workflow's permissions"
+        else:
+            # The default GITHUB_TOKEN permissions never include id-token.
+            id_token, source = False, "no permissions block (the defaults)"
+        environment = job.get("environment")
+        if isinstance(environment, dict):
+            environment = environment.get("name")
+        env_text = str(environment) if environment else None
+        with_ = steps[0].get("with") if isinstance(steps[0].get("with"), dict) else {}
+        facts.jobs.append(
+            PublishJob(
+                workflow=path,
+                job_id=str(job_id),
+                environment=env_text,
+                environment_is_expression=bool(env_text and "${{" in env_text),
+                id_token=id_token,
+                permissions_source=source,
+                uses_password=bool((with_ or {}).get("password")),
+            )
+        )
+    return facts
+
+
+def find_callers(target: Path, folder: Path) -> list[Path]:
+    """Workflows in ``folder`` that call ``target`` as a reusable workflow."""
+    callers = []
+    needle = f".github/workflows/{target.name}"
+    for path in sorted(folder.glob("*.y*ml")):
+        if path == target:
+            continue
+        try:
+            data = _load(path)
+        except InputError:
+            continue
+        for job in (data.get("jobs") or {}).values():
+            if isinstance(job, dict) and needle in str(job.get("uses", "")):
+                callers.append(path)
+                break
+    return callers
+
+
+def discover(root: Path, explicit: Path | None) -> list[WorkflowFacts]:
+    """The workflow named with ``--workflow``, or every workflow under
+    ``root/.github/workflows`` that uses the action."""
+    folder = root / ".github" / "workflows"
+    paths = [explicit] if explicit else sorted(folder.glob("*.y*ml"))
+    found = []
+    for path in paths:
+        facts = analyse(path)
+        if explicit or facts.jobs:
+            facts.callers = find_callers(path, path.parent)
+            found.append(facts)
+    return found
+
+
+def github_remote(root: Path) -> tuple[str, str] | None:
+    """Owner and repository of the ``origin`` remote when it is on GitHub."""
+    try:
+        url = subprocess.run(
+            ["git", "-C", str(root), "remote", "get-url", "origin"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = _GITHUB_REMOTE.search(url)
+    return (match.group("owner"), match.group("repo")) if match else None

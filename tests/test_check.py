@@ -1,0 +1,325 @@
+"""Dry run, as the action (`dry-run: true`) and locally (`publisher check`): every check,
+each outcome, and never a request to mint-token or to the upload endpoint."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, GitHub, make_sdist, make_wheel, publisher_for_run
+
+from publisher.cli import main
+from publisher.demo import build_example
+from publisher.localindex import LocalIndex, RunClaims
+
+PUBLISH_JOB = """
+  publish:
+    runs-on: ubuntu-latest
+{extra}
+    steps:
+      - uses: actions/download-artifact@v4
+      - uses: someone/trusted-publish-action@v1
+"""
+
+
+def _no_harm(index: LocalIndex) -> None:
+    assert "/_/oidc/mint-token" not in index.state.paths()
+    assert "/legacy/" not in index.state.paths()
+    assert index.state.uploads == []
+
+
+# --- as the action ---------------------------------------------------------------------
+
+
+def test_action_dry_run_reports_and_touches_nothing(github: GitHub, index: LocalIndex) -> None:
+    make_sdist(github.dist)
+    make_wheel(github.dist)
+
+    run = github.run({"dry-run": "true"}, subprocess_run=True)
+
+    assert run.code == 0, run.log
+    _no_harm(index)
+    assert "/_github/token" in index.state.paths()  # a token was fetched, and only read
+    assert "Dry run for" in run.summary
+    assert "No token was minted and nothing was uploaded." in run.summary
+    assert "OIDC token available (audience `pypi`)" in run.summary
+    assert "workflow `release.yml`" in run.summary
+    assert "Project `example` is not on" in run.summary
+    assert "project_name=example" in run.summary
+    assert "workflow_filename=release.yml" in run.summary
+    assert run.output_list("uploaded") == []
+
+
+def test_action_dry_run_with_pending_publisher_creates_no_project(
+    github: GitHub, index: LocalIndex
+) -> None:
+    make_wheel(github.dist)
+    index.state.pending.append(publisher_for_run(index, project="example"))
+    run = github.run({"dry-run": "true"})
+    assert run.code == 0, run.log
+    assert index.state.projects == {}
+    assert len(index.state.pending) == 1
+    _no_harm(index)
+
+
+def test_action_dry_run_fails_on_bad_dist(github: GitHub, index: LocalIndex) -> None:
+    make_wheel(github.dist, filename="example-2.0-py3-none-any.whl")
+    run = github.run({"dry-run": "true"})
+    assert run.code == 1
+    assert "File name and metadata version differ" in run.summary
+    _no_harm(index)
+
+
+def test_action_dry_run_existing_files(github: GitHub, index: LocalIndex) -> None:
+    make_sdist(github.dist)
+    wheel = make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.add_file("example", wheel.name, wheel.read_bytes(), "1.0.0")
+    index.state.add_file("example", "example-1.0.0.tar.gz", b"different", "1.0.0")
+
+    run = github.run({"dry-run": "true", "skip-existing": "true"})
+
+    assert run.code == 1
+    assert "Same sha256: it would be skipped" in run.summary
+    assert "is on the index with other content" in run.summary
+    _no_harm(index)
+
+
+def test_action_dry_run_identical_file_needs_skip_existing(
+    github: GitHub, index: LocalIndex
+) -> None:
+    wheel = make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.add_file("example", wheel.name, wheel.read_bytes(), "1.0.0")
+    run = github.run({"dry-run": "true"})
+    assert run.code == 1
+    assert "skip-existing: true" in run.summary
+
+
+def test_action_dry_run_without_token(github: GitHub, index: LocalIndex) -> None:
+    make_wheel(github.dist)
+    run = github.run({"dry-run": "true"}, oidc=False)
+    assert run.code == 1
+    assert "id-token: write" in run.summary
+    _no_harm(index)
+
+
+def test_action_dry_run_reusable_workflow(github: GitHub, index: LocalIndex) -> None:
+    make_wheel(github.dist)
+    index.state.run = RunClaims(called_workflow="octo-org/example/.github/workflows/publish.yml")
+    run = github.run({"dry-run": "true"})
+    assert run.code == 0, run.log
+    assert "reusable workflow" in run.summary
+    assert "publish.yml" in run.summary
+    _no_harm(index)
+
+
+# --- locally: publisher check ----------------------------------------------------------
+
+
+def _repo(tmp_path: Path, workflow: str, name: str = "release.yml") -> Path:
+    repo = tmp_path / "repo"
+    (repo / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
+    (repo / ".github" / "workflows" / name).write_text(textwrap.dedent(workflow))
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "remote", "add", "origin", "git@github.com:octo-org/example.git"],
+        check=True,
+    )
+    make_wheel(repo / "dist")
+    return repo
+
+
+def _workflow(
+    on: str = "push", top: str = "", job: str = "    permissions:\n      id-token: write"
+) -> str:
+    return f"on: {on}\n{top}\njobs:" + PUBLISH_JOB.format(extra=job)
+
+
+def _check(
+    repo: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *args: str,
+) -> tuple[int, dict[str, object]]:
+    monkeypatch.chdir(repo)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    code = main(["check", "--repository-url", index.upload_url, "--format", "json", *args])
+    report = json.loads(capsys.readouterr().out)
+    _no_harm(index)
+    return code, report
+
+
+def _lines(report: dict[str, object]) -> list[tuple[str, str]]:
+    checks = report["checks"]
+    assert isinstance(checks, list)
+    return [(c["status"], c["check"] + "\n" + c["detail"]) for c in checks]
+
+
+def _has(report: dict[str, object], status: str, text: str) -> bool:
+    return any(s == status and text in t for s, t in _lines(report))
+
+
+def test_check_reports_publisher_fields(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = _repo(
+        tmp_path, _workflow(job="    environment: pypi\n    permissions:\n      id-token: write")
+    )
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert code == 0, report
+    assert report["ok"] is True
+    assert _has(
+        report,
+        "ok",
+        "owner: octo-org\nrepository: example\nworkflow filename: release.yml\nenvironment: pypi",
+    )
+    assert _has(report, "ok", "gets an OIDC token")
+    assert _has(
+        report,
+        "warning",
+        "owner=octo-org&repository=example&workflow_filename=release.yml"
+        "&environment=pypi&project_name=example",
+    )
+
+
+@pytest.mark.parametrize(
+    ("top", "job", "status", "text"),
+    [
+        ("permissions:\n  id-token: write", "", "ok", "comes from the workflow's permissions"),
+        (
+            "permissions:\n  id-token: write",
+            "    permissions:\n      contents: read",
+            "error",
+            "gets no OIDC token",
+        ),
+        ("", "", "error", "no permissions block"),
+        ("permissions: write-all", "", "ok", "gets an OIDC token"),
+    ],
+    ids=["workflow-level", "removed-by-job-level", "none", "write-all"],
+)
+def test_check_id_token_permission(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    top: str,
+    job: str,
+    status: str,
+    text: str,
+) -> None:
+    repo = _repo(tmp_path, _workflow(top=top, job=job))
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert _has(report, status, text), _lines(report)
+    assert code == (1 if status == "error" else 0)
+
+
+@pytest.mark.parametrize(
+    ("on", "status", "text"),
+    [
+        ("pull_request", "warning", "from forks get no OIDC token"),
+        ("pull_request_target", "error", "PyPI refuses tokens from `pull_request_target`"),
+        ("workflow_call", "warning", "is a reusable workflow"),
+    ],
+)
+def test_check_triggers(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    on: str,
+    status: str,
+    text: str,
+) -> None:
+    repo = _repo(tmp_path, _workflow(on=on))
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert _has(report, status, text), _lines(report)
+    assert code == (1 if status == "error" else 0)
+
+
+def test_check_names_the_calling_workflow(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = _repo(tmp_path, _workflow(on="workflow_call"), name="publish.yml")
+    caller = "on: push\njobs:\n  release:\n    uses: ./.github/workflows/publish.yml\n"
+    (repo / ".github" / "workflows" / "release.yml").write_text(caller)
+    _code, report = _check(repo, index, monkeypatch, capsys)
+    assert _has(report, "warning", "publish.yml is a reusable workflow (called from release.yml)")
+
+
+def test_check_explicit_workflow_and_existing_project(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = _repo(tmp_path, _workflow(), name="other.yml")
+    index.state.add_project("example")
+    code, report = _check(
+        repo, index, monkeypatch, capsys, "--workflow", ".github/workflows/other.yml"
+    )
+    assert code == 0
+    assert _has(report, "ok", "workflow filename: other.yml")
+    assert _has(report, "ok", "Project `example` exists")
+
+
+def test_check_without_workflow(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = _repo(tmp_path, "on: push\njobs:\n  test:\n    runs-on: x\n    steps: [{run: 'true'}]\n")
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert code == 0
+    assert _has(report, "warning", "No workflow uses the action")
+
+
+def test_check_broken_workflow_yaml(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = _repo(tmp_path, "on: [push\njobs: {")
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert code == 1
+    assert _has(report, "error", "release.yml` cannot be read as YAML")
+
+
+def test_check_on_the_example_project(tmp_path: Path, index: LocalIndex) -> None:
+    """`publisher check` in this repository's own example, as a subprocess, plain text."""
+    example = tmp_path / "example"
+    shutil.copytree(ROOT / "example", example)
+    build_example(example / "dist")
+    proc = subprocess.run(
+        [sys.executable, "-m", "publisher", "check", "--repository-url", index.upload_url],
+        cwd=example,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "ok      tpa_example-1.0.0.tar.gz" in out
+    assert "ok      tpa_example-1.0.0-py3-none-any.whl" in out
+    assert "ok      release.yml job `publish` gets an OIDC token" in out
+    assert "environment: pypi" in out
+    assert "warning Project `tpa-example` is not on" in out
+    assert "\033[" not in out  # plain text when not a terminal
+    assert out.rstrip().endswith("OK: a real publish would succeed, as far as can be known")
+    _no_harm(index)
