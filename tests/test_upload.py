@@ -1,0 +1,89 @@
+"""The index's upload answers (reason phrases from Warehouse) sorted into what they
+mean for the release, and the messages a user gets for them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import responses
+from conftest import make_wheel
+
+from publisher.dists import load_dist
+from publisher.index import Index
+from publisher.publish import _upload_error
+from publisher.secret import Secret
+from publisher.upload import Answer, Uploader, classify
+
+NON_USER = (
+    "Non-user identities cannot create new projects. This was probably caused by successfully "
+    "using a pending publisher but specifying the project name incorrectly (either in the "
+    "publisher or in your project's metadata). Please ensure that both match. See: "
+    "https://docs.pypi.org/trusted-publishers/troubleshooting/"
+)
+
+ANSWERS = [
+    (200, "OK", Answer.STORED),
+    (
+        400,
+        "File already exists ('x-1.0.tar.gz', with blake2_256 hash 'ab'). See https://pypi.org/help/#file-name-reuse for more information.",
+        Answer.EXISTS,
+    ),
+    (409, "Conflict", Answer.EXISTS),
+    (400, NON_USER, Answer.NEW_PROJECT_REFUSED),
+    (
+        403,
+        "Invalid API Token: OIDC scoped token is not valid for project 'x'",
+        Answer.NOT_FOR_PROJECT,
+    ),
+    (403, "Invalid API Token: token is expired", Answer.TOKEN_EXPIRED),
+    (
+        403,
+        "Invalid or non-existent authentication information. See https://pypi.org/help/#invalid-auth for more information.",
+        Answer.BAD_AUTH,
+    ),
+    (429, "Too Many Requests", Answer.TRANSIENT),
+    (502, "Bad Gateway", Answer.TRANSIENT),
+    (
+        400,
+        "This filename was previously used by a file that has since been deleted. Use a different version.",
+        Answer.REFUSED,
+    ),
+    (400, "Uploading new files to releases older than 14 days is not allowed.", Answer.REFUSED),
+]
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "kind"), ANSWERS, ids=[a[2].value + str(i) for i, a in enumerate(ANSWERS)]
+)
+def test_answers_are_sorted(status: int, reason: str, kind: Answer) -> None:
+    assert classify(status, reason, "") is kind
+
+
+@responses.activate
+def test_non_user_identity_gets_the_name_explanation(tmp_path: Path) -> None:
+    """If the index still answers "Non-user identities…", say what it means."""
+    url = "https://upload.pypi.org/legacy/"
+    responses.post(url, status=400, body=NON_USER)
+    dist = load_dist(make_wheel(tmp_path, "example"))
+    answer = Uploader(url, "__token__", Secret("pypi-x")).send(dist)
+    assert answer.kind is Answer.NEW_PROJECT_REFUSED
+    error = _upload_error(answer.kind, answer.status, answer.reason, dist, Index(url), None)
+    text = f"{error.title}\n{error}"
+    assert "cannot create the project `example`" in text
+    assert "python-example" in text
+    assert "change `name` in pyproject.toml" in text
+    assert "pending publisher for exactly `example`" in text
+    auth = responses.calls[0].request.headers["Authorization"]
+    assert auth.startswith("Basic ")
+
+
+@responses.activate
+def test_redirect_is_not_followed(tmp_path: Path) -> None:
+    url = "https://upload.pypi.org/legacy/"
+    responses.post(url, status=308, headers={"Location": "https://elsewhere.example/"})
+    dist = load_dist(make_wheel(tmp_path, "example"))
+    answer = Uploader(url, "__token__", Secret("pypi-x")).send(dist)
+    assert answer.kind is Answer.REFUSED
+    assert "check repository-url" in answer.reason
+    assert len(responses.calls) == 1
