@@ -46,7 +46,7 @@ class Outcome:
     claims: Claims | None = None
 
     @property
-    def pending(self) -> list[Dist]:
+    def remaining(self) -> list[Dist]:
         """Files neither uploaded nor skipped (yet)."""
         done = {d.filename for d in self.uploaded + self.skipped}
         return [d for d in self.dists if d.filename not in done]
@@ -259,7 +259,11 @@ def _upload_one(
             uploader.set_password(tokens.mint(outcome.projects).token)
             continue
         if kind is Answer.TRANSIENT and attempt < http.policy.tries:
-            delay = http.policy.delay(attempt)
+            delay = (
+                answer.retry_after
+                if answer.retry_after is not None
+                else (http.policy.delay(attempt))
+            )
             console.warning(
                 f"Upload of {dist.filename} failed ({answer.status or ''} {answer.reason})".strip(),
                 f"try {attempt} of {http.policy.tries}; the file is not on the index; "
@@ -314,7 +318,7 @@ def run(config: Config, env: Mapping[str, str], console: Console) -> Outcome:
                 "The first upload creates it, which works only through a pending publisher "
                 f"registered for exactly `{project}` (or with an API token of a user).",
             )
-        if not outcome.pending:
+        if not outcome.remaining:
             console.info("Every file is on the index already: nothing to upload.")
             return outcome
         _publish(config, env, console, http, index, outcome, missing)

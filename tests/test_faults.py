@@ -142,3 +142,14 @@ def test_verbose_run_leaks_nothing(github: GitHub, index: LocalIndex) -> None:
     run = github.run({"verbose": "true"})
     assert run.code == 0, run.log
     assert "[debug]" in run.log
+
+
+def test_upload_429_waits_as_asked(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.faults.append(Fault("/legacy/", status=429, retry_after=1))
+    started = time.monotonic()
+    run = github.run()
+    assert run.code == 0, run.log
+    assert time.monotonic() - started >= 1.0
+    assert "trying again in 1.0 s" in run.log
+    assert index.state.paths("POST").count("/legacy/") == 3
