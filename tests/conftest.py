@@ -52,6 +52,22 @@ def metadata_text(name: str, version: str, **extra: str) -> str:
     return f"{head}\n{body}"
 
 
+def _prepare(
+    folder: Path,
+    name: str,
+    version: str,
+    filename: str | None,
+    suffix: str,
+    metadata: str | bytes | None,
+) -> tuple[Path, str, bytes]:
+    """The file's path, its normalized name stem, and its metadata as bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[-_.]+", "_", name).lower()
+    path = folder / (filename or f"{stem}-{version}{suffix}")
+    meta = metadata if metadata is not None else metadata_text(name, version)
+    return path, stem, meta.encode() if isinstance(meta, str) else meta
+
+
 def make_wheel(
     folder: Path,
     name: str = "example",
@@ -61,11 +77,8 @@ def make_wheel(
     metadata: str | bytes | None = None,
 ) -> Path:
     """A small but real wheel."""
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = re.sub(r"[-_.]+", "_", name).lower()
-    path = folder / (filename or f"{stem}-{version}-py3-none-any.whl")
+    path, stem, meta = _prepare(folder, name, version, filename, "-py3-none-any.whl", metadata)
     info = f"{stem}-{version}.dist-info"
-    meta = metadata if metadata is not None else metadata_text(name, version)
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr(f"{stem}/__init__.py", "VALUE = 1\n")
         zf.writestr(f"{info}/METADATA", meta)
@@ -85,13 +98,9 @@ def make_sdist(
     metadata: str | bytes | None = None,
 ) -> Path:
     """A small but real sdist (.tar.gz)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = re.sub(r"[-_.]+", "_", name).lower()
-    path = folder / (filename or f"{stem}-{version}.tar.gz")
-    meta = metadata if metadata is not None else metadata_text(name, version)
-    raw = meta.encode() if isinstance(meta, str) else meta
+    path, stem, meta = _prepare(folder, name, version, filename, ".tar.gz", metadata)
     with tarfile.open(path, "w:gz") as tf:
-        for member, data in ((f"{stem}-{version}/PKG-INFO", raw), (f"{stem}-{version}/x.py", b"")):
+        for member, data in ((f"{stem}-{version}/PKG-INFO", meta), (f"{stem}-{version}/x.py", b"")):
             info = tarfile.TarInfo(member)
             info.size = len(data)
             tf.addfile(info, io.BytesIO(data))
