@@ -2,7 +2,9 @@
 
 It builds the example package, starts a local index and OIDC issuer (loopback only),
 registers a pending publisher for the package, runs the action with the environment a
-GitHub runner gives it, then shows the step summary, the outputs and what the index holds.
+GitHub runner gives it, then shows the step summary, the outputs and what the index
+holds. A second act repeats the release with the pending publisher registered under
+another name, the classic mistake, to show the action stop it before any upload.
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ import shutil
 import tempfile
 from contextlib import chdir
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from publisher.localindex import IndexState
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example"
+PROJECT = "tpa-example"
 
 
 def build_example(dest: Path) -> list[str]:
@@ -25,55 +32,83 @@ def build_example(dest: Path) -> list[str]:
         return [backend.build_sdist(str(dest)), backend.build_wheel(str(dest))]
 
 
-def demo(*, keep: bool = False) -> int:
-    """Run the demo; returns the action's exit code."""
+def _act(title: str, state: IndexState, pending_name: str, work: Path) -> int:
+    """Register a pending publisher for ``pending_name`` and run the action once."""
     from publisher.cli import run_action
-    from publisher.localindex import IndexState, LocalIndex, Publisher
+    from publisher.localindex import LocalIndex, Publisher
+
+    run = state.run
+    owner, repo = run.repository.split("/")
+    state.pending.append(
+        Publisher(owner, repo, run.workflow, run.environment or "", run.owner_id, pending_name)
+    )
+    with LocalIndex(state) as index:
+        print(f"\n######## {title}")
+        print(f"== Local index and OIDC issuer at {index.url}")
+        print(
+            f"   pending publisher: project {pending_name} <- {run.repository}, "
+            f"workflow {run.workflow}, environment {run.environment}"
+        )
+        files = work / title.split(":")[0].replace(" ", "_")
+        files.mkdir()
+        output, summary = files / "github_output", files / "step_summary.md"
+        output.touch()
+        summary.touch()
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))},
+            **index.github_env(),
+            "INPUT_REPOSITORY-URL": index.upload_url,
+            "INPUT_PACKAGES-DIR": str(work / "dist"),
+            "GITHUB_OUTPUT": str(output),
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "GITHUB_REPOSITORY": run.repository,
+            "GITHUB_EVENT_NAME": run.event_name,
+            "GITHUB_WORKSPACE": str(work),
+            "RUNNER_OS": "Linux",
+        }
+        print("== Running the action (its log follows)")
+        code = run_action(env)
+        print(f"== The action exited with {code}. Step summary:")
+        print(summary.read_text(encoding="utf-8"))
+        print("== Step outputs ($GITHUB_OUTPUT)")
+        print(output.read_text(encoding="utf-8"))
+        print("== The index now holds")
+        for project in state.projects.values():
+            print(f"   project {project.name}: {len(project.files)} file(s)")
+            for stored in project.files.values():
+                print(f"     {stored.filename}  sha256 {stored.sha256}")
+        print(f"   upload requests received: {state.paths('POST').count('/legacy/')}")
+    return code
+
+
+def demo(*, keep: bool = False) -> int:
+    """Run the demo; 0 when the publish worked and the mistake was stopped."""
+    from publisher.localindex import IndexState
 
     work = Path(tempfile.mkdtemp(prefix="publisher-demo-"))
     try:
         print(f"== Building the example package ({EXAMPLE})")
         for name in build_example(work / "dist"):
             print(f"   built {name}")
-        state = IndexState()
-        run = state.run
-        owner, repo = run.repository.split("/")
-        # The maintainer registered a pending publisher for the project, as on pypi.org.
-        state.pending.append(
-            Publisher(owner, repo, run.workflow, run.environment or "", run.owner_id, "tpa-example")
+        first = _act(
+            "Act 1: a first release through a pending publisher", IndexState(), PROJECT, work
         )
-        with LocalIndex(state) as index:
-            print(f"== Local index and OIDC issuer at {index.url}")
-            print(
-                f"   pending publisher: project tpa-example <- {run.repository}, "
-                f"workflow {run.workflow}, environment {run.environment}"
+        second = _act(
+            "Act 2: the same release, pending publisher registered as python-tpa-example",
+            IndexState(),
+            f"python-{PROJECT}",
+            work,
+        )
+        ok = first == 0 and second != 0
+        print(
+            "\n== Demo "
+            + (
+                "done: act 1 published, act 2 was stopped before any upload."
+                if ok
+                else "FAILED: see above."
             )
-            output, summary = work / "github_output", work / "step_summary.md"
-            output.touch()
-            summary.touch()
-            env = {
-                **{k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))},
-                **index.github_env(),
-                "INPUT_REPOSITORY-URL": index.upload_url,
-                "INPUT_PACKAGES-DIR": str(work / "dist"),
-                "GITHUB_OUTPUT": str(output),
-                "GITHUB_STEP_SUMMARY": str(summary),
-                "GITHUB_REPOSITORY": run.repository,
-                "GITHUB_EVENT_NAME": run.event_name,
-                "GITHUB_WORKSPACE": str(work),
-                "RUNNER_OS": "Linux",
-            }
-            print("== Running the action")
-            code = run_action(env)
-            print(f"== The action exited with {code}. Step summary:")
-            print(summary.read_text(encoding="utf-8"))
-            print("== Step outputs ($GITHUB_OUTPUT)")
-            print(output.read_text(encoding="utf-8"))
-            print("== The index now holds")
-            for project in state.projects.values():
-                for stored in project.files.values():
-                    print(f"   {project.name}: {stored.filename}  sha256 {stored.sha256}")
-        return code
+        )
+        return 0 if ok else 1
     finally:
         if keep:
             print(f"(kept {work})")

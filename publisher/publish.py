@@ -129,7 +129,7 @@ def check_names_after_mint(
             project=project,
             example=NAME_EXAMPLE,
             pending_link=index.register_publisher_url(
-                claims.publisher_fields() if claims else {}, None
+                {**(claims.publisher_fields() if claims else {}), "project_name": project}, None
             ),
             index=index.read_url,
         )
