@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint clean bench
 
 $(BIN)/publisher: pyproject.toml requirements/dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -23,6 +23,13 @@ lint: $(BIN)/publisher
 
 test: lint
 	$(BIN)/pytest -q
+
+# Benchmarks against twine and uv on this machine (issue 7); not part of `make test`.
+# uv comes from benchmarks/requirements.txt, in a venv of its own.
+bench: $(BIN)/publisher
+	test -x benchmarks/.venv/bin/python || $(PYTHON) -m venv benchmarks/.venv
+	benchmarks/.venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r benchmarks/requirements.txt
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
