@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from publisher.errors import DistError
 
 if TYPE_CHECKING:
-    from packaging.metadata import Metadata
+    from packaging.metadata import Metadata, RawMetadata
 
 CHUNK = 1 << 20
 SDIST_SUFFIXES = (".tar.gz", ".zip")
@@ -47,6 +47,8 @@ class Dist:
     version: str
     metadata_version: str
     digests: Digests
+    raw_metadata: RawMetadata = field(repr=False, compare=False)
+    python_tag: str  # the upload form's pyversion: "source", or the wheel's Python tag
     warnings: tuple[str, ...] = field(default=())
 
     @property
@@ -153,7 +155,8 @@ def _read_member(path: Path, kind: str) -> bytes:
         ) from None
 
 
-def _parse_metadata(path: Path, raw: bytes) -> Metadata:
+def _parse_metadata(path: Path, raw: bytes) -> tuple[Metadata, RawMetadata]:
+    """The validated metadata, and the raw fields as the upload form sends them."""
     from packaging.metadata import Metadata, parse_email
 
     try:
@@ -182,9 +185,10 @@ def _parse_metadata(path: Path, raw: bytes) -> Metadata:
     if meta.metadata_version in ("1.0", "1.1", "1.2", "2.1", "2.2", "2.3"):
         # setuptools wrote License-File before 2.4 defined it; twine drops it, so do we.
         unparsed.pop("license-file", None)
+        fields.pop("license_files", None)
     if unparsed:
         raise DistError("metadata-unparsed", path=path, fields=", ".join(sorted(unparsed)))
-    return meta
+    return meta, fields
 
 
 def _flatten(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
@@ -267,7 +271,7 @@ def load_dist(path: Path, *, verify_metadata: bool = True) -> Dist:
         raise DistError("unreadable", path=path, reason=exc.strerror or exc) from None
     if digests.size == 0:
         raise DistError("empty-file", path=path)
-    meta = _parse_metadata(path, _read_member(path, kind))
+    meta, raw = _parse_metadata(path, _read_member(path, kind))
     _check_filename(path, kind, meta)
     _check_index_rules(path, meta)
     warnings = _render_warnings(path, meta) if verify_metadata else ()
@@ -278,6 +282,9 @@ def load_dist(path: Path, *, verify_metadata: bool = True) -> Dist:
         version=str(meta.version),
         metadata_version=meta.metadata_version,
         digests=digests,
+        raw_metadata=raw,
+        # name-version(-build)-python-abi-platform.whl: the python tag is third from last.
+        python_tag=path.name[: -len(".whl")].split("-")[-3] if kind == "wheel" else "source",
         warnings=warnings,
     )
 

@@ -76,7 +76,10 @@ def read_config(env: Mapping[str, str], cwd: Path | None = None) -> Config:
         repository_url=url,
         packages_dir=base / raw_input(env, "packages-dir"),
         user=raw_input(env, "user"),
-        password=Secret(raw_input(env, "password")),
+        # Given but empty means "no password" (trusted publishing): no defaults needed.
+        password=Secret(
+            env["INPUT_PASSWORD"].strip() if "INPUT_PASSWORD" in env else raw_input(env, "password")
+        ),
         skip_existing=parse_bool("skip-existing", raw_input(env, "skip-existing")),
         verify_metadata=parse_bool("verify-metadata", raw_input(env, "verify-metadata")),
         print_hash=parse_bool("print-hash", raw_input(env, "print-hash")),

@@ -544,6 +544,9 @@ def _mint_error(code: str, description: str) -> tuple[int, Any]:
 class _Handler(BaseHTTPRequestHandler):
     index: LocalIndex
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, a kept-alive connection
+    # waits ~40 ms for the delayed ACK between them.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the tests read the request log instead."""

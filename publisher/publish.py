@@ -3,6 +3,7 @@ the names again, upload. Each step stops the run with a :class:`PublishError`.""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -300,10 +301,27 @@ def _upload_error(
     return UploadError("upload-refused", **fields)
 
 
+def _warm_imports() -> None:
+    """Import what the later steps need in the background, while the early steps wait
+    on the network: a release job starts with a cold interpreter every time."""
+
+    def work() -> None:
+        import importlib
+
+        for name in ("twine.repository",):
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: S112 - the real import reports any problem later
+                continue
+
+    threading.Thread(target=work, name="warm-imports", daemon=True).start()
+
+
 def run(config: Config, env: Mapping[str, str], console: Console) -> Outcome:
     """The whole publishing run. Raises :class:`RunFailed` with the outcome so far."""
     from publisher.http import Http
 
+    _warm_imports()
     outcome = Outcome()
     try:
         validate(config, console, outcome)

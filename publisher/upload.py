@@ -3,6 +3,7 @@ means for the release."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -87,9 +88,8 @@ class Uploader:
         """Upload ``dist`` once (no retries here: the caller decides, after asking the
         index whether the file landed). Connection faults come back as TRANSIENT."""
         import requests
-        from twine.package import PackageFile
 
-        package = PackageFile.from_filename(str(dist.path), comment=None)
+        package = twine_package(dist)
         repo = self._repo()
         try:
             response = repo.upload(package, max_redirects=1)  # type: ignore[attr-defined]
@@ -128,3 +128,36 @@ def _timeout_adapter() -> Any:
             )
 
     return TimeoutAdapter()
+
+
+def safe_name(name: str) -> str:
+    """The name twine sends: runs outside ``[A-Za-z0-9.]`` become ``-``."""
+    return re.sub(r"[^A-Za-z0-9.]+", "-", name)
+
+
+def twine_package(dist: Dist) -> Any:
+    """twine's ``PackageFile`` for ``dist``, made from what validation already read.
+
+    ``PackageFile.from_filename`` would open and hash the file again (twice the reading
+    for large files); the fields are the same, which a test checks against twine itself.
+    """
+    from twine.package import PackageFile
+
+    class KnownPackage(PackageFile):
+        def __init__(self) -> None:  # no super().__init__(): it would hash the file again
+            self.filename = str(dist.path)
+            self.basefilename = dist.filename
+            self.comment = None
+            self.metadata = dist.raw_metadata
+            self.python_version = dist.python_tag
+            self.filetype = "bdist_wheel" if dist.kind == "wheel" else "sdist"
+            self.safe_name = safe_name(dist.name)
+            self.version = dist.raw_metadata["version"]
+            self.signed_filename = self.filename + ".asc"
+            self.signed_basefilename = self.basefilename + ".asc"
+            self.gpg_signature = None
+            self.attestations = None
+            self.sha2_digest = dist.digests.sha256
+            self.blake2_256_digest = dist.digests.blake2_256
+
+    return KnownPackage()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import responses
-from conftest import make_wheel
+from conftest import make_sdist, make_wheel, metadata_text
 
 from publisher.dists import load_dist
 from publisher.index import Index
@@ -87,3 +87,32 @@ def test_redirect_is_not_followed(tmp_path: Path) -> None:
     assert answer.kind is Answer.REFUSED
     assert "check repository-url" in answer.reason
     assert len(responses.calls) == 1
+
+
+@pytest.mark.parametrize("kind", ["wheel", "sdist"])
+def test_upload_form_is_what_twine_would_send(kind: str, tmp_path: Path) -> None:
+    """We hand twine the metadata and digests validation already read (no second pass
+    over the file); the form must equal twine's own for the same file."""
+    from twine.package import PackageFile
+
+    from publisher.upload import twine_package
+
+    make = make_wheel if kind == "wheel" else make_sdist
+    path = make(
+        tmp_path,
+        "My_Package.x",
+        "1.0",
+        metadata=metadata_text(
+            "My_Package.x",
+            "1.0",
+            Keywords="a,b",
+            Classifier="Programming Language :: Python",
+            Project_URL="Source, https://example.org",
+            Requires_Dist="requests>=2",
+        ),
+    )
+    ours = twine_package(load_dist(path)).metadata_dictionary()
+    theirs = PackageFile.from_filename(str(path), comment=None).metadata_dictionary()
+    assert ours == theirs
+    assert ours["sha256_digest"]
+    assert ours["blake2_256_digest"]
