@@ -514,7 +514,7 @@ def diagnose_validation(folder: Path, repeat: int) -> dict[str, float]:
         timed(f"{kind}: hash_file (sha256 + blake2b, 1 MiB reads)", partial(d.hash_file, path))
         timed(f"{kind}: read core metadata from the archive", partial(d._read_member, path, kind))
         timed(
-            f"{kind}: twine PackageFile.from_filename (what Uploader.send does first)",
+            f"{kind}: twine PackageFile.from_filename (re-reads and re-hashes; we skip it)",
             partial(PackageFile.from_filename, str(path), comment=None),
         )
     timed("all files: hashlib sha256 alone", partial(_hash_all, files, "sha256"))
