@@ -1,0 +1,28 @@
+# The action's image. GitHub builds it from this file in every job that uses the action
+# (`runs.image` in action.yml), so it is kept small and quick to build: one slim base,
+# the pinned runtime dependencies as wheels in one layer, then our code.
+#
+# No USER line: GitHub runs docker actions as root, with the workspace mounted at
+# /github/workspace (the working directory it sets); another user could not write the
+# step summary and output files it mounts.
+FROM python:3.12-slim-bookworm
+
+# The container lives for one step: writing .pyc files at run time only costs time
+# (ours are compiled below, at build time). Unbuffered, so our log lines and workflow
+# commands reach the runner in the order they were printed.
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1
+
+# Exact versions with their sha256 (requirements/main.txt), wheels only: no compiler
+# is needed, and pip leaves no cache behind.
+COPY requirements/main.txt /app/requirements.txt
+RUN python -m pip install --no-cache-dir --require-hashes --only-binary=:all: \
+        --disable-pip-version-check --root-user-action=ignore \
+        -r /app/requirements.txt
+
+# publisher/inputs.py reads the defaults from action.yml beside the package.
+COPY action.yml entrypoint.py /app/
+COPY publisher /app/publisher
+RUN python -m compileall -q /app
+
+ENTRYPOINT ["python", "/app/entrypoint.py"]
