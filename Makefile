@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean bench
+.PHONY: demo test lint lint-action container clean bench
 
 $(BIN)/publisher: pyproject.toml requirements/dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -23,6 +23,21 @@ lint: $(BIN)/publisher
 
 test: lint
 	$(BIN)/pytest -q
+
+# The action's packaging (issue 6): action.yml and the workflows against GitHub's
+# schemas (vendored in check-jsonschema, so offline), zizmor's audit of both (offline),
+# hadolint on the Dockerfile, and mypy on the CI helpers (ruff already checks them).
+lint-action: $(BIN)/publisher
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/zizmor --offline .
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/mypy --strict .ci/*.py
+
+# Build the image and run it as GitHub does, without a Docker daemon (root; buildah,
+# Debian packages it installs itself). See .ci/container.
+container:
+	bash .ci/container
 
 # Benchmarks against twine and uv on this machine (issue 7); not part of `make test`.
 # uv comes from benchmarks/requirements.txt, in a venv of its own.
