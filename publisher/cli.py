@@ -126,7 +126,11 @@ def check_locally(args: argparse.Namespace) -> int:
         verbose=args.verbose,
         dry_run=True,
     )
-    report = run_checks(config, env, console, root=Path.cwd(), workflow=args.workflow)
+    try:
+        report = run_checks(config, env, console, root=Path.cwd(), workflow=args.workflow)
+    except Exception as exc:  # a bug of ours: a message, not a traceback
+        _internal_error(console, exc)
+        return EXIT_FAILED
     if args.format == "json":
         print(json.dumps(report.as_json(), indent=2))
     else:
@@ -184,14 +188,17 @@ def run_action(env: Mapping[str, str]) -> int:
         console.summary(success_summary(outcome, index))
         return EXIT_OK
     except Exception as exc:  # a bug of ours: say so, without leaking secrets
-        console.error(
-            "Internal error in the action",
-            f"{type(exc).__name__}: {exc}\nThis is a bug in the action, not in your "
-            "project; please report it with this log. Nothing more will be uploaded.",
-        )
-        if console.verbose:
-            console.info("".join(traceback.format_exception(exc)))
+        _internal_error(console, exc)
         return EXIT_FAILED
+
+
+def _internal_error(console: Console, exc: Exception) -> None:
+    from publisher.publish import internal_error
+
+    error = internal_error(exc)
+    console.error(error.title, str(error))
+    if console.verbose:
+        console.info("".join(traceback.format_exception(exc)))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ is read once, in chunks, to compute the digests the upload sends.
 from __future__ import annotations
 
 import hashlib
+import re
 import tarfile
 import zipfile
 import zlib
@@ -24,6 +25,12 @@ CHUNK = 1 << 20
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 # Warehouse accepts these; 2.0 was never a real metadata version.
 ACCEPTED_METADATA_VERSIONS = {"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"}
+# Platform tags the index takes for wheels (Warehouse's forklift allows these families).
+_PLATFORM_TAG = re.compile(
+    r"any|win32|win_(amd64|arm64|ia64)|linux_armv[67]l"
+    r"|manylinux(1|2010|2014)_\w+|manylinux_\d+_\d+_\w+|musllinux_\d+_\d+_\w+"
+    r"|macosx_\d+_\d+_\w+|ios_\d+_\d+_\w+|android_\d+_\w+"
+)
 # A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than read it.
 MAX_METADATA_BYTES = 10 << 20
 
@@ -93,15 +100,22 @@ def find_dists(folder: Path) -> tuple[list[Path], list[str]]:
         raise DistError("dir-missing", path=folder)
     if not folder.is_dir():
         raise DistError("dir-not-folder", path=folder)
-    root = folder.resolve()
+    try:
+        root = folder.resolve()
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise DistError("dir-unreadable", path=folder, reason=exc.strerror or exc) from None
     found: list[Path] = []
     ignored: list[str] = []
-    for entry in sorted(folder.iterdir()):
+    for entry in entries:
         kind = dist_kind(entry.name)
         if kind is None or entry.is_dir():
             ignored.append(entry.name + ("/" if entry.is_dir() else ""))
             continue
-        target = entry.resolve()
+        try:
+            target = entry.resolve(strict=entry.is_symlink())
+        except (OSError, RuntimeError) as exc:  # a dangling link or a loop of links
+            raise DistError("unreadable", path=entry, reason=exc) from None
         if entry.is_symlink() and root not in target.parents:
             raise DistError("symlink-escapes", path=entry, target=target, folder=folder)
         found.append(entry)
@@ -208,13 +222,19 @@ def _check_filename(path: Path, kind: str, meta: Metadata) -> None:
         parse_wheel_filename,
     )
 
+    if kind == "sdist" and not path.name.endswith(".tar.gz"):
+        raise DistError("sdist-not-targz", path=path)
     try:
         if kind == "wheel":
-            file_name, file_version, _build, _tags = parse_wheel_filename(path.name)
+            file_name, file_version, _build, tags = parse_wheel_filename(path.name)
         else:
             file_name, file_version = parse_sdist_filename(path.name)
+            tags = frozenset()
     except (InvalidWheelFilename, InvalidSdistFilename) as exc:
         raise DistError("bad-filename", path=path, reason=exc) from None
+    for tag in tags:
+        if not _PLATFORM_TAG.fullmatch(tag.platform):
+            raise DistError("wheel-platform", path=path, platform=tag.platform)
     project = canonicalize_name(meta.name)
     expected_stem = project.replace("-", "_")
     if file_name != project:
@@ -231,6 +251,10 @@ def _check_filename(path: Path, kind: str, meta: Metadata) -> None:
         raise DistError(
             "filename-not-normalized", path=path, written=written_stem, expected=expected_stem
         )
+    expected_sdist = f"{expected_stem}-{meta.version}.tar.gz"
+    if kind == "sdist" and path.name != expected_sdist:
+        # PEP 625: the index takes exactly this name, version written in normal form.
+        raise DistError("sdist-name-exact", path=path, expected=expected_sdist)
 
 
 def _check_index_rules(path: Path, meta: Metadata) -> None:
@@ -302,11 +326,13 @@ def check_all(
             dists.append(load_dist(path, verify_metadata=verify_metadata))
         except DistError as exc:
             problems.append(exc)
-    sdists: dict[tuple[str, str], Dist] = {}
+    from packaging.version import Version
+
+    sdists: dict[tuple[str, Version], Dist] = {}
     for dist in dists:
         if dist.kind != "sdist":
             continue
-        key = (dist.project, dist.version)
+        key = (dist.project, Version(dist.version))  # 1.0 and 1.0.0 are one release
         if key in sdists:
             problems.append(
                 DistError(

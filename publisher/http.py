@@ -58,11 +58,23 @@ def is_loopback(host: str) -> bool:
 
 
 def check_url(url: str, what: str) -> None:
-    """Refuse anything but https, except http to loopback (local tests and demos)."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
+    """Refuse a URL we could not use safely: not https (http only to loopback, for
+    local tests and demos), no host, a bad port, or credentials inside it."""
+    if any(c.isspace() for c in url):
+        raise InputError("url-invalid", url=url, what=what, reason="it contains white space")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing it raises ValueError for a bad port
+    except ValueError as exc:
+        raise InputError("url-invalid", url=url, what=what, reason=exc) from None
+    if not parts.hostname:
+        raise InputError("url-invalid", url=url, what=what, reason="it names no host")
+    if parts.username or parts.password:
+        # They would be sent to every endpoint and shown in every link we print.
+        raise InputError("url-has-credentials", what=what)
+    if parts.scheme == "https":
         return
-    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+    if parts.scheme == "http" and is_loopback(parts.hostname):
         return
     raise InputError("url-not-https", url=url, what=what)
 
@@ -127,10 +139,20 @@ class Http:
             try:
                 response = self.session.request(method, url, stream=True, **kwargs)
                 _read_capped(response, url)
+            except requests.exceptions.SSLError as exc:  # not a passing fault: don't retry
+                raise IndexServerError("tls-failed", url=url, reason=_short(exc)) from None
             except requests.Timeout:
                 fault = "timed out"
-            except requests.ConnectionError as exc:
+            except (
+                requests.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+            ) as exc:
                 fault = f"connection failed ({_short(exc)})"
+            except requests.RequestException as exc:  # not a passing fault: don't retry
+                raise IndexServerError(
+                    "request-failed", what=what, url=url, fault=_short(exc), tries=attempt
+                ) from None
             else:
                 self.console.debug(f"{method} {url} -> {response.status_code}")
                 if response.status_code not in RETRY_STATUSES or not retry:

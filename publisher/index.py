@@ -3,6 +3,8 @@ it: does a project exist, which files does it have, with which sha256."""
 
 from __future__ import annotations
 
+import html
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -10,8 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
-from publisher.errors import IndexServerError
-from publisher.http import check_url, json_object
+from publisher.http import check_url
 
 if TYPE_CHECKING:
     from publisher.http import Http
@@ -85,10 +86,12 @@ class Index:
 
 @dataclass(frozen=True)
 class ProjectState:
-    """What the index has of one project."""
+    """What the index has of one project. ``exists`` is None when the index's answer
+    could not be read (then ``problem`` says why): the pre-checks are advisory."""
 
-    exists: bool
-    files: dict[str, str]  # file name -> sha256
+    exists: bool | None
+    files: dict[str, str]  # file name -> sha256 ('' when the index gives none)
+    problem: str = ""
 
 
 class FileStatus(Enum):
@@ -97,6 +100,7 @@ class FileStatus(Enum):
     NEW = "new"
     SAME = "same"  # same name, same sha256: already published
     DIFFERENT = "different"  # same name, other content: can never be uploaded
+    UNKNOWN = "unknown"  # same name, but the index gave no sha256 to compare
 
 
 def compare(state: ProjectState, filename: str, sha256: str) -> FileStatus:
@@ -104,6 +108,8 @@ def compare(state: ProjectState, filename: str, sha256: str) -> FileStatus:
     remote = state.files.get(filename)
     if remote is None:
         return FileStatus.NEW
+    if not remote:
+        return FileStatus.UNKNOWN
     return FileStatus.SAME if remote == sha256 else FileStatus.DIFFERENT
 
 
@@ -120,16 +126,51 @@ def project_state(http: Http, index: Index, project: str, *, fresh: bool = False
     if response.status_code == 404:
         return ProjectState(exists=False, files={})
     if response.status_code != 200:
-        raise IndexServerError(
-            "simple-api-status", url=url, status=response.status_code, reason=response.reason
-        )
-    data = json_object(response, "the simple API")
-    files: dict[str, str] = {}
-    for entry in data.get("files") or []:
-        if isinstance(entry, dict) and isinstance(entry.get("filename"), str):
-            hashes = entry.get("hashes") if isinstance(entry.get("hashes"), dict) else {}
-            files[entry["filename"]] = str((hashes or {}).get("sha256", ""))
+        return ProjectState(None, {}, f"GET {url} answered HTTP {response.status_code}")
+    files = (
+        _json_files(response.content)
+        if "json" in response.headers.get("Content-Type", "")
+        else _html_files(response.text)
+    )
+    if files is None:
+        return ProjectState(None, {}, f"GET {url} answered a page that is not a simple API page")
     return ProjectState(exists=True, files=files)
+
+
+def _json_files(body: bytes) -> dict[str, str] | None:
+    """File names and sha256 from a PEP 691 JSON page, or None if it is not one."""
+    import json
+
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    entries = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return None
+    files: dict[str, str] = {}
+    for entry in entries:
+        if isinstance(entry, dict) and isinstance(entry.get("filename"), str):
+            hashes = entry.get("hashes")
+            sha = hashes.get("sha256") if isinstance(hashes, dict) else None
+            files[entry["filename"]] = sha if isinstance(sha, str) else ""
+    return files
+
+
+_ANCHOR = re.compile(r"<a\s[^>]*?href=[\"']([^\"']*)[\"'][^>]*>([^<]*)</a>", re.IGNORECASE)
+_SHA256 = re.compile(r"#sha256=([0-9a-fA-F]{64})")
+
+
+def _html_files(text: str) -> dict[str, str] | None:
+    """File names and sha256 from a PEP 503 HTML page (indexes without PEP 691, such
+    as pypiserver), or None if it is not one."""
+    if "<" not in text:
+        return None
+    files: dict[str, str] = {}
+    for href, label in _ANCHOR.findall(text):
+        match = _SHA256.search(href)
+        files[html.unescape(label).strip()] = match.group(1).lower() if match else ""
+    return files
 
 
 def wait_for_project(
@@ -139,7 +180,7 @@ def wait_for_project(
     mint the index may not show a newly created project yet."""
     state = project_state(http, index, project, fresh=True)
     for _ in range(tries - 1):
-        if state.exists:
+        if state.exists is not False:
             break
         time.sleep(pause * http.policy.base)
         state = project_state(http, index, project, fresh=True)

@@ -47,12 +47,19 @@ def action_defaults() -> dict[str, str]:
 def raw_input(env: Mapping[str, str], name: str) -> str:
     """An input's value as GitHub passes it (``INPUT_REPOSITORY-URL``; the underscore
     form is accepted too), trimmed like the toolkit does; the default when absent or empty."""
-    upper = name.upper()
-    for key in (f"INPUT_{upper}", f"INPUT_{upper.replace('-', '_')}"):
-        value = env.get(key, "").strip()
-        if value:
-            return value
-    return action_defaults().get(name, "")
+    hyphen = f"INPUT_{name.upper()}"
+    underscore = hyphen.replace("-", "_")
+    first, second = env.get(hyphen, "").strip(), env.get(underscore, "").strip()
+    if first and second and first != second and hyphen != underscore:
+        raise InputError(
+            "input-conflict",
+            name=name,
+            hyphen=hyphen,
+            underscore=underscore,
+            first=first,
+            second=second,
+        )
+    return first or second or action_defaults().get(name, "")
 
 
 def parse_bool(name: str, value: str) -> bool:

@@ -165,6 +165,8 @@ class IndexState:
     uploads: list[dict[str, str]] = field(default_factory=list)
     run: RunClaims = field(default_factory=RunClaims)
     request_token: str = field(default_factory=lambda: "ghrt-" + secrets.token_hex(16))
+    issued: list[str] = field(default_factory=list)  # every OIDC token handed out
+    simple_json: bool = True  # False: PEP 503 HTML only, like pypiserver
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def add_project(self, name: str, *publishers: Publisher) -> Project:
@@ -346,7 +348,10 @@ class LocalIndex:
         if auth != f"bearer {self.state.request_token}":
             return 401, {"message": "Bad credentials"}
         audience = query.get("audience", [f"https://github.com/{self.state.run.repository}"])[0]
-        return 200, {"value": self.issuer.sign(self.state.run.claims(audience)), "count": 1}
+        token = self.issuer.sign(self.state.run.claims(audience))
+        with self.state.lock:
+            self.state.issued.append(token)
+        return 200, {"value": token, "count": 1}
 
     def mint(self, body: bytes) -> tuple[int, Any]:
         import jwt
@@ -511,7 +516,7 @@ class LocalIndex:
             }
             for f in project.files.values()
         ]
-        if "application/vnd.pypi.simple.v1+json" in accept:
+        if "application/vnd.pypi.simple.v1+json" in accept and self.state.simple_json:
             data = {
                 "meta": {"api-version": "1.4", "_last-serial": len(self.state.requests)},
                 "name": key,
@@ -525,7 +530,10 @@ class LocalIndex:
                 {"Content-Type": "application/vnd.pypi.simple.v1+json"},
                 (json.dumps(data).encode()),
             )
-        links = "".join(f'<a href="{f["url"]}">{f["filename"]}</a><br/>' for f in files)
+        links = "".join(
+            f'<a href="{self.url}/files/{f.filename}#sha256={f.sha256}">{f.filename}</a><br/>'
+            for f in project.files.values()
+        )
         return (
             200,
             "OK",

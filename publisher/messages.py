@@ -32,11 +32,24 @@ What the OIDC token says, beside what the trusted publisher on $index must hold:
                  pull_request_target runs are always refused"""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "internal-error": (
+        "Internal error in the action",
+        "$error\nThis is a bug in the action, not in your project; please report it with "
+        "this log. Nothing more was uploaded after it.\n"
+        "Fix: re-run with `skip-existing: true` to finish the release; `verbose: true` "
+        "shows more.",
+    ),
     # --- inputs -----------------------------------------------------------------------
     "action-yml-unreadable": (
         "Cannot read the action's defaults",
         "Could not read the input defaults from $path: $reason.\n"
         "Fix: run the action from a complete checkout (action.yml beside publisher/).",
+    ),
+    "input-conflict": (
+        "Input `$name` is given twice, differently",
+        "`$hyphen` is `$first` but `$underscore` is `$second`; GitHub sets the first form "
+        "from the step's `with:`.\n"
+        "Fix: set `$name` under `with:` only, and remove `$underscore` from `env:`.",
     ),
     "input-not-bool": (
         "Input `$name` must be true or false",
@@ -56,6 +69,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Fix: run the publishing job on `runs-on: ubuntu-latest`; build wheels for other "
         "systems in other jobs and pass them on as artifacts.",
     ),
+    "url-invalid": (
+        "The $what is not a usable URL",
+        "`$url` cannot be used: $reason.\n"
+        "Fix: give the full address, like https://upload.pypi.org/legacy/.",
+    ),
+    "url-has-credentials": (
+        "The $what must not contain credentials",
+        "The $what has a user name or password inside it; it would be sent to every "
+        "endpoint of the index and shown in the links this action prints.\n"
+        "Fix: remove them from the URL and pass them as `user` and `password` (a secret).",
+    ),
     "url-not-https": (
         "Refusing to send credentials over plain http",
         "The $what `$url` does not use https. Tokens and files would cross the network "
@@ -64,10 +88,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # --- the index, in general ---------------------------------------------------------
     "request-failed": (
-        "Could not reach the index",
+        "A request failed while $what",
         "While $what, the request to $url failed: $fault (after $tries tries).\n"
         "Fix: check the URL and the index's status page, then re-run the job. Nothing "
         "was uploaded by this request.",
+    ),
+    "tls-failed": (
+        "Cannot verify the index's certificate",
+        "The TLS connection to $url failed: $reason\n"
+        "Fix: for an index with a private certificate authority, point "
+        "`REQUESTS_CA_BUNDLE` (in the step's `env:`) at a bundle that holds it and the "
+        "public authorities (GitHub's token endpoint needs those).",
     ),
     "answer-too-large": (
         "The index sent an answer too large to be real",
@@ -81,11 +112,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Fix: check that repository-url points at a Warehouse-compatible index (like "
         "https://upload.pypi.org/legacy/).",
     ),
-    "simple-api-status": (
-        "The index's simple API gave an unexpected answer",
-        "GET $url answered HTTP $status $reason.\n"
-        "Fix: check repository-url; if the index is having trouble, re-run later.",
-    ),
     # --- distributions ------------------------------------------------------------------
     "dir-missing": (
         "packages-dir not found",
@@ -93,6 +119,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Fix: build your distributions first (e.g. `python -m build`, which writes to "
         "dist/), or set `packages-dir` to where they are. If they come from another job, "
         "download the artifact into that folder first.",
+    ),
+    "dir-unreadable": (
+        "packages-dir cannot be read",
+        "The folder `$path` cannot be listed: $reason.\n"
+        "Fix: check its permissions, or point `packages-dir` at the distributions.",
     ),
     "dir-not-folder": (
         "packages-dir is not a folder",
@@ -197,6 +228,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Fix: upgrade your build backend (setuptools >= 69.3, hatchling, flit-core >= 3.11, "
         "poetry-core >= 2) and rebuild.",
     ),
+    "sdist-not-targz": (
+        "Source distributions must be .tar.gz",
+        "`$path` is a .zip sdist; PEP 625 makes .tar.gz the one sdist format, and PyPI "
+        "refuses others.\n"
+        "Fix: build the sdist with a current build backend (`python -m build --sdist`).",
+    ),
+    "sdist-name-exact": (
+        "The sdist's file name is not the one the index requires",
+        "`$path` should be named `$expected` (PEP 625: the normalized name, then the "
+        "version in its normal form); the index refuses any other name.\n"
+        "Fix: rebuild with a current build backend; do not rename distribution files.",
+    ),
+    "wheel-platform": (
+        "Unsupported wheel platform tag",
+        "`$path` has the platform tag `$platform`, which the index refuses (a plain "
+        "`linux_x86_64` wheel, for one, is not portable: build manylinux or musllinux "
+        "wheels with auditwheel or cibuildwheel).\n"
+        "Fix: repair the wheel (`auditwheel repair`) or build it with cibuildwheel.",
+    ),
     "local-version": (
         "Local versions cannot be uploaded",
         "`$path` has version $version, with a local part (after `+`); the index refuses "
@@ -223,11 +273,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Fix: give the publishing job the permission:\n"
         "    permissions:\n      id-token: write\n"
         "A job-level `permissions:` block replaces the workflow's, so put it on the job. "
+        "Runs for pull requests from forks never get a token, whatever the permissions, "
+        "and PyPI refuses tokens from `pull_request_target` runs: publish on `push` "
+        "(tags), `release` or `workflow_dispatch`. "
         "Or pass an API token as `password` instead of trusted publishing.",
     ),
     "oidc-fork-pr": (
         "Pull requests from forks cannot publish",
-        "This run is a `pull_request` from a fork of $repository. GitHub never gives "
+        "This run is a `$event` from a fork of $repository. GitHub never gives "
         "such runs an OIDC token, whatever the workflow's permissions.\n"
         "Fix: publish from `push` (tags), `release` or `workflow_dispatch` events, and "
         "skip this step on pull requests: `if: github.event_name != 'pull_request'`.",
@@ -252,7 +305,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "oidc-malformed": (
         "GitHub's OIDC answer had no token",
-        "The token request answered 200 without a `value`.\n"
+        "The token request answered 200 without a JSON object holding a `value`.\n"
         "Fix: re-run the job; this is a fault on GitHub's side.",
     ),
     "token-unreadable": (
@@ -402,6 +455,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "uploaded.\n"
         "Fix: bump the version, rebuild and publish that. ($project)",
     ),
+    "file-exists-unknown": (
+        "`$filename` is on the index, with no sha256 to compare",
+        "The index lists a file named `$filename` but gives no sha256 for it, so whether "
+        "it is this file cannot be known before the upload; the index will decide.\n"
+        "Fix: if the upload is refused as existing, bump the version, or set "
+        "`skip-existing: true` if it is the same file.",
+    ),
+    "index-unreadable": (
+        "Could not check `$project` on the index",
+        "$problem. The pre-upload checks of this project (does it exist, which files does "
+        "it have) were skipped; the upload goes ahead and the index decides.\n"
+        "Fix: nothing, unless the upload fails; then check `repository-url`.",
+    ),
     "file-exists-same": (
         "`$filename` is already on the index",
         "The index already has `$filename` with the same sha256, so this release (or this "
@@ -436,6 +502,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The upload token expired",
         "The index refused `$filename`: HTTP $status $reason, even after a new token.\n"
         "Fix: re-run the job with `skip-existing: true` to finish the release.",
+    ),
+    "upload-transient": (
+        "The index kept failing to take `$filename`",
+        "The last answer was HTTP $status $reason, after every retry; the file is not on "
+        "the index.\n"
+        "Fix: the index is having trouble: wait, then re-run with `skip-existing: true` "
+        "to upload what is missing.",
+    ),
+    "upload-disabled": (
+        "The index is not taking uploads right now",
+        "The index refused `$filename`: HTTP $status $reason\n"
+        "Fix: wait until the index takes uploads again (see its status page), then re-run "
+        "with `skip-existing: true`.",
+    ),
+    "upload-name-reused": (
+        "The file name `$filename` was used before",
+        "The index refused `$filename`: HTTP $status $reason\n"
+        "A file of that name was uploaded once and deleted; the index never takes a name "
+        "again.\n"
+        "Fix: bump the version (or add a build tag to a wheel), rebuild and publish that.",
     ),
     "upload-refused": (
         "The index refused `$filename`",
@@ -512,6 +598,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Runs for pull requests from forks get no OIDC token, whatever the permissions.\n"
         "Fix: skip the publishing job on pull requests "
         "(`if: github.event_name != 'pull_request'`).",
+    ),
+    "check-not-linux": (
+        "$workflow job `$job` runs on `$runner`",
+        "GitHub runs container actions on Linux runners only; on `$runner` the step fails "
+        "before the action starts.\n"
+        "Fix: run the publishing job on `ubuntu-latest`; build on other systems in other "
+        "jobs and pass the files on as artifacts.",
     ),
     "check-job-password": (
         "$workflow job `$job` passes a password",

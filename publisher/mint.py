@@ -77,26 +77,29 @@ def mint(
         raise TransientError(
             "mint-status", url=index.mint_url, status=response.status_code, body=response.text[:300]
         )
+    if response.status_code not in (200, 422):
+        raise IndexServerError(
+            "mint-status",
+            url=index.mint_url,
+            status=response.status_code,
+            body=console.redact(response.text[:300]),
+        )
     data = json_object(response, "the mint-token endpoint")
     token = data.get("token")
     if response.status_code == 200 and isinstance(token, str) and token:
         console.mask(token)
         expires = data.get("expires")
-        when = (
-            float(expires) if isinstance(expires, int | float) else time.time() + FALLBACK_LIFETIME
-        )
+        # bool is an int to Python; a real timestamp is a plain int or float.
+        known = type(expires) in (int, float)
+        when = float(expires) if known else time.time() + FALLBACK_LIFETIME  # type: ignore[arg-type]
         return UploadToken(Secret(token), when)
-    if response.status_code in (200, 422) or data.get("errors"):
-        failure = parse_failure(data)
-        raise MintError(
-            diagnosis_key(failure),
-            code=failure.code,
-            description=console.redact(failure.description),
-            status=response.status_code,
-            **claim_fields(claims, index, projects),
-        )
-    raise IndexServerError(
-        "mint-status", url=index.mint_url, status=response.status_code, body=response.text[:300]
+    failure = parse_failure(data)
+    raise MintError(
+        diagnosis_key(failure),
+        code=failure.code,
+        description=console.redact(failure.description),
+        status=response.status_code,
+        **claim_fields(claims, index, projects),
     )
 
 

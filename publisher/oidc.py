@@ -117,8 +117,11 @@ def read_claims(token: Secret) -> Claims:
 
 
 def is_fork_pull_request(env: Mapping[str, str]) -> bool:
-    """A ``pull_request`` run from a fork: GitHub gives it no OIDC token, ever."""
-    if env.get("GITHUB_EVENT_NAME") != "pull_request":
+    """A pull request run from a fork: GitHub gives it no OIDC token, ever."""
+    event_name = env.get("GITHUB_EVENT_NAME", "")
+    # pull_request, pull_request_review, pull_request_review_comment; not _target runs,
+    # which run in the base repository and do get a token.
+    if not event_name.startswith("pull_request") or event_name == "pull_request_target":
         return False
     path = env.get("GITHUB_EVENT_PATH")
     if not path:
@@ -135,7 +138,11 @@ def ensure_token_available(env: Mapping[str, str]) -> None:
     if env.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN") and env.get("ACTIONS_ID_TOKEN_REQUEST_URL"):
         return
     if is_fork_pull_request(env):
-        raise OidcError("oidc-fork-pr", repository=env.get("GITHUB_REPOSITORY", "?"))
+        raise OidcError(
+            "oidc-fork-pr",
+            repository=env.get("GITHUB_REPOSITORY", "?"),
+            event=env.get("GITHUB_EVENT_NAME", ""),
+        )
     if env.get("GITHUB_ACTIONS") != "true":
         raise OidcError("oidc-not-in-actions")
     raise OidcError("oidc-no-permission", event=env.get("GITHUB_EVENT_NAME", "?"))
@@ -196,7 +203,10 @@ def fetch_token(env: Mapping[str, str], http: Http, console: Console, audience: 
             status=response.status_code,
             body=console.redact(response.text[:300]),
         )
-    value = json_object(response, "GitHub's OIDC token endpoint").get("value")
+    try:
+        value = json_object(response, "GitHub's OIDC token endpoint").get("value")
+    except IndexServerError:
+        raise OidcError("oidc-malformed") from None
     if not isinstance(value, str) or not value:
         raise OidcError("oidc-malformed")
     console.mask(value)

@@ -94,7 +94,8 @@ def check_index(
     config: Config, http: Http, index: Index, report: Report, publisher: dict[str, str]
 ) -> None:
     """Does each project exist; is each file new, already there, or in the way."""
-    from publisher.index import FileStatus, compare, project_state
+    from publisher.checks import file_findings, project_findings
+    from publisher.index import project_state
 
     for project in report.projects:
         try:
@@ -102,35 +103,11 @@ def check_index(
         except PublishError as exc:
             report.add_error(exc)
             return
-        if state.exists:
-            report.add("ok", "check-project-exists", project=project, index=index.read_url)
-        else:
-            fields = {**publisher, "project_name": project}
-            report.add(
-                "warning",
-                "check-project-missing",
-                project=project,
-                index=index.read_url,
-                example="python-example",
-                link=index.register_publisher_url(fields, None),
-            )
-        for dist in (d for d in report.dists if d.project == project):
-            status = compare(state, dist.filename, dist.digests.sha256)
-            if status is FileStatus.NEW:
-                continue
-            if status is FileStatus.DIFFERENT:
-                report.add(
-                    "error",
-                    "file-exists-different",
-                    filename=dist.filename,
-                    local=dist.digests.sha256,
-                    remote=state.files[dist.filename],
-                    project=index.project_url(project),
-                )
-            elif config.skip_existing:
-                report.add("ok", "check-file-skipped", filename=dist.filename)
-            else:
-                report.add("error", "file-exists-same", filename=dist.filename)
+        dists = [d for d in report.dists if d.project == project]
+        for found in project_findings(index, project, state, publisher) + file_findings(
+            config, index, state, dists
+        ):
+            report.add(found.status, found.key, **found.fields)
 
 
 def check_oidc(
@@ -221,6 +198,14 @@ def _check_workflow(facts: WorkflowFacts, report: Report) -> None:
     if "pull_request" in facts.triggers:
         report.add("warning", "check-trigger-pr", workflow=name)
     for job in facts.jobs:
+        if job.non_linux_runner:
+            report.add(
+                "error",
+                "check-not-linux",
+                workflow=name,
+                job=job.job_id,
+                runner=job.non_linux_runner,
+            )
         if job.uses_password:
             report.add("ok", "check-job-password", workflow=name, job=job.job_id)
         elif job.id_token:
@@ -266,7 +251,12 @@ def run_checks(
         return report
     http = Http(console)
     publisher: dict[str, str] = {}
-    if config.password:
+    from publisher.checks import password_use
+
+    refused = password_use(config, index)
+    if refused is not None:
+        report.add_error(refused)
+    elif config.password:
         report.add("ok", "check-password")
     elif env.get("GITHUB_ACTIONS") == "true":
         claims = check_oidc(env, http, console, index, report)

@@ -9,15 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from publisher.errors import InputError, MintError, NameCheckError, PublishError, UploadError
-from publisher.index import (
-    FileStatus,
-    Index,
-    ProjectState,
-    compare,
-    project_state,
-    wait_for_project,
-)
+from publisher.checks import NAME_EXAMPLE, password_use
+from publisher.errors import MintError, NameCheckError, PublishError, UploadError
+from publisher.index import Index, ProjectState, project_state, wait_for_project
 from publisher.upload import Answer
 
 if TYPE_CHECKING:
@@ -32,7 +26,6 @@ if TYPE_CHECKING:
 
 # Re-mint when the token has less than this left: a large file must not outlive it.
 RENEW_MARGIN = 180.0
-NAME_EXAMPLE = "python-example"
 
 
 @dataclass
@@ -85,32 +78,29 @@ def validate(config: Config, console: Console, outcome: Outcome) -> None:
             console.warning("Metadata warning", text)
 
 
-def check_password_use(config: Config, index: Index) -> None:
-    """Step 2: PyPI and TestPyPI take API tokens only (user ``__token__``)."""
-    if config.password and config.user != "__token__" and index.is_pypi:
-        raise InputError("password-with-user", user=config.user, index=index.read_url)
-
-
 def check_existing(
-    http: Http, index: Index, config: Config, outcome: Outcome
+    http: Http, index: Index, config: Config, outcome: Outcome, console: Console
 ) -> dict[str, ProjectState]:
     """Ask the index what it has of each project; sort files into new and already
     there. A file name the index has with other content can never be uploaded."""
+    from publisher import messages
+    from publisher.checks import file_findings, project_findings
+
     states = {p: project_state(http, index, p) for p in outcome.projects}
-    for dist in outcome.dists:
-        status = compare(states[dist.project], dist.filename, dist.digests.sha256)
-        if status is FileStatus.DIFFERENT:
-            raise UploadError(
-                "file-exists-different",
-                filename=dist.filename,
-                local=dist.digests.sha256,
-                remote=states[dist.project].files[dist.filename] or "(not given)",
-                project=index.project_url(dist.project),
-            )
-        if status is FileStatus.SAME:
-            if not config.skip_existing:
-                raise UploadError("file-exists-same", filename=dist.filename)
-            outcome.skipped.append(dist)
+    for project, state in states.items():
+        dists = [d for d in outcome.dists if d.project == project]
+        for found in project_findings(index, project, state, {}) + file_findings(
+            config, index, state, dists
+        ):
+            if found.status == "error":
+                raise found.error()
+            if found.skip is not None:
+                outcome.skipped.append(found.skip)
+            elif found.status == "warning":
+                console.warning(
+                    messages.title(found.key, found.fields),
+                    messages.render(found.key, found.fields),
+                )
     return states
 
 
@@ -120,7 +110,7 @@ def check_names_after_mint(
     """Step 6: a project that did not exist before the mint must exist now (made by the
     pending publisher); if not, the token is for another name and every upload would fail."""
     for project in missing:
-        if wait_for_project(http, index, project).exists:
+        if wait_for_project(http, index, project).exists is not False:
             continue
         dist = next(d for d in outcome.dists if d.project == project)
         raise NameCheckError(
@@ -134,6 +124,14 @@ def check_names_after_mint(
             ),
             index=index.read_url,
         )
+
+
+class _MintTransient(Exception):
+    """Internal: the exchange itself hit a passing fault; start over with a new token."""
+
+    def __init__(self, error: PublishError) -> None:
+        super().__init__(error.key)
+        self.error = error
 
 
 class TokenSource:
@@ -164,25 +162,24 @@ class TokenSource:
     def mint(self, projects: list[str]) -> UploadToken:
         """Exchange a fresh OIDC token for an upload token. A transient fault is retried
         from the start, with a new OIDC token, since the last may have been used up."""
-        from publisher.errors import TransientError
-
         attempt = 0
         while True:
             attempt += 1
             try:
                 return self._mint_once(projects)
-            except TransientError as exc:
+            except _MintTransient as exc:
                 if attempt >= self.http.policy.tries:
-                    raise
+                    raise exc.error from None
                 delay = self.http.policy.delay(attempt)
                 self.console.warning(
                     "Token exchange failed",
-                    f"{exc.title}; try {attempt} of {self.http.policy.tries}, trying again "
-                    f"with a fresh OIDC token in {delay:.1f} s",
+                    f"{exc.error.title}; try {attempt} of {self.http.policy.tries}, trying "
+                    f"again with a fresh OIDC token in {delay:.1f} s",
                 )
                 time.sleep(delay)
 
     def _mint_once(self, projects: list[str]) -> UploadToken:
+        from publisher.errors import TransientError
         from publisher.mint import mint
         from publisher.oidc import reusable_explanation
 
@@ -194,6 +191,9 @@ class TokenSource:
             self.console.warning("Publishing from a reusable workflow", reusable)
         try:
             self.current = mint(self.http, self.console, self.index, token, self.claims, projects)
+        except TransientError as exc:
+            # Only the exchange itself is retried here; the token request retries itself.
+            raise _MintTransient(exc) from None
         except MintError as exc:
             if reusable:
                 exc.fields["reusable"] = "\n\n" + reusable
@@ -224,8 +224,10 @@ def upload_all(
 
 
 def _landed(http: Http, index: Index, dist: Dist) -> bool:
+    from publisher.index import FileStatus, compare
+
     state = project_state(http, index, dist.project, fresh=True)
-    return state.files.get(dist.filename) == dist.digests.sha256
+    return compare(state, dist.filename, dist.digests.sha256) is FileStatus.SAME
 
 
 def _upload_one(
@@ -298,6 +300,12 @@ def _upload_error(
         return UploadError(key, **fields)
     if kind is Answer.TOKEN_EXPIRED:
         return UploadError("upload-token-expired", **fields)
+    if kind is Answer.TRANSIENT:
+        return UploadError("upload-transient", **fields)
+    if kind is Answer.DISABLED:
+        return UploadError("upload-disabled", **fields)
+    if kind is Answer.NAME_REUSED:
+        return UploadError("upload-name-reused", **fields)
     return UploadError("upload-refused", **fields)
 
 
@@ -326,23 +334,26 @@ def run(config: Config, env: Mapping[str, str], console: Console) -> Outcome:
     try:
         validate(config, console, outcome)
         index = Index(config.repository_url)
-        check_password_use(config, index)
+        refused = password_use(config, index)
+        if refused is not None:
+            raise refused
         http = Http(console)
-        states = check_existing(http, index, config, outcome)
-        missing = [p for p, state in states.items() if not state.exists]
-        for project in missing:
-            console.notice(
-                f"{project} is not on the index yet",
-                "The first upload creates it, which works only through a pending publisher "
-                f"registered for exactly `{project}` (or with an API token of a user).",
-            )
+        states = check_existing(http, index, config, outcome, console)
+        missing = [p for p, state in states.items() if state.exists is False]
         if not outcome.remaining:
             console.info("Every file is on the index already: nothing to upload.")
             return outcome
         _publish(config, env, console, http, index, outcome, missing)
     except PublishError as exc:
         raise RunFailed(exc, outcome) from None
+    except Exception as exc:  # a bug of ours: still say what reached the index
+        raise RunFailed(internal_error(exc), outcome) from None
     return outcome
+
+
+def internal_error(exc: Exception) -> PublishError:
+    """An unexpected exception as a message: its type and text, never a traceback."""
+    return PublishError("internal-error", error=f"{type(exc).__name__}: {exc}")
 
 
 def _publish(

@@ -25,6 +25,8 @@ class Answer(Enum):
     NOT_FOR_PROJECT = "not-for-project"  # token not linked to this project
     TOKEN_EXPIRED = "token-expired"
     BAD_AUTH = "bad-auth"
+    DISABLED = "disabled"  # the index is read-only or refuses uploads for now
+    NAME_REUSED = "name-reused"  # the file name belonged to a deleted file
     TRANSIENT = "transient"  # 5xx, 429 or a lost connection: the file may have landed
     REFUSED = "refused"  # any other refusal: final
 
@@ -54,6 +56,12 @@ def classify(status: int, reason: str, body: str) -> Answer:
         return Answer.TOKEN_EXPIRED
     if status in (401, 403) and "authentication" in text:
         return Answer.BAD_AUTH
+    if "read-only mode" in text or "uploads are temporarily disabled" in text:
+        return Answer.DISABLED
+    if "previously used by a file that has since been deleted" in text:
+        return Answer.NAME_REUSED
+    if "too many new projects" in text:
+        return Answer.REFUSED  # a limit per user and hour: retrying now cannot help
     if status == 429 or status >= 500:
         return Answer.TRANSIENT
     return Answer.REFUSED
@@ -75,8 +83,12 @@ class Uploader:
 
     def _repo(self) -> object:
         if self._repository is None:
+            import logging
+
             from twine.repository import Repository
 
+            # twine logs its own retry notes ("Retry 1 of 1"); we report every try ourselves.
+            logging.getLogger("twine").setLevel(logging.ERROR)
             repo = Repository(self.url, self.user, self._password.reveal(), True)
             for scheme in ("http://", "https://"):
                 # twine sets no timeout on uploads; a hung connection must not hang the job.

@@ -27,6 +27,7 @@ class PublishJob:
     id_token: bool
     permissions_source: str  # where id_token came from, for the report
     uses_password: bool
+    non_linux_runner: str | None  # the runs-on label when it is not a Linux runner
 
 
 @dataclass
@@ -68,6 +69,23 @@ def _triggers(data: dict[Any, Any]) -> list[str]:
     return []
 
 
+def _jobs(data: dict[Any, Any]) -> dict[Any, dict[Any, Any]]:
+    """The workflow's jobs that are mappings (GitHub refuses anything else anyway)."""
+    jobs = data.get("jobs")
+    if not isinstance(jobs, dict):
+        return {}
+    return {k: v for k, v in jobs.items() if isinstance(v, dict)}
+
+
+def _non_linux(runs_on: Any) -> str | None:
+    """The runner label if it names macOS or Windows (container actions need Linux)."""
+    labels = runs_on if isinstance(runs_on, list) else [runs_on]
+    for label in labels:
+        if isinstance(label, str) and re.match(r"(macos|windows)", label, re.IGNORECASE):
+            return label
+    return None
+
+
 def _grants_id_token(permissions: Any) -> bool:
     if permissions == "write-all":
         return True
@@ -89,11 +107,9 @@ def analyse(path: Path) -> WorkflowFacts:
     data = _load(path)
     triggers = _triggers(data)
     facts = WorkflowFacts(path=path, triggers=triggers, reusable="workflow_call" in triggers)
-    jobs = data.get("jobs") if isinstance(data.get("jobs"), dict) else {}
-    for job_id, job in (jobs or {}).items():
-        if not isinstance(job, dict):
-            continue
-        steps = [s for s in job.get("steps") or [] if uses_action(s)]
+    for job_id, job in _jobs(data).items():
+        raw_steps = job.get("steps")
+        steps = [s for s in raw_steps if uses_action(s)] if isinstance(raw_steps, list) else []
         if not steps:
             continue
         if "permissions" in job:
@@ -119,6 +135,7 @@ def analyse(path: Path) -> WorkflowFacts:
                 id_token=id_token,
                 permissions_source=source,
                 uses_password=bool((with_ or {}).get("password")),
+                non_linux_runner=_non_linux(job.get("runs-on")),
             )
         )
     return facts
@@ -135,8 +152,8 @@ def find_callers(target: Path, folder: Path) -> list[Path]:
             data = _load(path)
         except InputError:
             continue
-        for job in (data.get("jobs") or {}).values():
-            if isinstance(job, dict) and needle in str(job.get("uses", "")):
+        for job in _jobs(data).values():
+            if needle in str(job.get("uses", "")):
                 callers.append(path)
                 break
     return callers

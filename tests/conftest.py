@@ -190,7 +190,6 @@ class GitHub:
 
     index: LocalIndex
     workspace: Path
-    extra_secrets: list[str] = field(default_factory=list)
     runs: list[ActionRun] = field(default_factory=list)
 
     @property
@@ -263,7 +262,7 @@ class GitHub:
         secrets = [
             self.index.state.request_token,
             *self.index.minted(),
-            *self.extra_secrets,
+            *self.index.state.issued,
             values.get("password", ""),
         ]
         assert_no_secret(result, secrets)

@@ -223,6 +223,19 @@ def test_check_id_token_permission(
     assert code == (1 if status == "error" else 0)
 
 
+def test_check_non_linux_runner(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    workflow = _workflow().replace("runs-on: ubuntu-latest", "runs-on: macos-14")
+    repo = _repo(tmp_path, workflow)
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert code == 1
+    assert _has(report, "error", "runs on `macos-14`")
+
+
 @pytest.mark.parametrize(
     ("on", "status", "text"),
     [

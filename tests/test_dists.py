@@ -43,6 +43,12 @@ def dangling_link(d: Path) -> None:
     (d / "example-1.0.0-py3-none-any.whl").symlink_to(d / "gone.whl")
 
 
+def symlink_loop(d: Path) -> None:
+    d.mkdir()
+    (d / "example-1.0.0-py3-none-any.whl").symlink_to(d / "loop.whl")
+    (d / "loop.whl").symlink_to(d / "example-1.0.0-py3-none-any.whl")
+
+
 def empty_file(d: Path) -> None:
     d.mkdir()
     (d / "example-1.0.0-py3-none-any.whl").write_bytes(b"")
@@ -101,11 +107,23 @@ def same_file_name_twice(d: Path) -> None:
     make_sdist(d, filename="EXAMPLE-1.0.0.tar.gz")
 
 
+def zip_sdist(d: Path) -> None:
+    d.mkdir()
+    with zipfile.ZipFile(d / "example-1.0.0.zip", "w") as zf:
+        zf.writestr("example-1.0.0/PKG-INFO", metadata_text("example", "1.0.0"))
+
+
 def two_sdists(d: Path) -> None:
     make_sdist(d)
-    path = d / "example-1.0.0.zip"
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("example-1.0.0/PKG-INFO", metadata_text("example", "1.0.0"))
+    make_sdist(d, filename="example-1.0.0.0.tar.gz", metadata=metadata_text("example", "1.0.0.0"))
+
+
+def sdist_version_not_normal(d: Path) -> None:
+    make_sdist(d, filename="example-1.0.tar.gz", metadata=metadata_text("example", "1.0.0"))
+
+
+def linux_wheel(d: Path) -> None:
+    make_wheel(d, filename="example-1.0.0-cp312-cp312-linux_x86_64.whl")
 
 
 def symlink_outside(d: Path) -> None:
@@ -155,6 +173,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "only stray files": (only_stray_files, "notes.txt"),
     "folder is a file": (folder_is_a_file, "is a file, not a folder"),
     "dangling link": (dangling_link, "cannot be read"),
+    "symlink loop": (symlink_loop, "cannot be read"),
     "empty file": (empty_file, "is empty (0 bytes)"),
     "truncated wheel": (truncated_wheel, "not a readable archive"),
     "truncated sdist": (truncated_sdist, "not a readable archive"),
@@ -168,6 +187,9 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "unknown metadata field": (unknown_metadata_field, "favourite-colour"),
     "same file name twice": (same_file_name_twice, "same name on the index"),
     "two sdists of a release": (two_sdists, "only one sdist per release"),
+    "zip sdist": (zip_sdist, "PyPI refuses others"),
+    "sdist version not in normal form": (sdist_version_not_normal, "`example-1.0.0.tar.gz`"),
+    "linux_x86_64 wheel": (linux_wheel, "`linux_x86_64`"),
     "symlink outside the folder": (symlink_outside, "outside"),
     "metadata name differs from file name": (name_differs, "Name: other"),
     "metadata version differs from file name": (version_differs, "Version: 2.0.0"),

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
 
+from publisher.dists import Dist
 from publisher.localindex import Fault, LocalIndex
 
 
@@ -102,7 +104,7 @@ def test_unreachable_index_fails_clearly(github: GitHub) -> None:
     make_wheel(github.dist)
     run = github.run({"repository-url": "http://127.0.0.1:9/legacy/"})
     assert run.code == 1
-    assert "Could not reach the index" in run.log
+    assert "A request failed while looking up example on the index" in run.log
     assert "after 4 tries" in run.log
 
 
@@ -153,3 +155,49 @@ def test_upload_429_waits_as_asked(github: GitHub, index: LocalIndex) -> None:
     assert time.monotonic() - started >= 1.0
     assert "trying again in 1.0 s" in run.log
     assert index.state.paths("POST").count("/legacy/") == 3
+
+
+def test_index_without_json_simple_api(github: GitHub, index: LocalIndex) -> None:
+    """pypiserver and others serve PEP 503 HTML only: hashes come from the links."""
+    _ready(github, index)
+    index.state.simple_json = False
+    wheel = github.dist / "example-1.0.0-py3-none-any.whl"
+    index.state.add_file("example", wheel.name, wheel.read_bytes(), "1.0.0")
+    run = github.run({"skip-existing": "true"})
+    assert run.code == 0, run.log
+    assert run.output_list("skipped") == [wheel.name]
+    assert run.output_list("uploaded") == ["example-1.0.0.tar.gz"]
+
+
+def test_unreadable_simple_api_is_advisory(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.faults.append(Fault("/simple/", status=401, times=100))
+    run = github.run()
+    assert run.code == 0, run.log
+    assert "Could not check `example` on the index" in run.log
+    assert "HTTP 401" in run.log
+    assert len(index.state.projects["example"].files) == 2
+
+
+def test_unexpected_error_still_reports_what_landed(
+    github: GitHub, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from publisher import upload
+
+    _ready(github, index)
+    real_send = upload.Uploader.send
+    calls = []
+
+    def flaky(self: upload.Uploader, dist: Dist) -> upload.UploadAnswer:
+        calls.append(dist.filename)
+        if len(calls) == 2:
+            raise KeyError("boom")
+        return real_send(self, dist)
+
+    monkeypatch.setattr(upload.Uploader, "send", flaky)
+    run = github.run()
+    assert run.code == 1
+    assert "Internal error in the action" in run.log
+    assert "KeyError" in run.log
+    assert run.output_list("uploaded") == ["example-1.0.0.tar.gz"]
+    assert "| `example-1.0.0.tar.gz` | uploaded |" in run.summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
 
 from publisher.localindex import LocalIndex, RunClaims
@@ -355,3 +356,38 @@ def test_not_linux(github: GitHub) -> None:
     run = github.run(env={"RUNNER_OS": "macOS"})
     assert run.code == 1
     assert "Linux" in run.log
+
+
+def test_fork_pull_request_review(github: GitHub) -> None:
+    _dists(github)
+    payload = {"pull_request": {"head": {"repo": {"fork": True}}}}
+    run = github.run(oidc=False, event="pull_request_review", event_payload=payload)
+    assert run.code == 1
+    assert "`pull_request_review` from a fork" in run.log
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://exa mple.com/legacy/", "is not a usable URL"),
+        ("http://127.0.0.1:99999/legacy/", "is not a usable URL"),
+        ("https://[::1/legacy/", "is not a usable URL"),
+        ("https:///legacy/", "it names no host"),
+        ("https://user:hunter2@upload.example.org/legacy/", "must not contain credentials"),
+    ],
+)
+def test_unusable_repository_url(github: GitHub, url: str, expected: str) -> None:
+    _dists(github)
+    run = github.run({"repository-url": url})
+    assert run.code == 1
+    assert expected in run.log
+    assert "hunter2" not in run.log
+
+
+def test_input_given_twice_differently(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    run = github.run({"dry-run": "false"}, env={"INPUT_DRY_RUN": "true"})
+    assert run.code == 1
+    assert "given twice" in run.log
+    assert "INPUT_DRY_RUN" in run.log
+    assert index.state.requests == []

@@ -46,9 +46,16 @@ ANSWERS = [
     (502, "Bad Gateway", Answer.TRANSIENT),
     (
         400,
-        "This filename was previously used by a file that has since been deleted. Use a different version.",
-        Answer.REFUSED,
+        "This filename was previously used by a file that has since been deleted. Use a different version. See https://pypi.org/help/#file-name-reuse for more information.",
+        Answer.NAME_REUSED,
     ),
+    (403, "Read-only mode: Uploads are temporarily disabled.", Answer.DISABLED),
+    (
+        403,
+        "New uploads are temporarily disabled. See https://pypi.org/help for more information.",
+        Answer.DISABLED,
+    ),
+    (429, "Too many new projects created", Answer.REFUSED),
     (400, "Uploading new files to releases older than 14 days is not allowed.", Answer.REFUSED),
 ]
 

@@ -1,0 +1,51 @@
+"""The one HTTP client: which faults are retried, and which are final."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import requests
+import responses
+
+from publisher.console import Console
+from publisher.errors import IndexServerError, TransientError
+from publisher.http import Http, RetryPolicy
+
+URL = "https://upload.example.org/simple/x/"
+
+
+def _http() -> Http:
+    return Http(Console({}, stream=io.StringIO()), RetryPolicy(base=0.0, cap=0.0))
+
+
+@responses.activate
+def test_certificate_errors_are_final() -> None:
+    responses.get(URL, body=requests.exceptions.SSLError("certificate verify failed"))
+    with pytest.raises(IndexServerError) as caught:
+        _http().request("GET", URL, what="testing")
+    assert "REQUESTS_CA_BUNDLE" in str(caught.value)
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_body_cut_short_is_retried() -> None:
+    responses.get(URL, body=requests.exceptions.ChunkedEncodingError("ended prematurely"))
+    responses.get(URL, body="ok")
+    assert _http().request("GET", URL, what="testing").text == "ok"
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_gives_up_after_the_last_try() -> None:
+    responses.get(URL, body=requests.ConnectionError("refused"))
+    with pytest.raises(TransientError, match="after 4 tries"):
+        _http().request("GET", URL, what="testing")
+    assert len(responses.calls) == 4
+
+
+@responses.activate
+def test_other_4xx_is_returned_at_once() -> None:
+    responses.get(URL, status=403)
+    assert _http().request("GET", URL, what="testing").status_code == 403
+    assert len(responses.calls) == 1
