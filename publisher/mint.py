@@ -16,9 +16,6 @@ if TYPE_CHECKING:
     from publisher.index import Index
     from publisher.oidc import Claims
 
-# Codes that mean the index could not match the token to a publisher: these get the
-# table of claims beside what the publisher must hold.
-PUBLISHER_CODES = {"invalid-publisher", "invalid-pending-publisher"}
 # A minted token lives about 15 minutes; when the index does not say, assume less.
 FALLBACK_LIFETIME = 600
 

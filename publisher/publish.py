@@ -33,7 +33,6 @@ class Outcome:
     """What happened to each file, for outputs and the summary, also on failure."""
 
     dists: list[Dist] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
     uploaded: list[Dist] = field(default_factory=list)
     skipped: list[Dist] = field(default_factory=list)
     projects: list[str] = field(default_factory=list)
@@ -60,7 +59,7 @@ def validate(config: Config, console: Console, outcome: Outcome) -> None:
     from publisher.dists import load_all
 
     dists, ignored = load_all(config.packages_dir, verify_metadata=config.verify_metadata)
-    outcome.dists, outcome.ignored = dists, ignored
+    outcome.dists = dists
     outcome.projects = sorted({d.project for d in dists})
     if ignored:
         console.notice(
