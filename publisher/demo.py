@@ -93,13 +93,15 @@ def demo(*, keep: bool = False) -> int:
         first = _act(
             "Act 1: a first release through a pending publisher", IndexState(), PROJECT, work
         )
+        mistaken = IndexState()
         second = _act(
             "Act 2: the same release, pending publisher registered as python-tpa-example",
-            IndexState(),
+            mistaken,
             f"python-{PROJECT}",
             work,
         )
-        ok = first == 0 and second != 0
+        # Act 2 must fail, and before any upload request reached the index.
+        ok = first == 0 and second == 1 and "/legacy/" not in mistaken.paths()
         print(
             "\n== Demo "
             + (
