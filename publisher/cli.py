@@ -143,7 +143,7 @@ def _dry_run_action(config: Config, env: Mapping[str, str], console: Console, in
     from publisher.report import dry_run_summary, dry_run_text
 
     report = run_checks(config, env, console, root=Path.cwd())
-    console.info(dry_run_text(report, colour=False))
+    console.untrusted(dry_run_text(report, colour=False))
     for name in ("uploaded", "skipped", "urls"):
         console.set_output(name, "[]")
     console.summary(dry_run_summary(report, index.read_url))

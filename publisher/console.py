@@ -58,6 +58,17 @@ class Console:
         """A plain log line."""
         self._print(self.redact(text))
 
+    def untrusted(self, text: str) -> None:
+        """Log text that quotes servers' answers: in Actions, with workflow commands
+        switched off around it, so an answer cannot pose as one."""
+        if not self.in_actions:
+            self.info(text)
+            return
+        token = uuid.uuid4().hex
+        self._print(f"::stop-commands::{token}")
+        self.info(text)
+        self._print(f"::{token}::")
+
     def debug(self, text: str) -> None:
         """A line shown only with ``verbose``."""
         if self.verbose:

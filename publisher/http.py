@@ -39,7 +39,10 @@ class RetryPolicy:
     @classmethod
     def from_env(cls) -> RetryPolicy:
         """The default policy; ``PUBLISHER_BACKOFF_SCALE`` shrinks the waits (for tests)."""
-        scale = float(os.environ.get("PUBLISHER_BACKOFF_SCALE", "1") or "1")
+        try:
+            scale = float(os.environ.get("PUBLISHER_BACKOFF_SCALE", "1") or "1")
+        except ValueError:
+            scale = 1.0
         return cls(base=cls.base * scale, cap=cls.cap * scale, budget=cls.budget * scale)
 
     def delay(self, attempt: int) -> float:

@@ -37,6 +37,7 @@ class Outcome:
     skipped: list[Dist] = field(default_factory=list)
     projects: list[str] = field(default_factory=list)
     claims: Claims | None = None
+    on_index: set[str] = field(default_factory=set)  # file names there before this run
 
     @property
     def remaining(self) -> list[Dist]:
@@ -86,6 +87,7 @@ def check_existing(
     from publisher.checks import file_findings, project_findings
 
     states = {p: project_state(http, index, p) for p in outcome.projects}
+    outcome.on_index = {name for state in states.values() for name in state.files}
     for project, state in states.items():
         dists = [d for d in outcome.dists if d.project == project]
         for found in project_findings(index, project, state, {}) + file_findings(

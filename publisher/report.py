@@ -38,6 +38,8 @@ def _result(outcome: Outcome, filename: str) -> str:
         return "uploaded"
     if any(d.filename == filename for d in outcome.skipped):
         return "already on the index (skipped)"
+    if filename in outcome.on_index:
+        return "already on the index, not from this run"
     return "not uploaded"
 
 

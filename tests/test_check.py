@@ -53,6 +53,8 @@ def test_action_dry_run_reports_and_touches_nothing(github: GitHub, index: Local
     assert "project_name=example" in run.summary
     assert "workflow_filename=release.yml" in run.summary
     assert run.output_list("uploaded") == []
+    # the report quotes the index: workflow commands are off while it is printed
+    assert run.log.index("::stop-commands::") < run.log.index("OK: a real publish")
 
 
 def test_action_dry_run_with_pending_publisher_creates_no_project(

@@ -391,3 +391,14 @@ def test_input_given_twice_differently(github: GitHub, index: LocalIndex) -> Non
     assert "given twice" in run.log
     assert "INPUT_DRY_RUN" in run.log
     assert index.state.requests == []
+
+
+def test_summary_marks_files_already_on_the_index(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    wheel = github.dist / "example-1.0.0-py3-none-any.whl"
+    index.state.add_file("example", wheel.name, wheel.read_bytes(), "1.0.0")
+    run = github.run()
+    assert run.code == 1
+    assert f"| `{wheel.name}` | already on the index, not from this run |" in run.summary
+    assert "| `example-1.0.0.tar.gz` | not uploaded |" in run.summary
