@@ -64,10 +64,10 @@ class Console:
         if not self.in_actions:
             self.info(text)
             return
-        token = uuid.uuid4().hex
-        self._print(f"::stop-commands::{token}")
+        marker = uuid.uuid4().hex
+        self._print(f"::stop-commands::{marker}")
         self.info(text)
-        self._print(f"::{token}::")
+        self._print(f"::{marker}::")
 
     def debug(self, text: str) -> None:
         """A line shown only with ``verbose``."""
