@@ -134,7 +134,7 @@ def check_oidc(
         "ok",
         "check-oidc",
         audience=audience,
-        repository=claims.repository,
+        repository=claims.repository_name,
         owner=claims.owner,
         owner_id=claims.get("repository_owner_id"),
         workflow=fields["workflow_filename"],
