@@ -49,6 +49,7 @@ def test_action_dry_run_reports_and_touches_nothing(github: GitHub, index: Local
     assert "No token was minted and nothing was uploaded." in run.summary
     assert "OIDC token available (audience `pypi`)" in run.summary
     assert "workflow `release.yml`" in run.summary
+    assert "owner `octo-org` (id 1001), repository `example`," in run.summary
     assert "Project `example` is not on" in run.summary
     assert "project_name=example" in run.summary
     assert "workflow_filename=release.yml" in run.summary
