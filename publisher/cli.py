@@ -102,30 +102,27 @@ def check_locally(args: argparse.Namespace) -> int:
 
     from publisher.console import Console
     from publisher.errors import PublishError
-    from publisher.inputs import Config, action_defaults
+    from publisher.inputs import read_config
     from publisher.preflight import run_checks
     from publisher.report import dry_run_text
-    from publisher.secret import Secret
 
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     console = Console(env, verbose=args.verbose, stream=sys.stderr)
+    # The options become the action's inputs, so defaults and checks have one home.
+    inputs = {
+        "INPUT_REPOSITORY-URL": args.repository_url or "",
+        "INPUT_PACKAGES-DIR": str(args.packages_dir or ""),
+        "INPUT_PASSWORD": "",
+        "INPUT_SKIP-EXISTING": str(args.skip_existing),
+        "INPUT_VERIFY-METADATA": str(not args.no_verify_metadata),
+        "INPUT_VERBOSE": str(args.verbose),
+        "INPUT_DRY-RUN": "true",
+    }
     try:
-        defaults = action_defaults()
+        config = read_config(inputs)
     except PublishError as exc:
         console.error(exc.title, str(exc))
         return EXIT_FAILED
-    url = args.repository_url or defaults["repository-url"]
-    config = Config(
-        repository_url=url if url.endswith("/") else url + "/",
-        packages_dir=Path.cwd() / (args.packages_dir or defaults["packages-dir"]),
-        user="__token__",
-        password=Secret(""),
-        skip_existing=args.skip_existing,
-        verify_metadata=not args.no_verify_metadata,
-        print_hash=True,
-        verbose=args.verbose,
-        dry_run=True,
-    )
     try:
         report = run_checks(config, env, console, root=Path.cwd(), workflow=args.workflow)
     except Exception as exc:  # a bug of ours: a message, not a traceback

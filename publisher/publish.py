@@ -3,6 +3,7 @@ the names again, upload. Each step stops the run with a :class:`PublishError`.""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Mapping
@@ -315,13 +316,9 @@ def _warm_imports() -> None:
     on the network: a release job starts with a cold interpreter every time."""
 
     def work() -> None:
-        import importlib
-
-        for name in ("twine.repository",):
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: S112 - the real import reports any problem later
-                continue
+        # A failure here is reported by the real import later.
+        with contextlib.suppress(Exception):
+            import twine.repository  # noqa: F401
 
     threading.Thread(target=work, name="warm-imports", daemon=True).start()
 
