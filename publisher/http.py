@@ -46,8 +46,22 @@ class RetryPolicy:
         return cls(base=cls.base * scale, cap=cls.cap * scale, budget=cls.budget * scale)
 
     def delay(self, attempt: int) -> float:
-        """Wait before try ``attempt + 1`` (attempt counts from 1)."""
+        """Backoff before try ``attempt + 1`` (attempt counts from 1)."""
         return float(min(self.cap, self.base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0))  # noqa: S311
+
+    def next_wait(
+        self, attempt: int, asked: float | None = None, waited: float = 0.0
+    ) -> float | None:
+        """Seconds to wait before try ``attempt + 1``, or None to stop: after the last
+        try, when the server asks (``Retry-After``) for more than ``MAX_RETRY_AFTER``, or
+        when backoff would take the time already ``waited`` past the budget."""
+        if attempt >= self.tries:
+            return None
+        if asked is not None:
+            # The server said when: wait that long, within reason.
+            return asked if asked <= MAX_RETRY_AFTER else None
+        delay = self.delay(attempt)
+        return None if waited + delay > self.budget else delay
 
 
 def is_loopback(host: str) -> bool:
@@ -163,15 +177,9 @@ class Http:
                 fault = f"HTTP {response.status_code}"
             if not retry:
                 raise TransientError("request-failed", what=what, url=url, fault=fault, tries=1)
-            delay = self.policy.delay(attempt)
             asked = retry_after(response) if response is not None else None
-            if asked is not None:
-                # The server said when: wait that long, within reason.
-                too_long = asked > MAX_RETRY_AFTER
-                delay = asked
-            else:
-                too_long = waited + delay > self.policy.budget
-            if attempt >= self.policy.tries or too_long:
+            delay = self.policy.next_wait(attempt, asked, waited)
+            if delay is None:
                 if response is not None:
                     return response
                 raise TransientError(

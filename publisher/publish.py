@@ -165,20 +165,22 @@ class TokenSource:
         """Exchange a fresh OIDC token for an upload token. A transient fault is retried
         from the start, with a new OIDC token, since the last may have been used up."""
         attempt = 0
+        waited = 0.0
         while True:
             attempt += 1
             try:
                 return self._mint_once(projects)
             except _MintTransient as exc:
-                if attempt >= self.http.policy.tries:
+                delay = self.http.policy.next_wait(attempt, waited=waited)
+                if delay is None:
                     raise exc.error from None
-                delay = self.http.policy.delay(attempt)
                 self.console.warning(
                     "Token exchange failed",
                     f"{exc.error.title}; try {attempt} of {self.http.policy.tries}, trying "
                     f"again with a fresh OIDC token in {delay:.1f} s",
                 )
                 time.sleep(delay)
+                waited += delay
 
     def _mint_once(self, projects: list[str]) -> UploadToken:
         from publisher.errors import TransientError
@@ -243,6 +245,7 @@ def _upload_one(
 ) -> None:
     renewed = False
     attempt = 0
+    waited = 0.0
     while True:
         attempt += 1
         answer = uploader.send(dist)
@@ -263,18 +266,19 @@ def _upload_one(
             console.info("The index says the upload token expired: minting a new one.")
             uploader.set_password(tokens.mint(outcome.projects).token)
             continue
-        if kind is Answer.TRANSIENT and attempt < http.policy.tries:
-            delay = (
-                answer.retry_after
-                if answer.retry_after is not None
-                else (http.policy.delay(attempt))
-            )
+        delay = (
+            http.policy.next_wait(attempt, answer.retry_after, waited)
+            if kind is Answer.TRANSIENT
+            else None
+        )
+        if delay is not None:
             console.warning(
                 f"Upload of {dist.filename} failed ({answer.status or ''} {answer.reason})".strip(),
                 f"try {attempt} of {http.policy.tries}; the file is not on the index; "
                 f"trying again in {delay:.1f} s",
             )
             time.sleep(delay)
+            waited += delay
             continue
         raise _upload_error(kind, answer.status, answer.reason, dist, index, tokens)
 

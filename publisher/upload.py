@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from publisher.http import MAX_RETRY_AFTER, TIMEOUT, retry_after
+from publisher.http import TIMEOUT, retry_after
 
 if TYPE_CHECKING:
     from publisher.dists import Dist
@@ -38,7 +38,7 @@ class UploadAnswer:
     kind: Answer
     status: int
     reason: str
-    retry_after: float | None = None  # what a 429/503 asked for, capped
+    retry_after: float | None = None  # what a 429/503 asked for (Retry-After)
 
 
 def classify(status: int, reason: str, body: str) -> Answer:
@@ -115,9 +115,7 @@ class Uploader:
             )
         reason = response.reason or ""
         kind = classify(response.status_code, reason, response.text[:2000])
-        asked = retry_after(response)
-        wait = min(asked, MAX_RETRY_AFTER) if asked is not None else None
-        return UploadAnswer(kind, response.status_code, reason, wait)
+        return UploadAnswer(kind, response.status_code, reason, retry_after(response))
 
 
 def _timeout_adapter() -> Any:

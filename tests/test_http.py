@@ -49,3 +49,15 @@ def test_other_4xx_is_returned_at_once() -> None:
     responses.get(URL, status=403)
     assert _http().request("GET", URL, what="testing").status_code == 403
     assert len(responses.calls) == 1
+
+
+def test_one_rule_for_waiting() -> None:
+    """Every retry loop (requests, the mint, uploads) asks the same policy."""
+    policy = RetryPolicy(tries=4, base=1.0, cap=10.0, budget=30.0)
+    assert policy.next_wait(1, asked=5) == 5
+    assert policy.next_wait(1, asked=61) is None  # too long to hold the job for
+    assert policy.next_wait(4) is None  # that was the last try
+    assert policy.next_wait(3, waited=29.0) is None  # past the backoff budget
+    wait = policy.next_wait(2)
+    assert wait is not None
+    assert 1.0 <= wait <= 2.0
