@@ -14,7 +14,7 @@ $(BIN)/publisher: pyproject.toml requirements/dev.txt
 	touch $@
 
 demo: $(BIN)/publisher
-	$(BIN)/publisher demo
+	$(BIN)/python tools/demo.py
 
 lint: $(BIN)/publisher
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""The index of the selftest workflow's dry-run job: ``publisher.localindex`` over TLS.
+"""The index of the selftest workflow's dry-run job: the fake index (``tests/fakes/index.py``) over TLS.
 
 On GitHub the action's container runs on the docker bridge, not in the job's network
 namespace, so it cannot reach a server on the runner's 127.0.0.1, and it refuses plain
@@ -24,7 +24,11 @@ import threading
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from publisher.localindex import IndexState, LocalIndex
+ROOT = Path(__file__).resolve().parent.parent
+# The fakes and the demo live outside the runtime package, in tests/ and tools/.
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools")]
+
+from fakes.index import IndexState, LocalIndex
 
 AUDIENCE = "tpa-selftest"
 

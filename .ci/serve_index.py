@@ -1,7 +1,7 @@
 """The index side of the container smoke test (``.ci/container``).
 
 Plays what GitHub and PyPI are to the action's image: starts the local fake index and
-OIDC issuer (``publisher.localindex``, 127.0.0.1 only) with a pending publisher for the
+OIDC issuer (``tests/fakes/index.py``, 127.0.0.1 only) with a pending publisher for the
 example package, builds that package into a workspace laid out as the runner mounts it
 into a docker action (``/github/workspace``, ``/github/file_commands``, ``/github/home``,
 ``/github/workflow``), and writes, for each run of the image, the step's environment the
@@ -26,9 +26,14 @@ import sys
 import threading
 from pathlib import Path
 
-from publisher.demo import PROJECT, build_example
+ROOT = Path(__file__).resolve().parent.parent
+# The fakes and the demo live outside the runtime package, in tests/ and tools/.
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools")]
+
+from demo import PROJECT, build_example
+from fakes.index import IndexState, LocalIndex, Publisher, normalize
+
 from publisher.inputs import action_defaults
-from publisher.localindex import IndexState, LocalIndex, Publisher, normalize
 
 # Where the runner mounts things in a docker action (server-facts.md, section 10).
 WORKSPACE, FILE_COMMANDS, HOME, WORKFLOW = (

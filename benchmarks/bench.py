@@ -43,11 +43,13 @@ from socketserver import StreamRequestHandler
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from publisher.localindex import LocalIndex
+    from fakes.index import LocalIndex
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 ENTRYPOINT = ROOT / "entrypoint.py"
+# The fake index and the demo live outside the runtime package, in tests/ and tools/.
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools")]
 RESULTS_JSON = HERE / "results" / "latest.json"
 RESULTS_MD = HERE / "RESULTS.md"
 BIN = Path(sys.executable).parent
@@ -185,7 +187,7 @@ def _quiet_server(index: LocalIndex) -> None:
 def fresh_index(*, stock: bool = False) -> Iterator[LocalIndex]:
     """A new, empty index with a pending publisher for the example project (matching
     the run's claims) and a user API token, so that every tool's upload succeeds."""
-    from publisher.localindex import IndexState, LocalIndex, Publisher
+    from fakes.index import IndexState, LocalIndex, Publisher
 
     state = IndexState()
     run = state.run
@@ -321,7 +323,7 @@ def keepalive_probe(requests_each: int = 5) -> dict[str, float]:
 
 def bench_publish(work: Path, runs: int) -> tuple[list[Row], dict[str, Any]]:
     """Figure 1: the example's sdist and wheel, published by each tool, interleaved."""
-    from publisher.demo import build_example
+    from demo import build_example
 
     names = build_example(work / "workspace" / "dist")
     dists = [work / "workspace" / "dist" / n for n in names]
@@ -549,7 +551,7 @@ def bench_validation(
     work: Path, big_mb: int, small_mb: int, repeat: int
 ) -> tuple[list[Row], dict[str, Any]]:
     """Figure 2: throughput of validation against ``sha256sum``, and its peak memory."""
-    from publisher.demo import build_example
+    from demo import build_example
 
     warm = work / "warm"
     build_example(warm)
@@ -794,7 +796,7 @@ def write_results(rows: list[Row], details: dict[str, Any], command: str) -> Non
     text = f"""# Benchmark results
 
 Measured with `{command}` on {when}: {info["cpu"]}, {info["cores"]} cores, Python
-{info["python"]}, against the local fake index (`publisher.localindex`); {tools}.
+{info["python"]}, against the local fake index (`tests/fakes/index.py`); {tools}.
 Medians; every sample is in `benchmarks/results/latest.json` (not committed). "ours" is
 the action run as a GitHub runner runs it (`entrypoint.py` in a new process, trusted
 publishing through a pending publisher, a fresh index for each run).

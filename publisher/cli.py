@@ -1,6 +1,5 @@
-"""Command line: ``publisher run`` (the action), ``publisher check`` (dry run, locally)
-and ``publisher demo`` (a publish to a local index). The one place where errors become
-output and an exit code."""
+"""Command line: ``publisher run`` (the action) and ``publisher check`` (dry run,
+locally). The one place where errors become output and an exit code."""
 
 from __future__ import annotations
 
@@ -64,8 +63,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--verbose", action="store_true", help="show every request")
-    demo = sub.add_parser("demo", help="publish the example package to a local index, end to end")
-    demo.add_argument("--keep", action="store_true", help="keep the demo's temporary folder")
     return parser
 
 
@@ -77,10 +74,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_action(os.environ)
     if args.command == "check":
         return check_locally(args)
-    if args.command == "demo":
-        from publisher.demo import demo
-
-        return demo(keep=args.keep)
     parser.print_help()
     return EXIT_USAGE
 

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from publisher.localindex import IndexState, LocalIndex, Publisher
+from fakes.index import IndexState, LocalIndex, Publisher
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "entrypoint.py"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, GitHub, make_sdist, make_wheel, publisher_for_run
+from demo import build_example
+from fakes.index import LocalIndex, RunClaims
 
 from publisher.cli import main
-from publisher.demo import build_example
-from publisher.localindex import LocalIndex, RunClaims
 
 PUBLISH_JOB = """
   publish:

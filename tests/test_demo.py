@@ -1,10 +1,9 @@
-"""The Quick start's `make demo` runs `publisher demo`: it must keep working."""
+"""The Quick start's `make demo` runs `tools/demo.py`: it must keep working."""
 
 from __future__ import annotations
 
 import pytest
-
-from publisher.demo import demo
+from demo import demo
 
 
 def test_demo_publishes_then_stops_the_name_mistake(capsys: pytest.CaptureFixture[str]) -> None:

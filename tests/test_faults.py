@@ -8,9 +8,9 @@ import time
 
 import pytest
 from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
+from fakes.index import Fault, LocalIndex
 
 from publisher.dists import Dist
-from publisher.localindex import Fault, LocalIndex
 
 
 def _ready(github: GitHub, index: LocalIndex) -> None:

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from conftest import make_wheel, metadata_text
+from fakes.index import normalize
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.utils import canonicalize_name
 
 from publisher.dists import load_dist
 from publisher.errors import DistError
-from publisher.localindex import normalize
 
 NAMES = st.from_regex(r"\A[A-Za-z0-9]([A-Za-z0-9._-]{0,20}[A-Za-z0-9])?\Z")
 VERSIONS = st.sampled_from(["1.0", "0.1.2", "2.0.0rc1", "1!3.0", "1.0.post2", "4.1.dev3"])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
-
-from publisher.localindex import LocalIndex, RunClaims
+from fakes.index import LocalIndex, RunClaims
 
 
 def _dists(github: GitHub, name: str = "example", version: str = "1.0.0") -> None:

@@ -1,4 +1,4 @@
-"""``publisher demo``: a whole trusted publish on this machine, as a new user's first run.
+"""``make demo``: a whole trusted publish on this machine, as a new user's first run.
 
 It builds the example package, starts a local index and OIDC issuer (loopback only),
 registers a pending publisher for the package, runs the action with the environment a
@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from contextlib import chdir
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from publisher.localindex import IndexState
+ROOT = Path(__file__).resolve().parent.parent
+# The fake index lives with the tests: it is not part of the runtime package.
+sys.path.insert(0, str(ROOT / "tests"))
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "example"
+from fakes.index import IndexState, LocalIndex, Publisher
+
+EXAMPLE = ROOT / "example"
 PROJECT = "tpa-example"
 
 
@@ -35,7 +38,6 @@ def build_example(dest: Path) -> list[str]:
 def _act(title: str, state: IndexState, pending_name: str, work: Path) -> int:
     """Register a pending publisher for ``pending_name`` and run the action once."""
     from publisher.cli import run_action
-    from publisher.localindex import LocalIndex, Publisher
 
     run = state.run
     owner, repo = run.repository.split("/")
@@ -83,7 +85,6 @@ def _act(title: str, state: IndexState, pending_name: str, work: Path) -> int:
 
 def demo(*, keep: bool = False) -> int:
     """Run the demo; 0 when the publish worked and the mistake was stopped."""
-    from publisher.localindex import IndexState
 
     work = Path(tempfile.mkdtemp(prefix="publisher-demo-"))
     try:
@@ -116,3 +117,11 @@ def demo(*, keep: bool = False) -> int:
             print(f"(kept {work})")
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Publish the example package to a local index.")
+    parser.add_argument("--keep", action="store_true", help="keep the demo's temporary folder")
+    sys.exit(demo(keep=parser.parse_args().keep))
