@@ -1,4 +1,4 @@
-"""The index of the selftest workflow's dry-run job: the fake index (``tests/fakes/index.py``) over TLS.
+"""The index of the selftest workflow's dry-run job: the fake index over TLS.
 
 On GitHub the action's container runs on the docker bridge, not in the job's network
 namespace, so it cannot reach a server on the runner's 127.0.0.1, and it refuses plain

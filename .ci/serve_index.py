@@ -33,7 +33,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools")]
 from demo import PROJECT, build_example
 from fakes.index import IndexState, LocalIndex, Publisher, normalize
 
-from publisher.inputs import action_defaults
+from publisher.inputs import defaults
 
 # Where the runner mounts things in a docker action (server-facts.md, section 10).
 WORKSPACE, FILE_COMMANDS, HOME, WORKFLOW = (
@@ -49,7 +49,7 @@ def runner_env(index: LocalIndex, run: str, dry_run: str) -> dict[str, str]:
     """The environment GitHub gives the action's container for one step."""
     claims = index.state.run
     inputs = {
-        **action_defaults(),
+        **defaults(),
         "repository-url": index.upload_url,
         "dry-run": dry_run,
     }
@@ -80,7 +80,7 @@ def prepare(work: Path, index: LocalIndex) -> list[str]:
     """Lay out the mounted folders, build the dists, write one env file per run."""
     for name in ("workspace", "file_commands", "home", "workflow", "runs"):
         (work / name).mkdir(parents=True, exist_ok=True)
-    dists = build_example(work / "workspace" / action_defaults()["packages-dir"])
+    dists = build_example(work / "workspace" / defaults()["packages-dir"])
     (work / "workflow" / "event.json").write_text(json.dumps({"ref": index.state.run.ref}))
     for run, dry_run in RUNS.items():
         for kind in ("output", "summary"):

@@ -6,19 +6,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from publisher import __version__
+from publisher.messages import Msg
 
 if TYPE_CHECKING:
     from publisher.console import Console
-    from publisher.errors import PublishError
     from publisher.index import Index
     from publisher.inputs import Config
-    from publisher.publish import Outcome
+    from publisher.outcome import Outcome
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -78,25 +77,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def _report_failure(
-    console: Console, error: PublishError, outcome: Outcome | None, index: Index | None
-) -> None:
-    from publisher.report import failure_summary, write_outputs
-
-    console.error(error.title, str(error))
-    if outcome is not None:
-        write_outputs(console, outcome, index)
-        console.summary(failure_summary(error, outcome))
-
-
 def check_locally(args: argparse.Namespace) -> int:
     """``publisher check``: the dry-run report for this checkout."""
     import json
 
     from publisher.console import Console
     from publisher.errors import PublishError
+    from publisher.http import Http
     from publisher.inputs import read_config
-    from publisher.preflight import run_checks
+    from publisher.pipeline import Context, Mode, run
     from publisher.report import dry_run_text
 
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
@@ -105,7 +94,6 @@ def check_locally(args: argparse.Namespace) -> int:
     inputs = {
         "INPUT_REPOSITORY-URL": args.repository_url or "",
         "INPUT_PACKAGES-DIR": str(args.packages_dir or ""),
-        "INPUT_PASSWORD": "",
         "INPUT_SKIP-EXISTING": str(args.skip_existing),
         "INPUT_VERIFY-METADATA": str(not args.no_verify_metadata),
         "INPUT_VERBOSE": str(args.verbose),
@@ -114,81 +102,87 @@ def check_locally(args: argparse.Namespace) -> int:
     try:
         config = read_config(inputs)
     except PublishError as exc:
-        console.error(exc.title, str(exc))
+        console.failure(exc)
         return EXIT_FAILED
-    try:
-        report = run_checks(config, env, console, root=Path.cwd(), workflow=args.workflow)
-    except Exception as exc:  # a bug of ours: a message, not a traceback
-        _internal_error(console, exc)
-        return EXIT_FAILED
+    ctx = Context(
+        config, env, console, Http(console), Mode.CHECK, root=Path.cwd(), workflow=args.workflow
+    )
+    outcome = run(ctx)
     if args.format == "json":
-        print(json.dumps(report.as_json(), indent=2))
+        print(json.dumps(outcome.as_json(), indent=2))
     else:
-        print(dry_run_text(report, colour=sys.stdout.isatty()))
-    return EXIT_OK if report.ok else EXIT_FAILED
-
-
-def _dry_run_action(config: Config, env: Mapping[str, str], console: Console, index: Index) -> int:
-    from publisher.preflight import run_checks
-    from publisher.report import dry_run_summary, dry_run_text
-
-    report = run_checks(config, env, console, root=Path.cwd())
-    console.untrusted(dry_run_text(report, colour=False))
-    for name in ("uploaded", "skipped", "urls"):
-        console.set_output(name, "[]")
-    console.summary(dry_run_summary(report, index.read_url))
-    if not report.ok:
-        console.error("Dry run: publishing would fail", "See the report above.")
-    return EXIT_OK if report.ok else EXIT_FAILED
+        print(dry_run_text(outcome, colour=sys.stdout.isatty()))
+    return EXIT_OK if outcome.ok else EXIT_FAILED
 
 
 def run_action(env: Mapping[str, str]) -> int:
     """Run as the action, reading inputs from ``env``; returns the exit code."""
     from publisher.console import Console
     from publisher.errors import InputError, PublishError
+    from publisher.outcome import Outcome
 
     console = Console(env)
     # Before anything else can print, hide the secrets we were given.
     for key in ("INPUT_PASSWORD", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"):
         console.mask(env.get(key, "").strip())
-    if env.get("RUNNER_OS", "Linux") != "Linux":
-        _report_failure(console, InputError("not-linux", os=env["RUNNER_OS"]), None, None)
+    try:
+        if env.get("RUNNER_OS", "Linux") != "Linux":
+            raise InputError(Msg.NOT_LINUX, os=env["RUNNER_OS"])
+        from publisher.inputs import read_config
+
+        config = read_config(env)
+    except PublishError as exc:
+        _conclude(console, None, Outcome(failure=exc), dry_run=False)
         return EXIT_FAILED
     try:
-        from publisher.index import Index
-        from publisher.inputs import read_config
-        from publisher.publish import Outcome, RunFailed, run
-        from publisher.report import success_summary, write_outputs
+        return _run_pipeline(config, env, console)
+    except Exception as exc:  # a bug of ours outside the steps: say so, without secrets
+        from publisher.pipeline import internal_error
 
-        try:
-            config = read_config(env)
-            index = Index(config.repository_url)
-        except PublishError as exc:
-            _report_failure(console, exc, Outcome(), None)
-            return EXIT_FAILED
-        console.verbose = config.verbose
-        if config.dry_run:
-            return _dry_run_action(config, env, console, index)
-        try:
-            outcome = run(config, env, console)
-        except RunFailed as failed:
-            _report_failure(console, failed.error, failed.outcome, index)
-            return EXIT_FAILED
-        write_outputs(console, outcome, index)
-        console.summary(success_summary(outcome, index))
-        return EXIT_OK
-    except Exception as exc:  # a bug of ours: say so, without leaking secrets
-        _internal_error(console, exc)
+        console.failure(internal_error(exc))
         return EXIT_FAILED
 
 
-def _internal_error(console: Console, exc: Exception) -> None:
-    from publisher.publish import internal_error
+def _run_pipeline(config: Config, env: Mapping[str, str], console: Console) -> int:
+    from publisher.http import Http
+    from publisher.pipeline import Context, Mode, run
+    from publisher.upload import warm_imports
 
-    error = internal_error(exc)
-    console.error(error.title, str(error))
-    if console.verbose:
-        console.info("".join(traceback.format_exception(exc)))
+    console.verbose = config.verbose
+    mode = Mode.DRY_RUN if config.dry_run else Mode.PUBLISH
+    if mode is Mode.PUBLISH:
+        warm_imports()
+    outcome = run(Context(config, env, console, Http(console), mode))
+    return _conclude(console, config.index, outcome, dry_run=config.dry_run)
+
+
+def _conclude(console: Console, index: Index | None, outcome: Outcome, *, dry_run: bool) -> int:
+    """The end of a run as the action: the report, the outputs, the summary and the
+    exit code."""
+    from publisher.report import (
+        dry_run_summary,
+        dry_run_text,
+        failure_summary,
+        success_summary,
+        write_outputs,
+    )
+
+    if dry_run and index is not None:
+        console.text(dry_run_text(outcome, colour=False))
+        for name in ("uploaded", "skipped", "urls"):
+            console.set_output(name, "[]")
+        console.summary(dry_run_summary(outcome, index))
+        if not outcome.ok:
+            console.error(Msg.DRY_RUN_FAILED)
+        return EXIT_OK if outcome.ok else EXIT_FAILED
+    write_outputs(console, outcome, index)
+    if outcome.failure is not None:
+        console.failure(outcome.failure)
+        console.summary(failure_summary(outcome.failure, outcome))
+        return EXIT_FAILED
+    assert index is not None
+    console.summary(success_summary(outcome, index))
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

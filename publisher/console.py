@@ -9,7 +9,14 @@ import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+from publisher import messages
+
+if TYPE_CHECKING:
+    from publisher.errors import PublishError
+    from publisher.messages import Msg
+    from publisher.outcome import Finding
 
 
 def _escape_data(text: str) -> str:
@@ -54,48 +61,65 @@ class Console:
             text = text.replace(secret, "***")
         return text
 
-    def info(self, text: str) -> None:
-        """A plain log line."""
-        self._print(self.redact(text))
+    def info(self, key: Msg, **fields: object) -> None:
+        """A plain log line (the message's title, then its body if it has one)."""
+        title, body = messages.title(key, fields), messages.render(key, fields)
+        self._print(self.redact(f"{title}\n{body}" if body else title))
 
-    def untrusted(self, text: str) -> None:
-        """Log text that quotes servers' answers: in Actions, with workflow commands
-        switched off around it, so an answer cannot pose as one."""
+    def text(self, text: str) -> None:
+        """Log text rendered from the catalogue that quotes servers' answers (the dry-run
+        report): in Actions, with workflow commands switched off around it, so an
+        answer cannot pose as one."""
         if not self.in_actions:
-            self.info(text)
+            self._print(self.redact(text))
             return
         marker = uuid.uuid4().hex
         self._print(f"::stop-commands::{marker}")
-        self.info(text)
+        self._print(self.redact(text))
         self._print(f"::{marker}::")
 
-    def debug(self, text: str) -> None:
+    def debug(self, key: Msg, **fields: object) -> None:
         """A line shown only with ``verbose``."""
         if self.verbose:
-            self._print(self.redact(f"[debug] {text}"))
+            self._print(self.redact("[debug] " + messages.title(key, fields)))
 
     def _annotate(self, level: str, title: str, text: str) -> None:
         text = self.redact(text)
+        title = self.redact(title)
         if self.in_actions:
             self._print(f"::{level} title={_escape_property(title)}::{_escape_data(text)}")
         else:
             self._print(f"{level}: {title}\n{text}" if text else f"{level}: {title}")
 
-    def notice(self, title: str, text: str = "") -> None:
+    def notice(self, key: Msg, **fields: object) -> None:
         """An annotation of level notice."""
-        self._annotate("notice", title, text)
+        self._annotate("notice", messages.title(key, fields), messages.render(key, fields))
 
-    def warning(self, title: str, text: str = "") -> None:
+    def warning(self, key: Msg, **fields: object) -> None:
         """An annotation of level warning."""
-        self._annotate("warning", title, text)
+        self._annotate("warning", messages.title(key, fields), messages.render(key, fields))
 
-    def error(self, title: str, text: str = "") -> None:
+    def error(self, key: Msg, **fields: object) -> None:
         """An annotation of level error."""
-        self._annotate("error", title, text)
+        self._annotate("error", messages.title(key, fields), messages.render(key, fields))
+
+    def failure(self, error: PublishError) -> None:
+        """The error annotation for a failure."""
+        self._annotate("error", error.title, str(error))
+
+    def finding(self, finding: Finding) -> None:
+        """A finding as it happens in a real run: a log line or an annotation."""
+        if finding.status == "ok":
+            self.info(finding.key, **finding.fields)
+        elif finding.status == "error":
+            self._annotate("error", finding.title, finding.detail)
+        else:
+            self._annotate(finding.status, finding.title, finding.detail)
 
     @contextmanager
-    def group(self, title: str) -> Iterator[None]:
+    def group(self, key: Msg, **fields: object) -> Iterator[None]:
         """A foldable group in the Actions log; a heading elsewhere."""
+        title = self.redact(messages.title(key, fields))
         self._print(f"::group::{title}" if self.in_actions else f"== {title}")
         try:
             yield
@@ -114,7 +138,7 @@ class Console:
             with Path(self._output_file).open("a", encoding="utf-8") as fh:
                 fh.write(line)
         else:
-            self._print(f"output {name}={value}")
+            self._print(self.redact(f"output {name}={value}"))
 
     def summary(self, markdown: str) -> None:
         """Append to the step summary, or print it outside Actions."""

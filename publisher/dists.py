@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from publisher.errors import DistError
+from publisher.messages import Msg
 
 if TYPE_CHECKING:
     from packaging.metadata import Metadata, RawMetadata
@@ -97,14 +98,14 @@ def find_dists(folder: Path) -> tuple[list[Path], list[str]]:
     """The distribution files in ``folder`` (sorted, sdists first) and the names of
     everything else found there, which is left alone."""
     if not folder.exists():
-        raise DistError("dir-missing", path=folder)
+        raise DistError(Msg.DIR_MISSING, path=folder)
     if not folder.is_dir():
-        raise DistError("dir-not-folder", path=folder)
+        raise DistError(Msg.DIR_NOT_FOLDER, path=folder)
     try:
         root = folder.resolve()
         entries = sorted(folder.iterdir())
     except OSError as exc:
-        raise DistError("dir-unreadable", path=folder, reason=exc.strerror or exc) from None
+        raise DistError(Msg.DIR_UNREADABLE, path=folder, reason=exc.strerror or exc) from None
     found: list[Path] = []
     ignored: list[str] = []
     for entry in entries:
@@ -115,17 +116,17 @@ def find_dists(folder: Path) -> tuple[list[Path], list[str]]:
         try:
             target = entry.resolve(strict=entry.is_symlink())
         except (OSError, RuntimeError) as exc:  # a dangling link or a loop of links
-            raise DistError("unreadable", path=entry, reason=exc) from None
+            raise DistError(Msg.UNREADABLE, path=entry, reason=exc) from None
         if entry.is_symlink() and root not in target.parents:
-            raise DistError("symlink-escapes", path=entry, target=target, folder=folder)
+            raise DistError(Msg.SYMLINK_ESCAPES, path=entry, target=target, folder=folder)
         found.append(entry)
     if not found:
-        raise DistError("no-dists", path=folder, ignored=", ".join(ignored) or "nothing")
+        raise DistError(Msg.NO_DISTS, path=folder, ignored=", ".join(ignored) or "nothing")
     seen: dict[str, Path] = {}
     for path in found:
         key = path.name.lower()
         if key in seen:
-            raise DistError("duplicate-filename", first=seen[key], second=path)
+            raise DistError(Msg.DUPLICATE_FILENAME, first=seen[key], second=path)
         seen[key] = path
     found.sort(key=lambda p: (dist_kind(p.name) != "sdist", p.name))
     return found, ignored
@@ -146,9 +147,9 @@ def _read_member(path: Path, kind: str) -> bytes:
                     and (kind != "wheel" or info.filename.split("/")[0].endswith(".dist-info"))
                 ]
                 if len(candidates) != 1:
-                    raise DistError("no-metadata-file", path=path, member=wanted)
+                    raise DistError(Msg.NO_METADATA_FILE, path=path, member=wanted)
                 if candidates[0].file_size > MAX_METADATA_BYTES:
-                    raise DistError("metadata-too-large", path=path, size=candidates[0].file_size)
+                    raise DistError(Msg.METADATA_TOO_LARGE, path=path, size=candidates[0].file_size)
                 return zf.read(candidates[0])
         with tarfile.open(path, mode="r:gz") as tf:
             for member in tf:
@@ -156,16 +157,16 @@ def _read_member(path: Path, kind: str) -> bytes:
                     if not member.isfile():
                         break
                     if member.size > MAX_METADATA_BYTES:
-                        raise DistError("metadata-too-large", path=path, size=member.size)
+                        raise DistError(Msg.METADATA_TOO_LARGE, path=path, size=member.size)
                     fh = tf.extractfile(member)
                     if fh is None:
                         break
                     return fh.read()
-            raise DistError("no-metadata-file", path=path, member="PKG-INFO")
+            raise DistError(Msg.NO_METADATA_FILE, path=path, member="PKG-INFO")
     except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError, zlib.error) as exc:
         # A truncated or damaged archive surfaces as any of these, depending on where.
         raise DistError(
-            "corrupt-archive", path=path, reason=str(exc) or type(exc).__name__
+            Msg.CORRUPT_ARCHIVE, path=path, reason=str(exc) or type(exc).__name__
         ) from None
 
 
@@ -177,7 +178,7 @@ def _parse_metadata(path: Path, raw: bytes) -> tuple[Metadata, RawMetadata]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DistError(
-            "metadata-not-utf8",
+            Msg.METADATA_NOT_UTF8,
             path=path,
             offset=exc.start,
             byte=f"0x{raw[exc.start]:02x}",
@@ -186,7 +187,7 @@ def _parse_metadata(path: Path, raw: bytes) -> tuple[Metadata, RawMetadata]:
     version = fields.get("metadata_version")
     if version is not None and version not in ACCEPTED_METADATA_VERSIONS:
         raise DistError(
-            "metadata-version",
+            Msg.METADATA_VERSION,
             path=path,
             value=version,
             accepted=", ".join(sorted(ACCEPTED_METADATA_VERSIONS)),
@@ -195,13 +196,13 @@ def _parse_metadata(path: Path, raw: bytes) -> tuple[Metadata, RawMetadata]:
         meta = Metadata.from_raw(fields, validate=True)
     except ExceptionGroup as group:
         problems = "\n".join(f"  - {exc}" for exc in _flatten(group))
-        raise DistError("metadata-invalid", path=path, problems=problems) from None
+        raise DistError(Msg.METADATA_INVALID, path=path, problems=problems) from None
     if meta.metadata_version in ("1.0", "1.1", "1.2", "2.1", "2.2", "2.3"):
         # setuptools wrote License-File before 2.4 defined it; twine drops it, so do we.
         unparsed.pop("license-file", None)
         fields.pop("license_files", None)
     if unparsed:
-        raise DistError("metadata-unparsed", path=path, fields=", ".join(sorted(unparsed)))
+        raise DistError(Msg.METADATA_UNPARSED, path=path, fields=", ".join(sorted(unparsed)))
     return meta, fields
 
 
@@ -223,7 +224,7 @@ def _check_filename(path: Path, kind: str, meta: Metadata) -> None:
     )
 
     if kind == "sdist" and not path.name.endswith(".tar.gz"):
-        raise DistError("sdist-not-targz", path=path)
+        raise DistError(Msg.SDIST_NOT_TARGZ, path=path)
     try:
         if kind == "wheel":
             file_name, file_version, _build, tags = parse_wheel_filename(path.name)
@@ -231,17 +232,17 @@ def _check_filename(path: Path, kind: str, meta: Metadata) -> None:
             file_name, file_version = parse_sdist_filename(path.name)
             tags = frozenset()
     except (InvalidWheelFilename, InvalidSdistFilename) as exc:
-        raise DistError("bad-filename", path=path, reason=exc) from None
+        raise DistError(Msg.BAD_FILENAME, path=path, reason=exc) from None
     for tag in tags:
         if not _PLATFORM_TAG.fullmatch(tag.platform):
-            raise DistError("wheel-platform", path=path, platform=tag.platform)
+            raise DistError(Msg.WHEEL_PLATFORM, path=path, platform=tag.platform)
     project = canonicalize_name(meta.name)
     expected_stem = project.replace("-", "_")
     if file_name != project:
-        raise DistError("filename-name-mismatch", path=path, file_name=file_name, name=meta.name)
+        raise DistError(Msg.FILENAME_NAME_MISMATCH, path=path, file_name=file_name, name=meta.name)
     if file_version != meta.version:
         raise DistError(
-            "filename-version-mismatch",
+            Msg.FILENAME_VERSION_MISMATCH,
             path=path,
             file_version=file_version,
             version=meta.version,
@@ -249,18 +250,18 @@ def _check_filename(path: Path, kind: str, meta: Metadata) -> None:
     written_stem = path.name.split("-", 1)[0]
     if written_stem != expected_stem:
         raise DistError(
-            "filename-not-normalized", path=path, written=written_stem, expected=expected_stem
+            Msg.FILENAME_NOT_NORMALIZED, path=path, written=written_stem, expected=expected_stem
         )
     expected_sdist = f"{expected_stem}-{meta.version}.tar.gz"
     if kind == "sdist" and path.name != expected_sdist:
         # PEP 625: the index takes exactly this name, version written in normal form.
-        raise DistError("sdist-name-exact", path=path, expected=expected_sdist)
+        raise DistError(Msg.SDIST_NAME_EXACT, path=path, expected=expected_sdist)
 
 
 def _check_index_rules(path: Path, meta: Metadata) -> None:
     """Rules the index applies that plain metadata validation does not."""
     if meta.version is not None and meta.version.local is not None:
-        raise DistError("local-version", path=path, version=meta.version)
+        raise DistError(Msg.LOCAL_VERSION, path=path, version=meta.version)
 
 
 def _render_warnings(path: Path, meta: Metadata) -> tuple[str, ...]:
@@ -277,7 +278,7 @@ def _render_warnings(path: Path, meta: Metadata) -> tuple[str, ...]:
     stream = io.StringIO()
     if readme_renderer.rst.render(meta.description, stream=stream) is None:
         raise DistError(
-            "description-does-not-render",
+            Msg.DESCRIPTION_DOES_NOT_RENDER,
             path=path,
             problems=stream.getvalue().strip() or "(docutils gave no details)",
         )
@@ -288,13 +289,13 @@ def load_dist(path: Path, *, verify_metadata: bool = True) -> Dist:
     """Read, check and hash one distribution file."""
     kind = dist_kind(path.name)
     if kind is None:
-        raise DistError("not-a-dist", path=path)
+        raise DistError(Msg.NOT_A_DIST, path=path)
     try:
         digests = hash_file(path)
     except OSError as exc:
-        raise DistError("unreadable", path=path, reason=exc.strerror or exc) from None
+        raise DistError(Msg.UNREADABLE, path=path, reason=exc.strerror or exc) from None
     if digests.size == 0:
-        raise DistError("empty-file", path=path)
+        raise DistError(Msg.EMPTY_FILE, path=path)
     meta, raw = _parse_metadata(path, _read_member(path, kind))
     _check_filename(path, kind, meta)
     _check_index_rules(path, meta)
@@ -336,7 +337,7 @@ def check_all(
         if key in sdists:
             problems.append(
                 DistError(
-                    "two-sdists", first=sdists[key].path, second=dist.path, version=dist.version
+                    Msg.TWO_SDISTS, first=sdists[key].path, second=dist.path, version=dist.version
                 )
             )
         sdists[key] = dist
@@ -351,5 +352,5 @@ def load_all(folder: Path, *, verify_metadata: bool = True) -> tuple[list[Dist],
         raise problems[0]
     if problems:
         listing = "\n\n".join(f"{exc.title}\n{exc}" for exc in problems)
-        raise DistError("many-problems", count=len(problems), problems=listing)
+        raise DistError(Msg.MANY_PROBLEMS, count=len(problems), problems=listing)
     return dists, ignored

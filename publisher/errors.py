@@ -8,12 +8,13 @@ turns errors into output (:mod:`publisher.cli`) never needs to know the details.
 from __future__ import annotations
 
 from publisher import messages
+from publisher.messages import Msg
 
 
 class PublishError(Exception):
     """A failure with a message for the user: what went wrong, the values, the fix."""
 
-    def __init__(self, key: str, **fields: object) -> None:
+    def __init__(self, key: Msg, **fields: object) -> None:
         super().__init__(key)
         self.key = key
         self.fields = fields
@@ -40,7 +41,10 @@ class IndexServerError(PublishError):
 
 
 class TransientError(IndexServerError):
-    """A fault that may pass (lost connection, 429, 5xx): worth another try."""
+    """A fault that may pass (lost connection, 429, 5xx): worth another try, after
+    ``retry_after`` seconds when the server asked for a wait."""
+
+    retry_after: float | None = None
 
 
 class OidcError(PublishError):

@@ -9,11 +9,13 @@ import ipaddress
 import os
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from publisher.errors import IndexServerError, InputError, TransientError
+from publisher.errors import IndexServerError, InputError, PublishError, TransientError
+from publisher.messages import Msg
 
 if TYPE_CHECKING:
     import requests
@@ -24,17 +26,19 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_BODY = 8 << 20  # no answer we read is legitimately bigger than this
 TIMEOUT = (10.0, 60.0)  # connect, read
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not worth holding the job for
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
     """How hard to try: ``tries`` attempts, backoff ``base * 2**n`` (with jitter) capped
-    at ``cap`` seconds, and never more than ``budget`` seconds of waiting in all."""
+    at ``cap`` seconds, and never more than ``budget`` seconds of waiting in all, the
+    waits a server asks for (``Retry-After``) included."""
 
     tries: int = 4
     base: float = 1.0
     cap: float = 10.0
-    budget: float = 30.0
+    budget: float = MAX_RETRY_AFTER
 
     @classmethod
     def from_env(cls) -> RetryPolicy:
@@ -43,7 +47,7 @@ class RetryPolicy:
             scale = float(os.environ.get("PUBLISHER_BACKOFF_SCALE", "1") or "1")
         except ValueError:
             scale = 1.0
-        return cls(base=cls.base * scale, cap=cls.cap * scale, budget=cls.budget * scale)
+        return cls(base=cls.base * scale, cap=cls.cap * scale)
 
     def delay(self, attempt: int) -> float:
         """Backoff before try ``attempt + 1`` (attempt counts from 1)."""
@@ -53,15 +57,54 @@ class RetryPolicy:
         self, attempt: int, asked: float | None = None, waited: float = 0.0
     ) -> float | None:
         """Seconds to wait before try ``attempt + 1``, or None to stop: after the last
-        try, when the server asks (``Retry-After``) for more than ``MAX_RETRY_AFTER``, or
-        when backoff would take the time already ``waited`` past the budget."""
+        try, or when the wait (the server's ``Retry-After``, else backoff) would take the
+        time already ``waited`` past the budget."""
         if attempt >= self.tries:
             return None
-        if asked is not None:
-            # The server said when: wait that long, within reason.
-            return asked if asked <= MAX_RETRY_AFTER else None
-        delay = self.delay(attempt)
+        # The server said when: wait that long, within the budget.
+        delay = asked if asked is not None else self.delay(attempt)
         return None if waited + delay > self.budget else delay
+
+
+@dataclass(frozen=True)
+class Again:
+    """An attempt hit a passing fault: worth another try, after ``retry_after`` seconds
+    if the server asked for that. ``error`` is what to report if no try is left."""
+
+    fault: str
+    retry_after: float | None = None
+    error: PublishError | None = None
+
+
+def retrying(
+    policy: RetryPolicy,
+    console: Console,
+    what: str,
+    attempt: Callable[[], T | Again],
+    give_up: Callable[[Again, int], T],
+) -> T:
+    """The one retry loop: call ``attempt`` until it gives a result, waiting between
+    tries as ``policy`` says; when it says stop, return ``give_up(last, tries)``."""
+    waited = 0.0
+    tries = 0
+    while True:
+        tries += 1
+        result = attempt()
+        if not isinstance(result, Again):
+            return result
+        delay = policy.next_wait(tries, result.retry_after, waited)
+        if delay is None:
+            return give_up(result, tries)
+        console.warning(
+            Msg.LOG_RETRYING,
+            what=what,
+            fault=result.fault,
+            attempt=tries,
+            tries=policy.tries,
+            delay=f"{delay:.1f}",
+        )
+        time.sleep(delay)
+        waited += delay
 
 
 def is_loopback(host: str) -> bool:
@@ -78,22 +121,22 @@ def check_url(url: str, what: str) -> None:
     """Refuse a URL we could not use safely: not https (http only to loopback, for
     local tests and demos), no host, a bad port, or credentials inside it."""
     if any(c.isspace() for c in url):
-        raise InputError("url-invalid", url=url, what=what, reason="it contains white space")
+        raise InputError(Msg.URL_INVALID, url=url, what=what, reason="it contains white space")
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - parsing it raises ValueError for a bad port
     except ValueError as exc:
-        raise InputError("url-invalid", url=url, what=what, reason=exc) from None
+        raise InputError(Msg.URL_INVALID, url=url, what=what, reason=exc) from None
     if not parts.hostname:
-        raise InputError("url-invalid", url=url, what=what, reason="it names no host")
+        raise InputError(Msg.URL_INVALID, url=url, what=what, reason="it names no host")
     if parts.username or parts.password:
         # They would be sent to every endpoint and shown in every link we print.
-        raise InputError("url-has-credentials", what=what)
+        raise InputError(Msg.URL_HAS_CREDENTIALS, what=what)
     if parts.scheme == "https":
         return
     if parts.scheme == "http" and is_loopback(parts.hostname):
         return
-    raise InputError("url-not-https", url=url, what=what)
+    raise InputError(Msg.URL_NOT_HTTPS, url=url, what=what)
 
 
 def retry_after(response: requests.Response) -> float | None:
@@ -141,56 +184,48 @@ class Http:
 
         The body is read, capped at ``MAX_BODY``; a larger answer is an error. After the
         last try the last answer is returned, or, if there was none, an error raised.
+        Without ``retry`` a transient fault raises :class:`TransientError` at once.
         """
         import requests
 
         check_url(url, what)
         kwargs.setdefault("timeout", TIMEOUT)
         kwargs.setdefault("allow_redirects", False)
-        waited = 0.0
-        attempt = 0
-        while True:
-            attempt += 1
-            fault: str
-            response: requests.Response | None = None
+        last: list[requests.Response] = []
+
+        def attempt() -> requests.Response | Again:
             try:
                 response = self.session.request(method, url, stream=True, **kwargs)
                 _read_capped(response, url)
             except requests.exceptions.SSLError as exc:  # not a passing fault: don't retry
-                raise IndexServerError("tls-failed", url=url, reason=_short(exc)) from None
+                raise IndexServerError(Msg.TLS_FAILED, url=url, reason=_short(exc)) from None
             except requests.Timeout:
-                fault = "timed out"
+                return Again("timed out")
             except (
                 requests.ConnectionError,
                 requests.exceptions.ChunkedEncodingError,
                 requests.exceptions.ContentDecodingError,
             ) as exc:
-                fault = f"connection failed ({_short(exc)})"
+                return Again(f"connection failed ({_short(exc)})")
             except requests.RequestException as exc:  # not a passing fault: don't retry
                 raise IndexServerError(
-                    "request-failed", what=what, url=url, fault=_short(exc), tries=attempt
+                    Msg.REQUEST_FAILED, what=what, url=url, fault=_short(exc), tries=1
                 ) from None
-            else:
-                self.console.debug(f"{method} {url} -> {response.status_code}")
-                if response.status_code not in RETRY_STATUSES or not retry:
-                    return response
-                fault = f"HTTP {response.status_code}"
-            if not retry:
-                raise TransientError("request-failed", what=what, url=url, fault=fault, tries=1)
-            asked = retry_after(response) if response is not None else None
-            delay = self.policy.next_wait(attempt, asked, waited)
-            if delay is None:
-                if response is not None:
-                    return response
-                raise TransientError(
-                    "request-failed", what=what, url=url, fault=fault, tries=attempt
-                )
-            self.console.warning(
-                f"{what}: {fault}",
-                f"try {attempt} of {self.policy.tries} failed; trying again in {delay:.1f} s",
+            self.console.debug(Msg.LOG_REQUEST, method=method, url=url, status=response.status_code)
+            if response.status_code not in RETRY_STATUSES or not retry:
+                return response
+            last[:] = [response]
+            return Again(f"HTTP {response.status_code}", retry_after(response))
+
+        def give_up(again: Again, tries: int) -> requests.Response:
+            if last:
+                return last[0]
+            raise TransientError(
+                Msg.REQUEST_FAILED, what=what, url=url, fault=again.fault, tries=tries
             )
-            time.sleep(delay)
-            waited += delay
+
+        policy = self.policy if retry else RetryPolicy(tries=1)
+        return retrying(policy, self.console, what, attempt, give_up)
 
 
 def _short(exc: Exception) -> str:
@@ -207,7 +242,7 @@ def _read_capped(response: requests.Response, url: str) -> None:
         size += len(chunk)
         if size > MAX_BODY:
             response.close()
-            raise IndexServerError("answer-too-large", url=url, limit=MAX_BODY)
+            raise IndexServerError(Msg.ANSWER_TOO_LARGE, url=url, limit=MAX_BODY)
         chunks.append(chunk)
     response._content = b"".join(chunks)
 
@@ -222,7 +257,7 @@ def json_object(response: requests.Response, what: str) -> dict[str, Any]:
         data = None
     if not isinstance(data, dict):
         raise IndexServerError(
-            "answer-not-json",
+            Msg.ANSWER_NOT_JSON,
             what=what,
             url=response.url,
             status=response.status_code,

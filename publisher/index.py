@@ -12,7 +12,9 @@ from enum import Enum
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
+from publisher import messages
 from publisher.http import check_url
+from publisher.messages import Msg
 
 if TYPE_CHECKING:
     from publisher.http import Http
@@ -122,7 +124,9 @@ def project_state(http: Http, index: Index, project: str, *, fresh: bool = False
     if fresh:
         url += f"?nocache={uuid.uuid4().hex}"
         headers["Cache-Control"] = "no-cache"
-    response = http.request("GET", url, what=f"looking up {project} on the index", headers=headers)
+    response = http.request(
+        "GET", url, what=messages.phrase(Msg.DOING_LOOKUP, project=project), headers=headers
+    )
     if response.status_code == 404:
         return ProjectState(exists=False, files={})
     if response.status_code != 200:

@@ -8,6 +8,7 @@ says what went wrong with the values involved, then how to fix it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from string import Template
 
 # Fields that some messages show only in some cases; empty unless the caller sets them.
@@ -31,8 +32,143 @@ What the OIDC token says, beside what the trusted publisher on $index must hold:
   event          $event
                  pull_request_target runs are always refused"""
 
-MESSAGES: dict[str, tuple[str, str]] = {
-    "internal-error": (
+
+class Msg(StrEnum):
+    """The key of every message; ``MESSAGES`` holds the texts."""
+
+    INTERNAL_ERROR = "internal-error"
+    INPUT_CONFLICT = "input-conflict"
+    INPUT_BOOL_EMPTY = "input-bool-empty"
+    INPUT_NOT_BOOL = "input-not-bool"
+    PASSWORD_WITH_USER = "password-with-user"
+    NOT_LINUX = "not-linux"
+    URL_INVALID = "url-invalid"
+    URL_HAS_CREDENTIALS = "url-has-credentials"
+    URL_NOT_HTTPS = "url-not-https"
+    REQUEST_FAILED = "request-failed"
+    TLS_FAILED = "tls-failed"
+    ANSWER_TOO_LARGE = "answer-too-large"
+    ANSWER_NOT_JSON = "answer-not-json"
+    DIR_MISSING = "dir-missing"
+    DIR_UNREADABLE = "dir-unreadable"
+    DIR_NOT_FOLDER = "dir-not-folder"
+    NO_DISTS = "no-dists"
+    SYMLINK_ESCAPES = "symlink-escapes"
+    DUPLICATE_FILENAME = "duplicate-filename"
+    TWO_SDISTS = "two-sdists"
+    NOT_A_DIST = "not-a-dist"
+    UNREADABLE = "unreadable"
+    EMPTY_FILE = "empty-file"
+    CORRUPT_ARCHIVE = "corrupt-archive"
+    NO_METADATA_FILE = "no-metadata-file"
+    METADATA_TOO_LARGE = "metadata-too-large"
+    METADATA_NOT_UTF8 = "metadata-not-utf8"
+    METADATA_VERSION = "metadata-version"
+    METADATA_INVALID = "metadata-invalid"
+    METADATA_UNPARSED = "metadata-unparsed"
+    BAD_FILENAME = "bad-filename"
+    FILENAME_NAME_MISMATCH = "filename-name-mismatch"
+    FILENAME_VERSION_MISMATCH = "filename-version-mismatch"
+    FILENAME_NOT_NORMALIZED = "filename-not-normalized"
+    SDIST_NOT_TARGZ = "sdist-not-targz"
+    SDIST_NAME_EXACT = "sdist-name-exact"
+    WHEEL_PLATFORM = "wheel-platform"
+    LOCAL_VERSION = "local-version"
+    DESCRIPTION_DOES_NOT_RENDER = "description-does-not-render"
+    MANY_PROBLEMS = "many-problems"
+    OIDC_NO_PERMISSION = "oidc-no-permission"
+    OIDC_FORK_PR = "oidc-fork-pr"
+    OIDC_NOT_IN_ACTIONS = "oidc-not-in-actions"
+    OIDC_PULL_REQUEST_TARGET = "oidc-pull-request-target"
+    OIDC_REQUEST_FAILED = "oidc-request-failed"
+    OIDC_MALFORMED = "oidc-malformed"
+    TOKEN_UNREADABLE = "token-unreadable"
+    TP_DISABLED = "tp-disabled"
+    TP_UNSUPPORTED = "tp-unsupported"
+    AUDIENCE_STATUS = "audience-status"
+    REUSABLE_WORKFLOW = "reusable-workflow"
+    MINT_STATUS = "mint-status"
+    MINT_NOT_ENABLED = "mint-not-enabled"
+    MINT_INVALID_PAYLOAD = "mint-invalid-payload"
+    MINT_UNKNOWN_ISSUER = "mint-unknown-issuer"
+    MINT_PROJECT_REFUSED = "mint-project-refused"
+    MINT_INVALID_TOKEN = "mint-invalid-token"
+    MINT_INVALID_REUSE_TOKEN = "mint-invalid-reuse-token"
+    MINT_INVALID_PENDING_PUBLISHER = "mint-invalid-pending-publisher"
+    MINT_INVALID_PUBLISHER = "mint-invalid-publisher"
+    MINT_UNKNOWN_CODE = "mint-unknown-code"
+    NAME_MISMATCH_AFTER_MINT = "name-mismatch-after-mint"
+    UPLOAD_NON_USER_IDENTITY = "upload-non-user-identity"
+    FILE_EXISTS_DIFFERENT = "file-exists-different"
+    FILE_EXISTS_UNKNOWN = "file-exists-unknown"
+    INDEX_UNREADABLE = "index-unreadable"
+    FILE_EXISTS_SAME = "file-exists-same"
+    UPLOAD_NOT_FOR_PROJECT = "upload-not-for-project"
+    UPLOAD_EXISTS = "upload-exists"
+    UPLOAD_BAD_TOKEN = "upload-bad-token"
+    UPLOAD_BAD_PASSWORD = "upload-bad-password"
+    UPLOAD_TOKEN_EXPIRED = "upload-token-expired"
+    UPLOAD_TRANSIENT = "upload-transient"
+    UPLOAD_DISABLED = "upload-disabled"
+    UPLOAD_NAME_REUSED = "upload-name-reused"
+    UPLOAD_REFUSED = "upload-refused"
+    CHECK_DIST = "check-dist"
+    CHECK_IGNORED = "check-ignored"
+    CHECK_PROJECT_EXISTS = "check-project-exists"
+    CHECK_PROJECT_MISSING = "check-project-missing"
+    CHECK_FILE_SKIPPED = "check-file-skipped"
+    CHECK_OIDC = "check-oidc"
+    CHECK_PASSWORD = "check-password"
+    CHECK_NO_WORKFLOW = "check-no-workflow"
+    CHECK_NO_REMOTE = "check-no-remote"
+    CHECK_PUBLISHER_FIELDS = "check-publisher-fields"
+    CHECK_WORKFLOW_NO_JOB = "check-workflow-no-job"
+    CHECK_WORKFLOW_REUSABLE = "check-workflow-reusable"
+    CHECK_TRIGGER_PRT = "check-trigger-prt"
+    CHECK_TRIGGER_PR = "check-trigger-pr"
+    CHECK_NOT_LINUX = "check-not-linux"
+    CHECK_JOB_PASSWORD = "check-job-password"
+    CHECK_ID_TOKEN = "check-id-token"
+    CHECK_NO_ID_TOKEN = "check-no-id-token"
+    CHECK_ENV_EXPRESSION = "check-env-expression"
+    WORKFLOW_UNREADABLE = "workflow-unreadable"
+
+    LOG_RETRYING = "log-retrying"
+    LOG_REQUEST = "log-request"
+    LOG_NOTHING_TO_UPLOAD = "log-nothing-to-upload"
+    LOG_SKIPPED = "log-skipped"
+    LOG_RENEWING = "log-renewing"
+    LOG_TOKEN_EXPIRED = "log-token-expired"
+    LOG_MINTED = "log-minted"
+    LOG_UPLOADED = "log-uploaded"
+    LOG_UPLOAD_CONFIRMED = "log-upload-confirmed"
+    LOG_TRACEBACK = "log-traceback"
+    DOING_AUDIENCE = "doing-audience"
+    DOING_OIDC = "doing-oidc"
+    DOING_MINT = "doing-mint"
+    DOING_MINT_AGAIN = "doing-mint-again"
+    DOING_LOOKUP = "doing-lookup"
+    DOING_UPLOAD = "doing-upload"
+    DIST_WARNING = "dist-warning"
+    DRY_RUN_FAILED = "dry-run-failed"
+    SUMMARY_PUBLISHED = "summary-published"
+    SUMMARY_SOME_LANDED = "summary-some-landed"
+    SUMMARY_NONE_LANDED = "summary-none-landed"
+    SUMMARY_NO_DISTS = "summary-no-dists"
+    RESULT_UPLOADED = "result-uploaded"
+    RESULT_SKIPPED = "result-skipped"
+    RESULT_ON_INDEX = "result-on-index"
+    RESULT_NOT_UPLOADED = "result-not-uploaded"
+    VERDICT_OK = "verdict-ok"
+    VERDICT_FAILED = "verdict-failed"
+    UPLOAD_REDIRECTED = "upload-redirected"
+    ENDPOINT_AUDIENCE = "endpoint-audience"
+    ENDPOINT_OIDC = "endpoint-oidc"
+    ENDPOINT_MINT = "endpoint-mint"
+
+
+MESSAGES: dict[Msg, tuple[str, str]] = {
+    Msg.INTERNAL_ERROR: (
         "Internal error in the action",
         "$error\nThis is a bug in the action, not in your project; please report it with "
         "this log. Nothing more was uploaded after it.\n"
@@ -40,72 +176,75 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "shows more.",
     ),
     # --- inputs -----------------------------------------------------------------------
-    "action-yml-unreadable": (
-        "Cannot read the action's defaults",
-        "Could not read the input defaults from $path: $reason.\n"
-        "Fix: run the action from a complete checkout (action.yml beside publisher/).",
-    ),
-    "input-conflict": (
+    Msg.INPUT_CONFLICT: (
         "Input `$name` is given twice, differently",
-        "`$hyphen` is `$first` but `$underscore` is `$second`; GitHub sets the first form "
-        "from the step's `with:`.\n"
+        "`$hyphen` and `$underscore` are both set, to different values (not shown: one "
+        "may be a secret); GitHub sets the first form from the step's `with:`.\n"
         "Fix: set `$name` under `with:` only, and remove `$underscore` from `env:`.",
     ),
-    "input-not-bool": (
+    Msg.INPUT_BOOL_EMPTY: (
+        "Input `$name` is empty",
+        'The input `$name` is set but empty (`$variable` is ""), typically from an '
+        "expression that evaluated to nothing. It is not taken as its default: an empty "
+        "`dry-run` must not publish for real.\n"
+        "Fix: give `$name` a value, true or false (e.g. `$${{ inputs.x || 'false' }}`), "
+        "or remove it from `with:` to get its default.",
+    ),
+    Msg.INPUT_NOT_BOOL: (
         "Input `$name` must be true or false",
         "The input `$name` is set to `$value`, which is not a boolean.\n"
         "Fix: use one of true/false, yes/no, on/off, 1/0 (any case), e.g. `$name: true`.",
     ),
-    "password-with-user": (
+    Msg.PASSWORD_WITH_USER: (
         "$index accepts API tokens only, not passwords",
         "The input `user` is `$user` with a password, but $index no longer accepts "
         "user names and passwords for uploads.\n"
         "Fix: remove `user` and `password` to use trusted publishing (recommended), or "
         "create an API token on $index and pass it as `password` with `user: __token__`.",
     ),
-    "not-linux": (
+    Msg.NOT_LINUX: (
         "This action needs a Linux runner",
         "The job runs on $os; GitHub runs container actions on Linux runners only.\n"
         "Fix: run the publishing job on `runs-on: ubuntu-latest`; build wheels for other "
         "systems in other jobs and pass them on as artifacts.",
     ),
-    "url-invalid": (
+    Msg.URL_INVALID: (
         "The $what is not a usable URL",
         "`$url` cannot be used: $reason.\n"
         "Fix: give the full address, like https://upload.pypi.org/legacy/.",
     ),
-    "url-has-credentials": (
+    Msg.URL_HAS_CREDENTIALS: (
         "The $what must not contain credentials",
         "The $what has a user name or password inside it; it would be sent to every "
         "endpoint of the index and shown in the links this action prints.\n"
         "Fix: remove them from the URL and pass them as `user` and `password` (a secret).",
     ),
-    "url-not-https": (
+    Msg.URL_NOT_HTTPS: (
         "Refusing to send credentials over plain http",
         "The $what `$url` does not use https. Tokens and files would cross the network "
         "unencrypted; plain http is allowed only to this machine (localhost).\n"
         "Fix: use the https:// address of the index.",
     ),
     # --- the index, in general ---------------------------------------------------------
-    "request-failed": (
+    Msg.REQUEST_FAILED: (
         "A request failed while $what",
         "While $what, the request to $url failed: $fault (after $tries tries).\n"
         "Fix: check the URL and the index's status page, then re-run the job. Nothing "
         "was uploaded by this request.",
     ),
-    "tls-failed": (
+    Msg.TLS_FAILED: (
         "Cannot verify the index's certificate",
         "The TLS connection to $url failed: $reason\n"
         "Fix: for an index with a private certificate authority, point "
         "`REQUESTS_CA_BUNDLE` (in the step's `env:`) at a bundle that holds it and the "
         "public authorities (GitHub's token endpoint needs those).",
     ),
-    "answer-too-large": (
+    Msg.ANSWER_TOO_LARGE: (
         "The index sent an answer too large to be real",
         "The answer from $url was larger than $limit bytes; refusing to read it.\n"
         "Fix: check that repository-url points at a package index.",
     ),
-    "answer-not-json": (
+    Msg.ANSWER_NOT_JSON: (
         "Unexpected answer from the index",
         "$what at $url answered HTTP $status with something that is not the expected JSON:\n"
         "  $body\n"
@@ -113,160 +252,160 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "https://upload.pypi.org/legacy/).",
     ),
     # --- distributions ------------------------------------------------------------------
-    "dir-missing": (
+    Msg.DIR_MISSING: (
         "packages-dir not found",
         "The folder `$path` does not exist, so there is nothing to publish.\n"
         "Fix: build your distributions first (e.g. `python -m build`, which writes to "
         "dist/), or set `packages-dir` to where they are. If they come from another job, "
         "download the artifact into that folder first.",
     ),
-    "dir-unreadable": (
+    Msg.DIR_UNREADABLE: (
         "packages-dir cannot be read",
         "The folder `$path` cannot be listed: $reason.\n"
         "Fix: check its permissions, or point `packages-dir` at the distributions.",
     ),
-    "dir-not-folder": (
+    Msg.DIR_NOT_FOLDER: (
         "packages-dir is not a folder",
         "`$path` is a file, not a folder.\n"
         "Fix: set `packages-dir` to the folder that holds the distributions.",
     ),
-    "no-dists": (
+    Msg.NO_DISTS: (
         "No distributions to publish",
         "The folder `$path` holds no sdist (.tar.gz, .zip) and no wheel (.whl). "
         "Found: $ignored.\n"
         "Fix: build the distributions into this folder, or point `packages-dir` at them.",
     ),
-    "symlink-escapes": (
+    Msg.SYMLINK_ESCAPES: (
         "A link in packages-dir points outside it",
         "`$path` is a symbolic link to `$target`, outside `$folder`. Refusing to publish "
         "a file from elsewhere on the machine.\n"
         "Fix: copy the file into the folder instead of linking it.",
     ),
-    "duplicate-filename": (
+    Msg.DUPLICATE_FILENAME: (
         "Two distributions with the same file name",
         "`$first` and `$second` have the same name on the index (file names there are "
         "unique, whatever their case).\n"
         "Fix: remove one of them.",
     ),
-    "two-sdists": (
+    Msg.TWO_SDISTS: (
         "Two source distributions for one release",
         "`$first` and `$second` are both sdists of version $version; the index takes "
         "only one sdist per release.\n"
         "Fix: keep one (the .tar.gz, as PEP 625 asks) and remove the other.",
     ),
-    "not-a-dist": (
+    Msg.NOT_A_DIST: (
         "Not a distribution",
         "`$path` is not a wheel (.whl) or an sdist (.tar.gz, .zip).\n"
         "Fix: remove it from packages-dir.",
     ),
-    "unreadable": (
+    Msg.UNREADABLE: (
         "Cannot read a distribution",
         "`$path` cannot be read: $reason.\nFix: check the file's permissions, or rebuild it.",
     ),
-    "empty-file": (
+    Msg.EMPTY_FILE: (
         "Empty distribution file",
         "`$path` is empty (0 bytes).\n"
         "Fix: rebuild the distribution; the build or the artifact download was cut short.",
     ),
-    "corrupt-archive": (
+    Msg.CORRUPT_ARCHIVE: (
         "Corrupt or truncated distribution",
         "`$path` is not a readable archive: $reason.\n"
         "Fix: rebuild it; if it came from an artifact, the upload or download was cut short.",
     ),
-    "no-metadata-file": (
+    Msg.NO_METADATA_FILE: (
         "Distribution has no metadata",
         "`$path` holds no $member at the expected place (one folder deep), so its name "
         "and version cannot be known.\n"
         "Fix: build it with a standard build backend (`python -m build`).",
     ),
-    "metadata-too-large": (
+    Msg.METADATA_TOO_LARGE: (
         "Distribution metadata is implausibly large",
         "The metadata file in `$path` is $size bytes.\n"
         "Fix: rebuild the distribution; check the long description in your project settings.",
     ),
-    "metadata-not-utf8": (
+    Msg.METADATA_NOT_UTF8: (
         "Distribution metadata is not UTF-8",
         "The metadata of `$path` has the byte $byte at offset $offset, which is not UTF-8; "
         "the index requires UTF-8 metadata.\n"
         "Fix: save the README or other text that goes into the metadata as UTF-8 and rebuild.",
     ),
-    "metadata-version": (
+    Msg.METADATA_VERSION: (
         "Unsupported Metadata-Version",
         "`$path` declares Metadata-Version $value; the index accepts $accepted.\n"
         "Fix: upgrade your build backend and rebuild.",
     ),
-    "metadata-invalid": (
+    Msg.METADATA_INVALID: (
         "Invalid distribution metadata",
         "The metadata of `$path` is invalid:\n$problems\n"
         "Fix: correct these fields in your project configuration (pyproject.toml) and "
         "rebuild. See https://packaging.python.org/specifications/core-metadata/",
     ),
-    "metadata-unparsed": (
+    Msg.METADATA_UNPARSED: (
         "Unrecognized metadata fields",
         "The metadata of `$path` has fields the index and twine refuse: $fields.\n"
         "Fix: upgrade your build backend and rebuild.",
     ),
-    "bad-filename": (
+    Msg.BAD_FILENAME: (
         "Invalid distribution file name",
         "`$path` does not have a valid distribution file name: $reason.\n"
         "Fix: do not rename distribution files; rebuild to get the standard name.",
     ),
-    "filename-name-mismatch": (
+    Msg.FILENAME_NAME_MISMATCH: (
         "File name and metadata name differ",
         "`$path` is named for the project `$file_name`, but its metadata says Name: $name.\n"
         "Fix: rebuild the distribution; do not rename distribution files.",
     ),
-    "filename-version-mismatch": (
+    Msg.FILENAME_VERSION_MISMATCH: (
         "File name and metadata version differ",
         "`$path` is named for version $file_version, but its metadata says Version: $version.\n"
         "Fix: rebuild the distribution; do not rename distribution files.",
     ),
-    "filename-not-normalized": (
+    Msg.FILENAME_NOT_NORMALIZED: (
         "File name does not use the normalized project name",
         "`$path` starts with `$written`; the index requires the normalized form "
         "`$expected` (PEP 625 for sdists, PEP 427 for wheels) and refuses the file.\n"
         "Fix: upgrade your build backend (setuptools >= 69.3, hatchling, flit-core >= 3.11, "
         "poetry-core >= 2) and rebuild.",
     ),
-    "sdist-not-targz": (
+    Msg.SDIST_NOT_TARGZ: (
         "Source distributions must be .tar.gz",
         "`$path` is a .zip sdist; PEP 625 makes .tar.gz the one sdist format, and PyPI "
         "refuses others.\n"
         "Fix: build the sdist with a current build backend (`python -m build --sdist`).",
     ),
-    "sdist-name-exact": (
+    Msg.SDIST_NAME_EXACT: (
         "The sdist's file name is not the one the index requires",
         "`$path` should be named `$expected` (PEP 625: the normalized name, then the "
         "version in its normal form); the index refuses any other name.\n"
         "Fix: rebuild with a current build backend; do not rename distribution files.",
     ),
-    "wheel-platform": (
+    Msg.WHEEL_PLATFORM: (
         "Unsupported wheel platform tag",
         "`$path` has the platform tag `$platform`, which the index refuses (a plain "
         "`linux_x86_64` wheel, for one, is not portable: build manylinux or musllinux "
         "wheels with auditwheel or cibuildwheel).\n"
         "Fix: repair the wheel (`auditwheel repair`) or build it with cibuildwheel.",
     ),
-    "local-version": (
+    Msg.LOCAL_VERSION: (
         "Local versions cannot be uploaded",
         "`$path` has version $version, with a local part (after `+`); the index refuses "
         "local versions.\n"
         "Fix: publish a public version (without `+…`); if the version comes from "
         "setuptools-scm, build from a clean checkout of a tag.",
     ),
-    "description-does-not-render": (
+    Msg.DESCRIPTION_DOES_NOT_RENDER: (
         "Long description does not render",
         "The long description of `$path` is reStructuredText that does not render, and "
         "the index will refuse the upload:\n$problems\n"
         'Fix: correct the README, or declare its type (e.g. `readme = "README.md"` '
         "sets text/markdown), and rebuild. `twine check` shows the same problems.",
     ),
-    "many-problems": (
+    Msg.MANY_PROBLEMS: (
         "$count distributions failed validation",
         "$problems\nNothing was uploaded.",
     ),
     # --- OIDC --------------------------------------------------------------------------
-    "oidc-no-permission": (
+    Msg.OIDC_NO_PERMISSION: (
         "Trusted publishing needs `id-token: write`",
         "GitHub gave this job no OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL and "
         "ACTIONS_ID_TOKEN_REQUEST_TOKEN are not set; event: $event).\n"
@@ -278,58 +417,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(tags), `release` or `workflow_dispatch`. "
         "Or pass an API token as `password` instead of trusted publishing.",
     ),
-    "oidc-fork-pr": (
+    Msg.OIDC_FORK_PR: (
         "Pull requests from forks cannot publish",
         "This run is a `$event` from a fork of $repository. GitHub never gives "
         "such runs an OIDC token, whatever the workflow's permissions.\n"
         "Fix: publish from `push` (tags), `release` or `workflow_dispatch` events, and "
         "skip this step on pull requests: `if: github.event_name != 'pull_request'`.",
     ),
-    "oidc-not-in-actions": (
+    Msg.OIDC_NOT_IN_ACTIONS: (
         "Trusted publishing works only inside GitHub Actions",
         "There is no OIDC token outside a GitHub Actions job.\n"
         "Fix: run with `dry-run: true` (or `publisher check`) to test locally, or pass "
         "an API token as `password`.",
     ),
-    "oidc-pull-request-target": (
+    Msg.OIDC_PULL_REQUEST_TARGET: (
         "PyPI refuses `pull_request_target` runs",
         "This run was triggered by `pull_request_target`; the index refuses tokens from "
         "such runs, since they execute with the base repository's rights for code from "
         "a pull request.\n"
         "Fix: publish from `push` (tags), `release` or `workflow_dispatch` events.",
     ),
-    "oidc-request-failed": (
+    Msg.OIDC_REQUEST_FAILED: (
         "GitHub refused the OIDC token request",
         "The token request answered HTTP $status: $body\n"
         "Fix: re-run the job; if it persists, check that the job has `id-token: write`.",
     ),
-    "oidc-malformed": (
+    Msg.OIDC_MALFORMED: (
         "GitHub's OIDC answer had no token",
         "The token request answered 200 without a JSON object holding a `value`.\n"
         "Fix: re-run the job; this is a fault on GitHub's side.",
     ),
-    "token-unreadable": (
+    Msg.TOKEN_UNREADABLE: (
         "The OIDC token cannot be read",
         "The token GitHub gave is not a readable JWT ($reason).\n"
         "Fix: re-run the job; this is a fault on GitHub's side.",
     ),
-    "tp-disabled": (
+    Msg.TP_DISABLED: (
         "Trusted publishing is disabled on the index",
         "$url answered 403: the index has turned trusted publishing off ($body).\n"
         "Fix: wait until the index enables it again, or use an API token as `password`.",
     ),
-    "tp-unsupported": (
+    Msg.TP_UNSUPPORTED: (
         "The index does not support trusted publishing",
         "$url answered 404, so this index has no trusted publishing.\n"
         "Fix: check `repository-url` (PyPI: https://upload.pypi.org/legacy/, TestPyPI: "
         "https://test.pypi.org/legacy/), or use an API token as `password`.",
     ),
-    "audience-status": (
+    Msg.AUDIENCE_STATUS: (
         "Unexpected answer from the audience endpoint",
         "$url answered HTTP $status.\n"
         "Fix: check `repository-url`; if the index is having trouble, re-run later.",
     ),
-    "reusable-workflow": (
+    Msg.REUSABLE_WORKFLOW: (
         "Publishing from a reusable workflow",
         "This job runs inside a reusable workflow: the job's file is `$called`, called "
         "from `$caller`. PyPI matches the publisher against the *called* file "
@@ -339,23 +478,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "publisher with the workflow file `$called_file`.",
     ),
     # --- mint ----------------------------------------------------------------------------
-    "mint-status": (
+    Msg.MINT_STATUS: (
         "Unexpected answer from the mint-token endpoint",
         "$url answered HTTP $status: $body\n"
         "Fix: check `repository-url`; if the index is having trouble, re-run later.",
     ),
-    "mint-not-enabled": (
+    Msg.MINT_NOT_ENABLED: (
         "Trusted publishing for GitHub is disabled on the index",
         "The index refused the token exchange: `$code`: $description\n"
         "Fix: wait until the index enables it again, or use an API token as `password`.",
     ),
-    "mint-invalid-payload": (
+    Msg.MINT_INVALID_PAYLOAD: (
         "The index could not read the token exchange request",
         "The index answered `$code`: $description\n"
         "Fix: this is a fault in the action or on GitHub's side; re-run the job and "
         "report it if it persists.",
     ),
-    "mint-unknown-issuer": (
+    Msg.MINT_UNKNOWN_ISSUER: (
         "The index does not trust this CI's tokens",
         "The index answered `$code`: $description\n"
         "The token's issuer is `$issuer`. The index accepts GitHub's "
@@ -363,7 +502,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "enterprise-specific issuers are not supported.\n"
         "Fix: publish from github.com, or use an API token as `password`.",
     ),
-    "mint-project-refused": (
+    Msg.MINT_PROJECT_REFUSED: (
         "The index refused to create the project",
         "A pending publisher matched this run, but the index refused to create its "
         "project: `$code`: $description\n"
@@ -371,7 +510,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "pending publisher to that name at $pending_link and the `name` in pyproject.toml "
         "to match, then rebuild.",
     ),
-    "mint-invalid-token": (
+    Msg.MINT_INVALID_TOKEN: (
         "The index rejected the OIDC token",
         "The index answered `$code`: $description\n"
         "The token was made for the audience `$audience` by `$issuer`. A token for another "
@@ -379,14 +518,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "clock problem gives this.\n"
         "Fix: check that `repository-url` is the index you mean; re-run the job.",
     ),
-    "mint-invalid-reuse-token": (
+    Msg.MINT_INVALID_REUSE_TOKEN: (
         "The OIDC token was already used",
         "The index answered `$code`: $description\n"
         "Each OIDC token can be exchanged once.\n"
         "Fix: re-run the job: it fetches a fresh token. If another step or tool (twine "
         "with trusted publishing) exchanged the same token first, remove it.",
     ),
-    "mint-invalid-pending-publisher": (
+    Msg.MINT_INVALID_PENDING_PUBLISHER: (
         "Pending publisher matched, but its project already exists",
         "The index answered `$code`: $description\n"
         "A pending publisher matched this run, but a project with its name exists now "
@@ -398,7 +537,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Otherwise choose another name: change `name` in pyproject.toml, rebuild and "
         "register a pending publisher for it: $pending_link$reusable",
     ),
-    "mint-invalid-publisher": (
+    Msg.MINT_INVALID_PUBLISHER: (
         "No trusted publisher matches this run",
         "The index answered `$code`: $description\n"
         "$PUBLISHER_TABLE\n"
@@ -407,7 +546,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "For a project that is not on the index yet, register a pending publisher "
         "(pre-filled from this token): $pending_link$reusable",
     ),
-    "mint-unknown-code": (
+    Msg.MINT_UNKNOWN_CODE: (
         "The index refused the token exchange",
         "The index answered HTTP $status with the code `$code`, which this action does "
         "not know: $description\n"
@@ -415,7 +554,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Fix: read the description above; the publisher settings are at:\n$settings_links",
     ),
     # --- names and existing files -----------------------------------------------------------
-    "name-mismatch-after-mint": (
+    Msg.NAME_MISMATCH_AFTER_MINT: (
         "The token is for another project name than `$name`",
         "`$filename` has the metadata name `$name` (the index calls it `$project`). That "
         "project was not on the index before the token exchange, and it is still not "
@@ -433,7 +572,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "$index), then register a pending publisher for exactly `$project`: "
         "$pending_link",
     ),
-    "upload-non-user-identity": (
+    Msg.UPLOAD_NON_USER_IDENTITY: (
         "The token cannot create the project `$project`",
         "The index refused `$filename`: HTTP $status $reason\n"
         "The metadata name `$name` is not a project on the index, and a trusted "
@@ -447,7 +586,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  2. delete the project the pending publisher created, and register a pending "
         "publisher for exactly `$project` on $index.",
     ),
-    "file-exists-different": (
+    Msg.FILE_EXISTS_DIFFERENT: (
         "`$filename` is on the index with other content",
         "The index already has a file named `$filename`, with a different sha256:\n"
         "  on the index: $remote\n  here:         $local\n"
@@ -455,20 +594,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "uploaded.\n"
         "Fix: bump the version, rebuild and publish that. ($project)",
     ),
-    "file-exists-unknown": (
+    Msg.FILE_EXISTS_UNKNOWN: (
         "`$filename` is on the index, with no sha256 to compare",
         "The index lists a file named `$filename` but gives no sha256 for it, so whether "
         "it is this file cannot be known before the upload; the index will decide.\n"
         "Fix: if the upload is refused as existing, bump the version, or set "
         "`skip-existing: true` if it is the same file.",
     ),
-    "index-unreadable": (
+    Msg.INDEX_UNREADABLE: (
         "Could not check `$project` on the index",
         "$problem. The pre-upload checks of this project (does it exist, which files does "
         "it have) were skipped; the upload goes ahead and the index decides.\n"
         "Fix: nothing, unless the upload fails; then check `repository-url`.",
     ),
-    "file-exists-same": (
+    Msg.FILE_EXISTS_SAME: (
         "`$filename` is already on the index",
         "The index already has `$filename` with the same sha256, so this release (or this "
         "file) was published before.\n"
@@ -476,72 +615,72 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "finish a release that failed half way), or bump the version.",
     ),
     # --- upload ---------------------------------------------------------------------------
-    "upload-not-for-project": (
+    Msg.UPLOAD_NOT_FOR_PROJECT: (
         "The token may not upload to `$project`",
         "The index refused `$filename`: HTTP $status $reason\n"
         "The project exists, but this run's trusted publisher is not one of its publishers.\n"
         "Fix: add the publisher on $settings (or check the project name in pyproject.toml).",
     ),
-    "upload-exists": (
+    Msg.UPLOAD_EXISTS: (
         "`$filename` already exists on the index",
         "The index refused `$filename`: HTTP $status $reason\n"
         "Fix: bump the version and rebuild; with the same content, set `skip-existing: true`.",
     ),
-    "upload-bad-token": (
+    Msg.UPLOAD_BAD_TOKEN: (
         "The index rejected the minted token",
         "The index refused `$filename`: HTTP $status $reason\n"
         "Fix: re-run the job; if it persists, the index may have revoked the token.",
     ),
-    "upload-bad-password": (
+    Msg.UPLOAD_BAD_PASSWORD: (
         "The index rejected the password or API token",
         "The index refused `$filename`: HTTP $status $reason\n"
         "Fix: check the secret passed as `password` (an API token starts with `pypi-`), "
         "that it is scoped to `$project`, and that `user` is `__token__`.",
     ),
-    "upload-token-expired": (
+    Msg.UPLOAD_TOKEN_EXPIRED: (
         "The upload token expired",
         "The index refused `$filename`: HTTP $status $reason, even after a new token.\n"
         "Fix: re-run the job with `skip-existing: true` to finish the release.",
     ),
-    "upload-transient": (
+    Msg.UPLOAD_TRANSIENT: (
         "The index kept failing to take `$filename`",
         "The last answer was HTTP $status $reason, after every retry; the file is not on "
         "the index.\n"
         "Fix: the index is having trouble: wait, then re-run with `skip-existing: true` "
         "to upload what is missing.",
     ),
-    "upload-disabled": (
+    Msg.UPLOAD_DISABLED: (
         "The index is not taking uploads right now",
         "The index refused `$filename`: HTTP $status $reason\n"
         "Fix: wait until the index takes uploads again (see its status page), then re-run "
         "with `skip-existing: true`.",
     ),
-    "upload-name-reused": (
+    Msg.UPLOAD_NAME_REUSED: (
         "The file name `$filename` was used before",
         "The index refused `$filename`: HTTP $status $reason\n"
         "A file of that name was uploaded once and deleted; the index never takes a name "
         "again.\n"
         "Fix: bump the version (or add a build tag to a wheel), rebuild and publish that.",
     ),
-    "upload-refused": (
+    Msg.UPLOAD_REFUSED: (
         "The index refused `$filename`",
         "The index answered HTTP $status: $reason\n"
         "Fix: read the index's reason above; correct the distribution and rebuild.",
     ),
     # --- dry run (publisher check): one line per check -------------------------------
-    "check-dist": (
+    Msg.CHECK_DIST: (
         "$filename",
-        "$name $version ($kind), sha256 $sha256",
+        "$name $version ($kind)$hash",
     ),
-    "check-ignored": (
-        "Other files in $folder are left alone",
-        "$files",
+    Msg.CHECK_IGNORED: (
+        "Files that are not distributions were left out",
+        "In $folder: $files",
     ),
-    "check-project-exists": (
+    Msg.CHECK_PROJECT_EXISTS: (
         "Project `$project` exists on $index",
         "Uploads go to it when its trusted publishers include this workflow.",
     ),
-    "check-project-missing": (
+    Msg.CHECK_PROJECT_MISSING: (
         "Project `$project` is not on $index yet",
         "The first publish can only create it through a pending publisher registered for "
         "exactly `$project` (case and `-`/`_`/`.` do not matter). A pending publisher under "
@@ -549,87 +688,131 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "project on the first run and the upload then fails.\n"
         "Fix: register the pending publisher (pre-filled): $link",
     ),
-    "check-file-skipped": (
+    Msg.CHECK_FILE_SKIPPED: (
         "`$filename` is on the index already",
         "Same sha256: it would be skipped (skip-existing).",
     ),
-    "check-oidc": (
+    Msg.CHECK_OIDC: (
         "OIDC token available (audience `$audience`)",
         "The token was read, not exchanged. A trusted publisher must hold: owner `$owner` "
         "(id $owner_id), repository `$repository`, workflow `$workflow`, environment "
         "`$environment`.",
     ),
-    "check-password": (
+    Msg.CHECK_PASSWORD: (
         "A password (API token) is set: trusted publishing is not used",
         "The token is not checked by a dry run; the index checks it at upload.",
     ),
-    "check-no-workflow": (
+    Msg.CHECK_NO_WORKFLOW: (
         "No workflow uses the action",
         "None of the workflows in $folder has a step that uses this action.\n"
         "Fix: name one with `--workflow PATH`, or add a publishing job (see README).",
     ),
-    "check-no-remote": (
+    Msg.CHECK_NO_REMOTE: (
         "\n(No GitHub `origin` remote: owner and repository are yours to fill in.)",
         "\n(No GitHub `origin` remote: owner and repository are yours to fill in.)",
     ),
-    "check-publisher-fields": (
+    Msg.CHECK_PUBLISHER_FIELDS: (
         "Publisher to register for $workflow (job `$job`)",
         "owner: $owner\nrepository: $repository\nworkflow filename: $workflow\n"
         "environment: $environment$remote_note",
     ),
-    "check-workflow-no-job": (
+    Msg.CHECK_WORKFLOW_NO_JOB: (
         "$workflow has no job that uses the action",
         "Fix: check the `uses:` line of the publishing step.",
     ),
-    "check-workflow-reusable": (
+    Msg.CHECK_WORKFLOW_REUSABLE: (
         "$workflow is a reusable workflow (called from $callers)",
         "PyPI matches the publisher against the workflow file that runs the job, and "
         "reusable workflows are not supported except by accident "
         "(https://github.com/pypi/warehouse/issues/11096).\n"
         "Fix: publish from a job in the top-level workflow.",
     ),
-    "check-trigger-prt": (
+    Msg.CHECK_TRIGGER_PRT: (
         "$workflow runs on `pull_request_target`",
         "PyPI refuses tokens from `pull_request_target` runs.\n"
         "Fix: publish only on `push` (tags), `release` or `workflow_dispatch`.",
     ),
-    "check-trigger-pr": (
+    Msg.CHECK_TRIGGER_PR: (
         "$workflow runs on `pull_request`",
         "Runs for pull requests from forks get no OIDC token, whatever the permissions.\n"
         "Fix: skip the publishing job on pull requests "
         "(`if: github.event_name != 'pull_request'`).",
     ),
-    "check-not-linux": (
+    Msg.CHECK_NOT_LINUX: (
         "$workflow job `$job` runs on `$runner`",
         "GitHub runs container actions on Linux runners only; on `$runner` the step fails "
         "before the action starts.\n"
         "Fix: run the publishing job on `ubuntu-latest`; build on other systems in other "
         "jobs and pass the files on as artifacts.",
     ),
-    "check-job-password": (
+    Msg.CHECK_JOB_PASSWORD: (
         "$workflow job `$job` passes a password",
         "It uploads with an API token; trusted publishing is not used.",
     ),
-    "check-id-token": (
+    Msg.CHECK_ID_TOKEN: (
         "$workflow job `$job` gets an OIDC token",
         "`id-token: write` comes from $source.",
     ),
-    "check-no-id-token": (
+    Msg.CHECK_NO_ID_TOKEN: (
         "$workflow job `$job` gets no OIDC token",
         "Nothing grants `id-token: write` to it ($source); a job-level `permissions:` "
         "block replaces the workflow's.\n"
         "Fix: add to the job:\n    permissions:\n      id-token: write",
     ),
-    "check-env-expression": (
+    Msg.CHECK_ENV_EXPRESSION: (
         "$workflow job `$job` computes its environment",
         "`$environment` is known only at run time; the publisher's environment must equal "
         "its value then (or be empty).",
     ),
-    "workflow-unreadable": (
+    Msg.WORKFLOW_UNREADABLE: (
         "Cannot read a workflow",
         "`$path` cannot be read as YAML: $reason.\n"
         "Fix: correct the file (GitHub would refuse it too) or name another with --workflow.",
     ),
+    # --- log lines, summaries and report words (not diagnoses) ---------------------
+    Msg.LOG_RETRYING: ("$what: $fault", "try $attempt of $tries failed; trying again in $delay s"),
+    Msg.LOG_REQUEST: ("$method $url -> $status", ""),
+    Msg.LOG_NOTHING_TO_UPLOAD: ("Every file is on the index already: nothing to upload.", ""),
+    Msg.LOG_SKIPPED: ("Skipped $filename: the index has it already (same sha256).", ""),
+    Msg.LOG_RENEWING: ("The upload token is about to expire: minting a new one.", ""),
+    Msg.LOG_TOKEN_EXPIRED: ("The index says the upload token expired: minting a new one.", ""),
+    Msg.LOG_MINTED: ("Minted a short-lived upload token (masked in this log).", ""),
+    Msg.LOG_UPLOADED: ("Uploaded $filename", ""),
+    Msg.LOG_UPLOAD_CONFIRMED: ("Uploaded $filename (confirmed on the index after: $reason)", ""),
+    Msg.LOG_TRACEBACK: ("Traceback (shown with verbose):", "$traceback"),
+    Msg.DOING_AUDIENCE: ("asking the index for its audience", ""),
+    Msg.DOING_OIDC: ("requesting the OIDC token from GitHub", ""),
+    Msg.DOING_MINT: ("exchanging the OIDC token at the index", ""),
+    Msg.DOING_MINT_AGAIN: (
+        "exchanging the OIDC token at the index (a fresh OIDC token for each try)",
+        "",
+    ),
+    Msg.DOING_LOOKUP: ("looking up $project on the index", ""),
+    Msg.DOING_UPLOAD: ("uploading $filename (the file is not on the index)", ""),
+    Msg.DIST_WARNING: ("Metadata warning", "$text"),
+    Msg.DRY_RUN_FAILED: (
+        "Dry run: publishing would fail",
+        "Fix: read the report above: each `error` line says what would stop the publish "
+        "and how to fix it.",
+    ),
+    Msg.SUMMARY_PUBLISHED: ("Published to $index", "$uploaded uploaded, $skipped skipped."),
+    Msg.SUMMARY_SOME_LANDED: (
+        "Some files reached the index and some did not. Once the cause is fixed, "
+        "re-run with `skip-existing: true` to upload the rest.",
+        "",
+    ),
+    Msg.SUMMARY_NONE_LANDED: ("Nothing was uploaded.", ""),
+    Msg.SUMMARY_NO_DISTS: ("(no distribution was validated)", ""),
+    Msg.RESULT_UPLOADED: ("uploaded", ""),
+    Msg.RESULT_SKIPPED: ("already on the index (skipped)", ""),
+    Msg.RESULT_ON_INDEX: ("already on the index, not from this run", ""),
+    Msg.RESULT_NOT_UPLOADED: ("not uploaded", ""),
+    Msg.VERDICT_OK: ("a real publish would succeed, as far as can be known", "OK: "),
+    Msg.ENDPOINT_AUDIENCE: ("the audience endpoint", ""),
+    Msg.ENDPOINT_OIDC: ("GitHub's OIDC token endpoint", ""),
+    Msg.ENDPOINT_MINT: ("the mint-token endpoint", ""),
+    Msg.UPLOAD_REDIRECTED: ("redirected to $location: check repository-url", ""),
+    Msg.VERDICT_FAILED: ("$count problem(s) would stop a real publish", "FAILED: "),
 }
 
 
@@ -640,11 +823,16 @@ def _fill(text: str, fields: Mapping[str, object]) -> str:
     return Template(text).substitute(values)
 
 
-def title(key: str, fields: Mapping[str, object]) -> str:
+def title(key: Msg, fields: Mapping[str, object]) -> str:
     """The one-line title of message ``key``."""
     return _fill(MESSAGES[key][0], fields)
 
 
-def render(key: str, fields: Mapping[str, object]) -> str:
+def render(key: Msg, fields: Mapping[str, object]) -> str:
     """The body of message ``key``, filled with ``fields``."""
     return _fill(MESSAGES[key][1], fields)
+
+
+def phrase(key: Msg, **fields: object) -> str:
+    """A message that is one phrase (its title), for use inside other messages."""
+    return title(key, fields)

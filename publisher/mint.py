@@ -1,13 +1,17 @@
-"""Exchanging the OIDC token for a short-lived upload token at ``/_/oidc/mint-token``."""
+"""Exchanging the OIDC token for a short-lived upload token at ``/_/oidc/mint-token``,
+and :class:`TokenSource`, which gets those tokens (again, when one runs out)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from publisher import messages
 from publisher.errors import IndexServerError, MintError, TransientError
-from publisher.http import RETRY_STATUSES, json_object
+from publisher.http import RETRY_STATUSES, Again, json_object, retrying
+from publisher.messages import Msg
 from publisher.secret import Secret
 
 if TYPE_CHECKING:
@@ -66,22 +70,25 @@ def mint(
     response = http.request(
         "POST",
         index.mint_url,
-        what="exchanging the OIDC token at the index",
+        what=messages.phrase(Msg.DOING_MINT),
         retry=False,
         json={"token": oidc_token.reveal()},
     )
     if response.status_code in RETRY_STATUSES:
         raise TransientError(
-            "mint-status", url=index.mint_url, status=response.status_code, body=response.text[:300]
+            Msg.MINT_STATUS,
+            url=index.mint_url,
+            status=response.status_code,
+            body=response.text[:300],
         )
     if response.status_code not in (200, 422):
         raise IndexServerError(
-            "mint-status",
+            Msg.MINT_STATUS,
             url=index.mint_url,
             status=response.status_code,
             body=console.redact(response.text[:300]),
         )
-    data = json_object(response, "the mint-token endpoint")
+    data = json_object(response, messages.phrase(Msg.ENDPOINT_MINT))
     token = data.get("token")
     if response.status_code == 200 and isinstance(token, str) and token:
         console.mask(token)
@@ -100,26 +107,25 @@ def mint(
     )
 
 
-def diagnosis_key(failure: MintFailure) -> str:
+def diagnosis_key(failure: MintFailure) -> Msg:
     """The message template for a mint error. Warehouse's descriptions are free text,
     so we branch on the code, and on the text only to split ``invalid-payload``."""
     if failure.code == "invalid-payload":
         text = failure.description.lower()
         if "unknown trusted publishing issuer" in text:
-            return "mint-unknown-issuer"
+            return Msg.MINT_UNKNOWN_ISSUER
         if "malformed jwt" in text or "validation error" in text:
-            return "mint-invalid-payload"
-        return "mint-project-refused"
-    return f"mint-{failure.code}" if failure.code in KNOWN_CODES else "mint-unknown-code"
+            return Msg.MINT_INVALID_PAYLOAD
+        return Msg.MINT_PROJECT_REFUSED
+    return BY_CODE.get(failure.code, Msg.MINT_UNKNOWN_CODE)
 
 
-KNOWN_CODES = {
-    "not-enabled",
-    "invalid-payload",
-    "invalid-token",
-    "invalid-pending-publisher",
-    "invalid-reuse-token",
-    "invalid-publisher",
+BY_CODE = {
+    "not-enabled": Msg.MINT_NOT_ENABLED,
+    "invalid-token": Msg.MINT_INVALID_TOKEN,
+    "invalid-pending-publisher": Msg.MINT_INVALID_PENDING_PUBLISHER,
+    "invalid-reuse-token": Msg.MINT_INVALID_REUSE_TOKEN,
+    "invalid-publisher": Msg.MINT_INVALID_PUBLISHER,
 }
 
 
@@ -143,3 +149,71 @@ def claim_fields(claims: Claims, index: Index, projects: list[str]) -> dict[str,
         "settings_links": settings or "  (no project)",
         "projects": ", ".join(projects),
     }
+
+
+# An OIDC token read by an earlier step may be used for the exchange while it is this
+# fresh; GitHub's live about 5 minutes, and a retry always asks for a new one.
+REUSE_WITHIN = 60.0
+
+
+class TokenSource:
+    """Gets OIDC tokens for the index's audience, and upload tokens by trusted
+    publishing, and new ones when they run out."""
+
+    def __init__(self, env: Mapping[str, str], http: Http, console: Console, index: Index) -> None:
+        self.env, self.http, self.console, self.index = env, http, console, index
+        self.audience: str | None = None
+        self.claims: Claims | None = None
+        self.current: UploadToken | None = None
+        self._unused: tuple[Secret, float] | None = None  # an OIDC token not exchanged yet
+
+    def oidc_token(self) -> Secret:
+        """A fresh OIDC token for the index's audience; reads its claims."""
+        from publisher.oidc import fetch_token, get_audience, read_claims
+
+        if self.audience is None:
+            self.audience = get_audience(self.http, self.index)
+        token = fetch_token(self.env, self.http, self.console, self.audience)
+        self.claims = read_claims(token)
+        self._unused = (token, time.monotonic())
+        return token
+
+    def _token_for_exchange(self) -> Secret:
+        if self._unused is not None and time.monotonic() - self._unused[1] < REUSE_WITHIN:
+            token = self._unused[0]
+        else:
+            token = self.oidc_token()
+        self._unused = None  # each OIDC token is exchanged at most once
+        return token
+
+    def mint(self, projects: list[str]) -> UploadToken:
+        """Exchange an OIDC token for an upload token. A transient fault is retried from
+        the start, with a new OIDC token, since the last may have been used up."""
+
+        def attempt() -> UploadToken | Again:
+            try:
+                return self._mint_once(projects)
+            except TransientError as exc:
+                return Again(exc.title, exc.retry_after, exc)
+
+        def give_up(again: Again, tries: int) -> UploadToken:
+            assert again.error is not None
+            raise again.error
+
+        what = messages.phrase(Msg.DOING_MINT_AGAIN)
+        return retrying(self.http.policy, self.console, what, attempt, give_up)
+
+    def _mint_once(self, projects: list[str]) -> UploadToken:
+        from publisher.oidc import reusable_explanation
+
+        token = self._token_for_exchange()
+        assert self.claims is not None
+        try:
+            self.current = mint(self.http, self.console, self.index, token, self.claims, projects)
+        except MintError as exc:
+            reusable = reusable_explanation(self.claims)
+            if reusable:
+                exc.fields["reusable"] = "\n\n" + reusable
+            raise
+        self.console.info(Msg.LOG_MINTED)
+        return self.current

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from publisher import messages
 from publisher.errors import IndexServerError, OidcError
 from publisher.http import json_object
+from publisher.messages import Msg
 from publisher.secret import Secret
 
 if TYPE_CHECKING:
@@ -110,9 +112,9 @@ def read_claims(token: Secret) -> Claims:
         payload = parts[1] + "=" * (-len(parts[1]) % 4)
         claims = json.loads(base64.urlsafe_b64decode(payload))
     except (ValueError, binascii.Error) as exc:
-        raise OidcError("token-unreadable", reason=type(exc).__name__) from None
+        raise OidcError(Msg.TOKEN_UNREADABLE, reason=type(exc).__name__) from None
     if not isinstance(claims, dict):
-        raise OidcError("token-unreadable", reason="the payload is not a JSON object")
+        raise OidcError(Msg.TOKEN_UNREADABLE, reason="the payload is not a JSON object")
     return Claims(claims)
 
 
@@ -139,37 +141,37 @@ def ensure_token_available(env: Mapping[str, str]) -> None:
         return
     if is_fork_pull_request(env):
         raise OidcError(
-            "oidc-fork-pr",
+            Msg.OIDC_FORK_PR,
             repository=env.get("GITHUB_REPOSITORY", "?"),
             event=env.get("GITHUB_EVENT_NAME", ""),
         )
     if env.get("GITHUB_ACTIONS") != "true":
-        raise OidcError("oidc-not-in-actions")
-    raise OidcError("oidc-no-permission", event=env.get("GITHUB_EVENT_NAME", "?"))
+        raise OidcError(Msg.OIDC_NOT_IN_ACTIONS)
+    raise OidcError(Msg.OIDC_NO_PERMISSION, event=env.get("GITHUB_EVENT_NAME", "?"))
 
 
 def refuse_pull_request_target(env: Mapping[str, str]) -> None:
     """PyPI refuses tokens from ``pull_request_target`` runs: say so before minting."""
     if env.get("GITHUB_EVENT_NAME") == "pull_request_target":
-        raise OidcError("oidc-pull-request-target")
+        raise OidcError(Msg.OIDC_PULL_REQUEST_TARGET)
 
 
 def get_audience(http: Http, index: Index) -> str:
     """The audience the index wants in the OIDC token (``pypi`` on PyPI)."""
-    response = http.request("GET", index.audience_url, what="asking the index for its audience")
+    response = http.request("GET", index.audience_url, what=messages.phrase(Msg.DOING_AUDIENCE))
     if response.status_code == 403:
-        raise IndexServerError("tp-disabled", url=index.audience_url, body=response.text[:300])
+        raise IndexServerError(Msg.TP_DISABLED, url=index.audience_url, body=response.text[:300])
     if response.status_code == 404:
-        raise IndexServerError("tp-unsupported", url=index.audience_url)
+        raise IndexServerError(Msg.TP_UNSUPPORTED, url=index.audience_url)
     if response.status_code != 200:
         raise IndexServerError(
-            "audience-status", url=index.audience_url, status=response.status_code
+            Msg.AUDIENCE_STATUS, url=index.audience_url, status=response.status_code
         )
-    audience = json_object(response, "the audience endpoint").get("audience")
+    audience = json_object(response, messages.phrase(Msg.ENDPOINT_AUDIENCE)).get("audience")
     if not isinstance(audience, str) or not audience:
         raise IndexServerError(
-            "answer-not-json",
-            what="the audience endpoint",
+            Msg.ANSWER_NOT_JSON,
+            what=messages.phrase(Msg.ENDPOINT_AUDIENCE),
             url=index.audience_url,
             status=response.status_code,
             body=response.text[:300],
@@ -194,37 +196,38 @@ def fetch_token(env: Mapping[str, str], http: Http, console: Console, audience: 
     response = http.request(
         "GET",
         url,
-        what="requesting the OIDC token from GitHub",
+        what=messages.phrase(Msg.DOING_OIDC),
         headers={"Authorization": f"bearer {request_token}"},
     )
     if response.status_code != 200:
         raise OidcError(
-            "oidc-request-failed",
+            Msg.OIDC_REQUEST_FAILED,
             status=response.status_code,
             body=console.redact(response.text[:300]),
         )
     try:
-        value = json_object(response, "GitHub's OIDC token endpoint").get("value")
+        value = json_object(response, messages.phrase(Msg.ENDPOINT_OIDC)).get("value")
     except IndexServerError:
-        raise OidcError("oidc-malformed") from None
+        raise OidcError(Msg.OIDC_MALFORMED) from None
     if not isinstance(value, str) or not value:
-        raise OidcError("oidc-malformed")
+        raise OidcError(Msg.OIDC_MALFORMED)
     console.mask(value)
     return Secret(value)
 
 
+def reusable_fields(claims: Claims) -> dict[str, object] | None:
+    """The values of the reusable-workflow warning, or None when the job is not in one."""
+    if not claims.is_reusable:
+        return None
+    return {
+        "called": claims.job_workflow_ref,
+        "caller": claims.workflow_ref,
+        "called_file": claims.workflow_filename,
+        "issue": ISSUE_REUSABLE,
+    }
+
+
 def reusable_explanation(claims: Claims) -> str:
     """Why PyPI may not match a job in a reusable workflow, or '' when it is not in one."""
-    if not claims.is_reusable:
-        return ""
-    from publisher import messages
-
-    return messages.render(
-        "reusable-workflow",
-        {
-            "called": claims.job_workflow_ref,
-            "caller": claims.workflow_ref,
-            "called_file": claims.workflow_filename,
-            "issue": ISSUE_REUSABLE,
-        },
-    )
+    fields = reusable_fields(claims)
+    return messages.render(Msg.REUSABLE_WORKFLOW, fields) if fields else ""

@@ -10,14 +10,22 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
 
+from publisher import messages
+from publisher.messages import Msg
+
 if TYPE_CHECKING:
     from publisher.console import Console
     from publisher.errors import PublishError
     from publisher.index import Index
-    from publisher.preflight import Report
-    from publisher.publish import Outcome
+    from publisher.outcome import Outcome
 
 TEMPLATES = Path(__file__).parent / "templates"
+RESULTS = {
+    "uploaded": Msg.RESULT_UPLOADED,
+    "skipped": Msg.RESULT_SKIPPED,
+    "on-index": Msg.RESULT_ON_INDEX,
+    "not-uploaded": Msg.RESULT_NOT_UPLOADED,
+}
 
 
 def _template(name: str) -> Template:
@@ -34,13 +42,7 @@ def write_outputs(console: Console, outcome: Outcome, index: Index | None) -> No
 
 
 def _result(outcome: Outcome, filename: str) -> str:
-    if any(d.filename == filename for d in outcome.uploaded):
-        return "uploaded"
-    if any(d.filename == filename for d in outcome.skipped):
-        return "already on the index (skipped)"
-    if filename in outcome.on_index:
-        return "already on the index, not from this run"
-    return "not uploaded"
+    return messages.phrase(RESULTS[outcome.result(filename)])
 
 
 def success_summary(outcome: Outcome, index: Index) -> str:
@@ -50,11 +52,17 @@ def success_summary(outcome: Outcome, index: Index) -> str:
         f"{_result(outcome, d.filename)} |"
         for d in outcome.dists
     )
-    heading = f"Published to {index.read_url}"
-    intro = f"{len(outcome.uploaded)} uploaded, {len(outcome.skipped)} skipped."
+    fields = {
+        "index": index.read_url,
+        "uploaded": len(outcome.uploaded),
+        "skipped": len(outcome.skipped),
+    }
     links = "\n".join(f"- {index.project_url(p)}" for p in outcome.projects)
     return _template("summary_success.md").substitute(
-        heading=heading, intro=intro, rows=rows, links=links
+        heading=messages.title(Msg.SUMMARY_PUBLISHED, fields),
+        intro=messages.render(Msg.SUMMARY_PUBLISHED, fields),
+        rows=rows,
+        links=links,
     )
 
 
@@ -62,54 +70,50 @@ def failure_summary(error: PublishError, outcome: Outcome) -> str:
     """Markdown for a failed run: the diagnosis, and what did and did not reach the index."""
     rows = (
         "\n".join(f"| `{d.filename}` | {_result(outcome, d.filename)} |" for d in outcome.dists)
-        or "| (no distribution was validated) | |"
+        or f"| {messages.phrase(Msg.SUMMARY_NO_DISTS)} | |"
     )
-    if outcome.uploaded:
-        advice = (
-            "Some files reached the index and some did not. Once the cause is fixed, "
-            "re-run with `skip-existing: true` to upload the rest."
-        )
-    else:
-        advice = "Nothing was uploaded."
+    advice = Msg.SUMMARY_SOME_LANDED if outcome.uploaded else Msg.SUMMARY_NONE_LANDED
     return _template("summary_failure.md").substitute(
-        title=error.title, body=str(error), rows=rows, advice=advice
+        title=error.title, body=str(error), rows=rows, advice=messages.phrase(advice)
     )
 
 
-_ICONS = {"ok": "✅", "warning": "⚠️", "error": "❌"}
-_COLOURS = {"ok": "\033[32m", "warning": "\033[33m", "error": "\033[31m"}
+_ICONS = {"ok": "✅", "notice": "ℹ️", "warning": "⚠️", "error": "❌"}  # noqa: RUF001
+_COLOURS = {"ok": "\033[32m", "notice": "\033[36m", "warning": "\033[33m", "error": "\033[31m"}
 
 
-def _verdict(report: Report) -> str:
-    if report.ok:
-        return "a real publish would succeed, as far as can be known"
-    errors = sum(c.status == "error" for c in report.checks)
-    return f"{errors} problem(s) would stop a real publish"
+def _verdict(outcome: Outcome) -> tuple[str, str]:
+    """The verdict's prefix and text."""
+    if outcome.ok:
+        return messages.render(Msg.VERDICT_OK, {}), messages.phrase(Msg.VERDICT_OK)
+    fields = {"count": len(outcome.errors)}
+    return messages.render(Msg.VERDICT_FAILED, fields), messages.title(Msg.VERDICT_FAILED, fields)
 
 
-def dry_run_summary(report: Report, index_url: str) -> str:
+def dry_run_summary(outcome: Outcome, index: Index) -> str:
     """The dry run's report as step-summary Markdown."""
 
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", "<br>")
 
     rows = "\n".join(
-        f"| {_ICONS[c.status]} | {cell(c.check)} | {cell(c.detail)} |" for c in report.checks
+        f"| {_ICONS[f.status]} | {cell(f.title)} | {cell(f.detail)} |" for f in outcome.findings
     )
     return _template("summary_dryrun.md").substitute(
-        index=index_url, verdict=_verdict(report), rows=rows
+        index=index.read_url, verdict=_verdict(outcome)[1], rows=rows
     )
 
 
-def dry_run_text(report: Report, *, colour: bool) -> str:
+def dry_run_text(outcome: Outcome, *, colour: bool) -> str:
     """The dry run's report for a terminal: one line per check, details indented."""
     lines = []
-    for c in report.checks:
-        status = f"{c.status:<7}"
+    for f in outcome.findings:
+        status = f"{f.status:<7}"
         if colour:
-            status = f"{_COLOURS[c.status]}{status}\033[0m"
-        lines.append(f"{status} {c.check}")
-        lines.extend(f"        {line}" for line in c.detail.splitlines())
+            status = f"{_COLOURS[f.status]}{status}\033[0m"
+        lines.append(f"{status} {f.title}")
+        lines.extend(f"        {line}" for line in f.detail.splitlines())
     lines.append("")
-    lines.append(("OK: " if report.ok else "FAILED: ") + _verdict(report))
+    prefix, verdict = _verdict(outcome)
+    lines.append(prefix + verdict)
     return "\n".join(lines)

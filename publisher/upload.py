@@ -1,19 +1,31 @@
-"""Uploading one distribution with twine, and sorting the index's answer into what it
-means for the release."""
+"""Uploading the distributions with twine, one request per file: sorting each answer
+into what it means for the release, re-sending only after asking the index whether
+the file landed (so nothing is sent twice), and the message for each refusal."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from publisher.http import TIMEOUT, retry_after
+from publisher import messages
+from publisher.errors import NameCheckError, PublishError, UploadError
+from publisher.http import TIMEOUT, Again, retry_after, retrying
+from publisher.messages import Msg
 
 if TYPE_CHECKING:
+    from publisher.console import Console
     from publisher.dists import Dist
+    from publisher.http import Http
+    from publisher.index import Index
+    from publisher.mint import TokenSource
+    from publisher.outcome import Finding, Outcome
     from publisher.secret import Secret
+
+# Re-mint when the token has less than this left: a large file must not outlive it.
+RENEW_MARGIN = 180.0
 
 
 class Answer(Enum):
@@ -70,8 +82,8 @@ def classify(status: int, reason: str, body: str) -> Answer:
 class Uploader:
     """Sends files to the legacy upload endpoint with twine, one request per file."""
 
-    def __init__(self, url: str, user: str, password: Secret) -> None:
-        self.url = url
+    def __init__(self, index: Index, user: str, password: Secret) -> None:
+        self.url = index.upload_url
         self.user = user
         self._password = password
         self._repository: object | None = None
@@ -111,7 +123,9 @@ class Uploader:
             return UploadAnswer(
                 Answer.REFUSED,
                 response.status_code,
-                f"redirected to {response.headers.get('Location', '?')}: check repository-url",
+                messages.phrase(
+                    Msg.UPLOAD_REDIRECTED, location=response.headers.get("Location", "?")
+                ),
             )
         reason = response.reason or ""
         kind = classify(response.status_code, reason, response.text[:2000])
@@ -171,3 +185,125 @@ def twine_package(dist: Dist) -> Any:
             self.blake2_256_digest = dist.digests.blake2_256
 
     return KnownPackage()
+
+
+# The seed's case, quoted in every explanation of the name rule.
+NAME_EXAMPLE = "python-example"
+
+
+def upload_all(
+    uploader: Uploader,
+    http: Http,
+    index: Index,
+    outcome: Outcome,
+    console: Console,
+    tokens: TokenSource | None,
+) -> Iterator[Finding]:
+    """Upload the files one by one, in order; yields a finding for each file done and
+    raises the :class:`PublishError` of the first that fails."""
+    from publisher.outcome import Finding
+
+    skipped = {d.filename for d in outcome.skipped}
+    for dist in outcome.dists:
+        if dist.filename in skipped:
+            yield Finding("ok", Msg.LOG_SKIPPED, {"filename": dist.filename})
+            continue
+        if tokens and tokens.current and tokens.current.expires_within(RENEW_MARGIN):
+            console.info(Msg.LOG_RENEWING)
+            uploader.set_password(tokens.mint(outcome.projects).token)
+        yield _upload_one(uploader, http, index, dist, outcome, console, tokens)
+
+
+def _landed(http: Http, index: Index, dist: Dist) -> bool:
+    from publisher.index import FileStatus, compare, project_state
+
+    state = project_state(http, index, dist.project, fresh=True)
+    return compare(state, dist.filename, dist.digests.sha256) is FileStatus.SAME
+
+
+def _upload_one(
+    uploader: Uploader,
+    http: Http,
+    index: Index,
+    dist: Dist,
+    outcome: Outcome,
+    console: Console,
+    tokens: TokenSource | None,
+) -> Finding:
+    from publisher.outcome import Finding
+
+    renewed = False
+
+    def attempt() -> Finding | Again:
+        nonlocal renewed
+        answer = uploader.send(dist)
+        if answer.kind is Answer.TOKEN_EXPIRED and tokens is not None and not renewed:
+            renewed = True
+            console.info(Msg.LOG_TOKEN_EXPIRED)
+            uploader.set_password(tokens.mint(outcome.projects).token)
+            answer = uploader.send(dist)
+        if answer.kind is Answer.STORED:
+            outcome.uploaded.append(dist)
+            return Finding("ok", Msg.LOG_UPLOADED, {"filename": dist.filename})
+        if answer.kind in (Answer.TRANSIENT, Answer.EXISTS) and _landed(http, index, dist):
+            # The answer was lost or garbled but the file is there, byte for byte.
+            outcome.uploaded.append(dist)
+            fields = {"filename": dist.filename, "reason": answer.reason}
+            return Finding("ok", Msg.LOG_UPLOAD_CONFIRMED, fields)
+        error = upload_error(answer, dist, index, tokens)
+        if answer.kind is not Answer.TRANSIENT:
+            raise error
+        fault = f"{answer.status or ''} {answer.reason}".strip()
+        return Again(fault, answer.retry_after, error)
+
+    def give_up(again: Again, tries: int) -> Finding:
+        assert again.error is not None
+        raise again.error
+
+    what = messages.phrase(Msg.DOING_UPLOAD, filename=dist.filename)
+    return retrying(http.policy, console, what, attempt, give_up)
+
+
+_ERRORS = {
+    Answer.NOT_FOR_PROJECT: Msg.UPLOAD_NOT_FOR_PROJECT,
+    Answer.EXISTS: Msg.UPLOAD_EXISTS,
+    Answer.TOKEN_EXPIRED: Msg.UPLOAD_TOKEN_EXPIRED,
+    Answer.TRANSIENT: Msg.UPLOAD_TRANSIENT,
+    Answer.DISABLED: Msg.UPLOAD_DISABLED,
+    Answer.NAME_REUSED: Msg.UPLOAD_NAME_REUSED,
+}
+
+
+def upload_error(
+    answer: UploadAnswer, dist: Dist, index: Index, tokens: TokenSource | None
+) -> PublishError:
+    """The message for an upload the index refused."""
+    fields: dict[str, object] = {
+        "filename": dist.filename,
+        "name": dist.name,
+        "project": dist.project,
+        "status": answer.status,
+        "reason": answer.reason,
+        "index": index.read_url,
+        "settings": index.publishing_settings_url(dist.project),
+    }
+    if answer.kind is Answer.NEW_PROJECT_REFUSED:
+        return NameCheckError(Msg.UPLOAD_NON_USER_IDENTITY, example=NAME_EXAMPLE, **fields)
+    if answer.kind is Answer.BAD_AUTH:
+        key = Msg.UPLOAD_BAD_TOKEN if tokens else Msg.UPLOAD_BAD_PASSWORD
+        return UploadError(key, **fields)
+    return UploadError(_ERRORS.get(answer.kind, Msg.UPLOAD_REFUSED), **fields)
+
+
+def warm_imports() -> None:
+    """Import twine in the background while the early steps wait on the network: a
+    release job starts with a cold interpreter every time."""
+    import contextlib
+    import threading
+
+    def work() -> None:
+        # A failure here is reported by the real import later.
+        with contextlib.suppress(Exception):
+            import twine.repository  # noqa: F401
+
+    threading.Thread(target=work, name="warm-imports", daemon=True).start()

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from publisher.errors import InputError
+from publisher.messages import Msg
+from publisher.outcome import Finding
 
 # `uses:` values that run this action or the one it replaces (whose inputs we share).
 ACTION_NAMES = ("trusted-publish-action", "pypa/gh-action-pypi-publish")
@@ -47,13 +50,13 @@ def _load(path: Path) -> dict[Any, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise InputError("workflow-unreadable", path=path, reason=exc.strerror or exc) from None
+        raise InputError(Msg.WORKFLOW_UNREADABLE, path=path, reason=exc.strerror or exc) from None
     except yaml.YAMLError as exc:
         raise InputError(
-            "workflow-unreadable", path=path, reason=str(exc).splitlines()[0]
+            Msg.WORKFLOW_UNREADABLE, path=path, reason=str(exc).splitlines()[0]
         ) from None
     if not isinstance(data, dict):
-        raise InputError("workflow-unreadable", path=path, reason="not a mapping")
+        raise InputError(Msg.WORKFLOW_UNREADABLE, path=path, reason="not a mapping")
     return data
 
 
@@ -187,3 +190,35 @@ def github_remote(root: Path) -> tuple[str, str] | None:
         return None
     match = _GITHUB_REMOTE.search(url)
     return (match.group("owner"), match.group("repo")) if match else None
+
+
+def job_findings(facts: WorkflowFacts) -> Iterator[Finding]:
+    """What GitHub will give the publishing jobs of one workflow, as findings."""
+    name = facts.path.name
+    if not facts.jobs:
+        yield Finding("warning", Msg.CHECK_WORKFLOW_NO_JOB, {"workflow": name})
+    if facts.reusable or facts.callers:
+        callers = ", ".join(p.name for p in facts.callers) or "another workflow"
+        yield Finding(
+            "warning", Msg.CHECK_WORKFLOW_REUSABLE, {"workflow": name, "callers": callers}
+        )
+    if "pull_request_target" in facts.triggers:
+        yield Finding("error", Msg.CHECK_TRIGGER_PRT, {"workflow": name})
+    if "pull_request" in facts.triggers:
+        yield Finding("warning", Msg.CHECK_TRIGGER_PR, {"workflow": name})
+    for job in facts.jobs:
+        where = {"workflow": name, "job": job.job_id}
+        if job.non_linux_runner:
+            yield Finding("error", Msg.CHECK_NOT_LINUX, {**where, "runner": job.non_linux_runner})
+        if job.uses_password:
+            yield Finding("ok", Msg.CHECK_JOB_PASSWORD, where)
+        elif job.id_token:
+            yield Finding("ok", Msg.CHECK_ID_TOKEN, {**where, "source": job.permissions_source})
+        else:
+            yield Finding(
+                "error", Msg.CHECK_NO_ID_TOKEN, {**where, "source": job.permissions_source}
+            )
+        if job.environment_is_expression:
+            yield Finding(
+                "warning", Msg.CHECK_ENV_EXPRESSION, {**where, "environment": job.environment}
+            )

@@ -19,20 +19,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from fakes.index import IndexState, LocalIndex, Publisher
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "entrypoint.py"
+# What the runner reads: every input action.yml declares, with its default.
 DECLARED_INPUTS = {
-    "repository-url": "https://upload.pypi.org/legacy/",
-    "packages-dir": "dist",
-    "user": "__token__",
-    "password": "",
-    "skip-existing": "false",
-    "verify-metadata": "true",
-    "print-hash": "true",
-    "verbose": "false",
-    "dry-run": "false",
+    name: str(spec.get("default", ""))
+    for name, spec in yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))[
+        "inputs"
+    ].items()
 }
 
 

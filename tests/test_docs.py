@@ -4,19 +4,26 @@ promise of naming a fix."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
 from conftest import ROOT
 
-from publisher.messages import MESSAGES
+from publisher.messages import MESSAGES, Msg
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-DIAGNOSES = {k: v for k, v in MESSAGES.items() if not k.startswith("check-")}
+# Lines of the dry-run report, log lines, phrases and summary words: not diagnoses.
+NOT_DIAGNOSES = ("check-", "log-", "doing-", "endpoint-", "summary-", "result-", "verdict-")
+DIAGNOSES = {
+    k: v
+    for k, v in MESSAGES.items()
+    if not k.startswith(NOT_DIAGNOSES) and k not in ("upload-redirected", "dist-warning")
+}
 
 
 @pytest.mark.parametrize("key", sorted(DIAGNOSES))
-def test_readme_names_every_diagnosis(key: str) -> None:
+def test_readme_names_every_diagnosis(key: Msg) -> None:
     title = DIAGNOSES[key][0]
     for chunk in re.split(r"`?\$\w+`?", title):
         chunk = chunk.strip()
@@ -25,7 +32,7 @@ def test_readme_names_every_diagnosis(key: str) -> None:
 
 
 @pytest.mark.parametrize("key", sorted(DIAGNOSES))
-def test_every_failure_message_names_a_fix(key: str) -> None:
+def test_every_failure_message_names_a_fix(key: Msg) -> None:
     body = DIAGNOSES[key][1]
     warning_only = {"reusable-workflow", "many-problems"}
     assert "Fix" in body or key in warning_only
@@ -43,3 +50,44 @@ def test_readme_documents_every_output() -> None:
     outputs = yaml.safe_load((ROOT / "action.yml").read_text())["outputs"]
     for name in outputs:
         assert f"| `{name}` |" in README
+
+
+def test_every_message_key_has_a_text_and_is_used() -> None:
+    """Keys are constants (``Msg.X``), so a key used is a key that exists (mypy checks
+    it); each has its text, and each is used by the runtime code."""
+    import publisher
+
+    assert set(MESSAGES) == set(Msg)
+    package = Path(publisher.__file__).parent
+    code = "\n".join(
+        p.read_text(encoding="utf-8") for p in package.rglob("*.py") if p.name != "messages.py"
+    )
+    unused = [m.name for m in Msg if not re.search(rf"\bMsg\.{m.name}\b", code)]
+    assert unused == []
+
+
+def test_no_message_text_outside_the_catalogue() -> None:
+    """User-visible text is written in messages.py: the runtime's calls that print or
+    raise take a key, never a string."""
+    import publisher
+
+    package = Path(publisher.__file__).parent
+    call = re.compile(
+        r"\b(?:Error|console\.(?:info|notice|warning|error|debug|text|group)|Finding)\(\s*(f?\"[^\"]*\")"
+    )
+    found = [
+        f"{p.name}: {m.group(1)}"
+        for p in package.rglob("*.py")
+        for m in call.finditer(p.read_text(encoding="utf-8"))
+        if m.group(1) not in ('"ok"', '"notice"', '"warning"', '"error"')
+    ]
+    assert found == []
+
+
+def test_action_yml_inputs_come_from_the_package() -> None:
+    """The defaults have one source, shipped in the package: action.yml's inputs are
+    generated from it (tools/action_yml.py)."""
+    from action_yml import ACTION_YML, generated
+
+    current = ACTION_YML.read_text(encoding="utf-8")
+    assert current == generated(current), "run: python tools/action_yml.py"

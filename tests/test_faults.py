@@ -104,7 +104,7 @@ def test_unreachable_index_fails_clearly(github: GitHub) -> None:
     make_wheel(github.dist)
     run = github.run({"repository-url": "http://127.0.0.1:9/legacy/"})
     assert run.code == 1
-    assert "A request failed while looking up example on the index" in run.log
+    assert "A request failed while asking the index for its audience" in run.log
     assert "after 4 tries" in run.log
 
 

@@ -11,9 +11,8 @@ from conftest import make_sdist, make_wheel, metadata_text
 
 from publisher.dists import load_dist
 from publisher.index import Index
-from publisher.publish import _upload_error
 from publisher.secret import Secret
-from publisher.upload import Answer, Uploader, classify
+from publisher.upload import Answer, Uploader, classify, upload_error
 
 NON_USER = (
     "Non-user identities cannot create new projects. This was probably caused by successfully "
@@ -73,9 +72,9 @@ def test_non_user_identity_gets_the_name_explanation(tmp_path: Path) -> None:
     url = "https://upload.pypi.org/legacy/"
     responses.post(url, status=400, body=NON_USER)
     dist = load_dist(make_wheel(tmp_path, "example"))
-    answer = Uploader(url, "__token__", Secret("pypi-x")).send(dist)
+    answer = Uploader(Index(url), "__token__", Secret("pypi-x")).send(dist)
     assert answer.kind is Answer.NEW_PROJECT_REFUSED
-    error = _upload_error(answer.kind, answer.status, answer.reason, dist, Index(url), None)
+    error = upload_error(answer, dist, Index(url), None)
     text = f"{error.title}\n{error}"
     assert "cannot create the project `example`" in text
     assert "python-example" in text
@@ -90,7 +89,7 @@ def test_redirect_is_not_followed(tmp_path: Path) -> None:
     url = "https://upload.pypi.org/legacy/"
     responses.post(url, status=308, headers={"Location": "https://elsewhere.example/"})
     dist = load_dist(make_wheel(tmp_path, "example"))
-    answer = Uploader(url, "__token__", Secret("pypi-x")).send(dist)
+    answer = Uploader(Index(url), "__token__", Secret("pypi-x")).send(dist)
     assert answer.kind is Answer.REFUSED
     assert "check repository-url" in answer.reason
     assert len(responses.calls) == 1

@@ -1,0 +1,105 @@
+"""The one result model of a run, real or dry: the findings of every step in the order
+they were made, and what happened to each file. The step outputs, the step summary,
+the dry-run report and ``publisher check --format json`` are all read from it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from publisher import messages
+from publisher.errors import PublishError
+
+if TYPE_CHECKING:
+    from publisher.dists import Dist
+    from publisher.messages import Msg
+    from publisher.oidc import Claims
+
+Status = Literal["ok", "notice", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of a check: its status and its message (key and values)."""
+
+    status: Status
+    key: Msg
+    fields: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_error(cls, error: PublishError) -> Finding:
+        """A failure as an error finding."""
+        return cls("error", error.key, error.fields)
+
+    @property
+    def title(self) -> str:
+        """The message's one-line title."""
+        return messages.title(self.key, self.fields)
+
+    @property
+    def detail(self) -> str:
+        """The message's body."""
+        return messages.render(self.key, self.fields)
+
+    def as_error(self) -> PublishError:
+        """The finding as the error that stops a real run."""
+        return PublishError(self.key, **self.fields)
+
+    def as_json(self) -> dict[str, str]:
+        """Plain data for ``--format json``."""
+        return {
+            "status": self.status,
+            "key": str(self.key),
+            "check": self.title,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class Outcome:
+    """Everything a run found and did, also when it failed half way."""
+
+    findings: list[Finding] = field(default_factory=list)
+    dists: list[Dist] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # files in packages-dir left alone
+    uploaded: list[Dist] = field(default_factory=list)
+    skipped: list[Dist] = field(default_factory=list)
+    on_index: set[str] = field(default_factory=set)  # file names there before this run
+    claims: Claims | None = None
+    failure: PublishError | None = None  # what stopped a real run
+
+    @property
+    def projects(self) -> list[str]:
+        """The normalized names of the projects the dists belong to."""
+        return sorted({d.project for d in self.dists})
+
+    @property
+    def remaining(self) -> list[Dist]:
+        """Files neither uploaded nor skipped (yet)."""
+        done = {d.filename for d in self.uploaded + self.skipped}
+        return [d for d in self.dists if d.filename not in done]
+
+    @property
+    def errors(self) -> list[Finding]:
+        """The error findings."""
+        return [f for f in self.findings if f.status == "error"]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing stopped (a dry run: nothing would stop) the publish."""
+        return self.failure is None and not self.errors
+
+    def result(self, filename: str) -> str:
+        """What happened to one file, in words (see ``messages.RESULTS``)."""
+        if any(d.filename == filename for d in self.uploaded):
+            return "uploaded"
+        if any(d.filename == filename for d in self.skipped):
+            return "skipped"
+        if filename in self.on_index:
+            return "on-index"
+        return "not-uploaded"
+
+    def as_json(self) -> dict[str, object]:
+        """The findings as plain data, for ``--format json``."""
+        return {"ok": self.ok, "checks": [f.as_json() for f in self.findings]}

@@ -1,0 +1,141 @@
+"""One pipeline for the real run and the dry run: the ordered list of steps, the context
+they share, and what a finding does to the run.
+
+The real run prints each finding as it is made and stops after the first step that
+found an error; it alone mints, checks the names against the token and uploads. The
+dry run (``dry-run: true`` in Actions, or ``publisher check`` locally) collects every
+finding and never mints or uploads: a mint that matches a pending publisher creates
+the project on the index.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from publisher import steps
+from publisher.errors import PublishError
+from publisher.messages import Msg
+from publisher.outcome import Finding, Outcome
+
+if TYPE_CHECKING:
+    from publisher.console import Console
+    from publisher.http import Http
+    from publisher.index import Index, ProjectState
+    from publisher.inputs import Config
+    from publisher.mint import TokenSource
+
+
+class Mode(Enum):
+    """How the pipeline runs."""
+
+    PUBLISH = "publish"  # the action, for real
+    DRY_RUN = "dry-run"  # the action with dry-run: an OIDC token is read, never exchanged
+    CHECK = "check"  # publisher check, on a checkout: the workflows instead of a token
+
+
+@dataclass
+class Context:
+    """What the steps of one run share: its services, built once, and what earlier
+    steps found out."""
+
+    config: Config
+    env: Mapping[str, str]
+    console: Console
+    http: Http
+    mode: Mode
+    root: Path = field(default_factory=Path.cwd)
+    workflow: Path | None = None  # publisher check --workflow
+    outcome: Outcome = field(default_factory=Outcome)
+    states: dict[str, ProjectState] = field(default_factory=dict)
+    publisher: dict[str, str] = field(default_factory=dict)  # the publisher's fields, if known
+    tokens: TokenSource | None = None
+    done: bool = False  # nothing is left to do (every file is on the index)
+
+    @property
+    def index(self) -> Index:
+        """The index this run publishes to."""
+        return self.config.index
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step: its function and the modes it runs in. ``needs_dists``: pointless
+    without at least one valid distribution."""
+
+    run: Callable[[Context], Iterable[Finding]]
+    modes: frozenset[Mode]
+    needs_dists: bool = True
+
+
+EVERY_MODE = frozenset(Mode)
+ACTION = frozenset({Mode.PUBLISH, Mode.DRY_RUN})
+REAL = frozenset({Mode.PUBLISH})
+
+STEPS: tuple[Step, ...] = (
+    Step(steps.validate_dists, EVERY_MODE, needs_dists=False),
+    Step(steps.check_credentials, EVERY_MODE, needs_dists=False),
+    Step(steps.read_oidc_token, ACTION),
+    Step(steps.check_workflows, frozenset({Mode.CHECK}), needs_dists=False),
+    Step(steps.check_index, EVERY_MODE),
+    Step(steps.mint_token, REAL),
+    Step(steps.check_names_after_mint, REAL),
+    Step(steps.upload, REAL),
+)
+
+
+def run(ctx: Context, pipeline: tuple[Step, ...] = STEPS) -> Outcome:
+    """Run the steps for ``ctx.mode``; the outcome says what was found and done, and in
+    a real run what stopped it (``outcome.failure``)."""
+    outcome = ctx.outcome
+    for step in pipeline:
+        if ctx.mode not in step.modes or (step.needs_dists and not outcome.dists):
+            continue
+        if ctx.done and ctx.mode is Mode.PUBLISH:
+            break
+        found = _run_step(ctx, step)
+        errors = [f for f in found if f.status == "error"]
+        if ctx.mode is Mode.PUBLISH and errors:
+            outcome.failure = _failure(errors)
+            break
+        if any(f.key is Msg.INTERNAL_ERROR for f in errors):
+            break  # a bug of ours: the later steps cannot be trusted to make sense
+    return outcome
+
+
+def _run_step(ctx: Context, step: Step) -> list[Finding]:
+    found: list[Finding] = []
+
+    def record(finding: Finding) -> None:
+        found.append(finding)
+        ctx.outcome.findings.append(finding)
+        if ctx.mode is Mode.PUBLISH and finding.status != "error":
+            ctx.console.finding(finding)  # errors end the run: the caller reports them
+
+    try:
+        for finding in step.run(ctx):
+            record(finding)
+    except PublishError as exc:
+        record(Finding.from_error(exc))
+    except Exception as exc:  # a bug of ours: a message, not a traceback
+        record(Finding.from_error(internal_error(exc)))
+        if ctx.console.verbose:
+            ctx.console.info(Msg.LOG_TRACEBACK, traceback="".join(traceback.format_exception(exc)))
+    return found
+
+
+def _failure(errors: list[Finding]) -> PublishError:
+    """The error that stops a real run: the one found, or all of a step's together."""
+    if len(errors) == 1:
+        return errors[0].as_error()
+    listing = "\n\n".join(f"{e.title}\n{e.detail}" for e in errors)
+    return PublishError(Msg.MANY_PROBLEMS, count=len(errors), problems=listing)
+
+
+def internal_error(exc: Exception) -> PublishError:
+    """An unexpected exception as a message: its type and text, never a traceback."""
+    return PublishError(Msg.INTERNAL_ERROR, error=f"{type(exc).__name__}: {exc}")

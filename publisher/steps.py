@@ -1,0 +1,228 @@
+"""The steps of a publish, each written once for the real run and the dry run: a step
+reads and updates the run's :class:`~publisher.pipeline.Context` and yields findings
+(or raises a :class:`~publisher.errors.PublishError` when it cannot go on). Which steps
+run in which mode, and what a finding does to the run, is the pipeline's business."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from publisher.errors import InputError, NameCheckError
+from publisher.messages import Msg
+from publisher.outcome import Finding
+from publisher.upload import NAME_EXAMPLE
+
+if TYPE_CHECKING:
+    from publisher.dists import Dist
+    from publisher.index import ProjectState
+    from publisher.pipeline import Context
+
+Findings = Iterator[Finding]
+
+
+def validate_dists(ctx: Context) -> Findings:
+    """Find, validate and hash the distributions; every bad file is reported."""
+    from publisher.dists import check_all
+
+    config = ctx.config
+    dists, ignored, problems = check_all(
+        config.packages_dir, verify_metadata=config.verify_metadata
+    )
+    ctx.outcome.dists, ctx.outcome.ignored = dists, ignored
+    if ignored:
+        yield Finding(
+            "notice",
+            Msg.CHECK_IGNORED,
+            {"folder": config.packages_dir, "files": ", ".join(ignored)},
+        )
+    for dist in dists:
+        digest = f", sha256 {dist.digests.sha256}" if config.print_hash else ""
+        fields = {"filename": dist.filename, "name": dist.name, "version": dist.version}
+        yield Finding("ok", Msg.CHECK_DIST, {**fields, "kind": dist.kind, "hash": digest})
+        for text in dist.warnings:
+            yield Finding("warning", Msg.DIST_WARNING, {"text": text})
+    for problem in problems:
+        yield Finding.from_error(problem)
+
+
+def check_credentials(ctx: Context) -> Findings:
+    """PyPI and TestPyPI take API tokens only (user ``__token__``), never passwords."""
+    config = ctx.config
+    if not config.password:
+        return
+    if config.user != "__token__" and config.index.is_pypi:
+        raise InputError(Msg.PASSWORD_WITH_USER, user=config.user, index=config.index.read_url)
+    yield Finding("ok", Msg.CHECK_PASSWORD)
+
+
+def read_oidc_token(ctx: Context) -> Findings:
+    """Get an OIDC token for the index's audience and read its claims (in the real run
+    the mint step exchanges it; the dry run never does). Warn about reusable workflows,
+    which PyPI cannot match, before anything is minted."""
+    from publisher.mint import TokenSource
+    from publisher.oidc import refuse_pull_request_target, reusable_fields
+
+    if ctx.config.password:
+        return
+    refuse_pull_request_target(ctx.env)
+    ctx.tokens = TokenSource(ctx.env, ctx.http, ctx.console, ctx.index)
+    ctx.tokens.oidc_token()
+    claims = ctx.tokens.claims
+    assert claims is not None
+    ctx.outcome.claims = claims
+    ctx.publisher = claims.publisher_fields()
+    yield Finding(
+        "ok",
+        Msg.CHECK_OIDC,
+        {
+            "audience": ctx.tokens.audience,
+            "repository": claims.repository_name,
+            "owner": claims.owner,
+            "owner_id": claims.get("repository_owner_id"),
+            "workflow": ctx.publisher["workflow_filename"],
+            "environment": claims.environment or "(none)",
+        },
+    )
+    reusable = reusable_fields(claims)
+    if reusable:
+        yield Finding("warning", Msg.REUSABLE_WORKFLOW, reusable)
+
+
+def check_workflows(ctx: Context) -> Findings:
+    """Locally: what the workflow that publishes will get from GitHub, and the publisher
+    fields to enter on the index."""
+    from publisher import messages
+    from publisher.workflows import discover, github_remote, job_findings
+
+    if ctx.config.password:
+        return
+    found = discover(ctx.root, ctx.workflow)
+    if not found:
+        yield Finding("warning", Msg.CHECK_NO_WORKFLOW, {"folder": ctx.root / ".github/workflows"})
+        return
+    remote = github_remote(ctx.root)
+    owner, repo = remote or ("", "")
+    for facts in found:
+        yield from job_findings(facts)
+        for job in facts.jobs:
+            ctx.publisher = {
+                "owner": owner,
+                "repository": repo,
+                "workflow_filename": facts.path.name,
+                "environment": job.environment or "",
+            }
+            yield Finding(
+                "ok",
+                Msg.CHECK_PUBLISHER_FIELDS,
+                {
+                    "workflow": facts.path.name,
+                    "job": job.job_id,
+                    "owner": owner or "(your GitHub owner)",
+                    "repository": repo or "(your repository)",
+                    "environment": job.environment or "(none: leave it empty)",
+                    "remote_note": "" if remote else messages.render(Msg.CHECK_NO_REMOTE, {}),
+                },
+            )
+
+
+def check_index(ctx: Context) -> Findings:
+    """Ask the index about each project: does it exist (if not, only a pending publisher
+    for exactly its name can create it); is each file new, there already (skipped, or
+    an error), or in the way. Nothing is minted when a file can never be uploaded."""
+    from publisher.index import project_state
+
+    outcome = ctx.outcome
+    for project in outcome.projects:
+        state = project_state(ctx.http, ctx.index, project)
+        ctx.states[project] = state
+        outcome.on_index.update(state.files)
+        yield _project_finding(ctx, project, state)
+        yield from _file_findings(ctx, state, [d for d in outcome.dists if d.project == project])
+    if not outcome.remaining:
+        ctx.done = True
+        yield Finding("ok", Msg.LOG_NOTHING_TO_UPLOAD)
+
+
+def _project_finding(ctx: Context, project: str, state: ProjectState) -> Finding:
+    index = ctx.index
+    if state.exists is None:
+        return Finding(
+            "warning", Msg.INDEX_UNREADABLE, {"project": project, "problem": state.problem}
+        )
+    if state.exists:
+        return Finding(
+            "ok", Msg.CHECK_PROJECT_EXISTS, {"project": project, "index": index.read_url}
+        )
+    link = index.register_publisher_url({**ctx.publisher, "project_name": project}, None)
+    fields = {"project": project, "index": index.read_url, "example": NAME_EXAMPLE, "link": link}
+    return Finding("warning", Msg.CHECK_PROJECT_MISSING, fields)
+
+
+def _file_findings(ctx: Context, state: ProjectState, dists: list[Dist]) -> Findings:
+    from publisher.index import FileStatus, compare
+
+    for dist in dists:
+        status = compare(state, dist.filename, dist.digests.sha256)
+        named = {"filename": dist.filename}
+        if status is FileStatus.DIFFERENT:
+            fields = {
+                **named,
+                "local": dist.digests.sha256,
+                "remote": state.files[dist.filename],
+                "project": ctx.index.project_url(dist.project),
+            }
+            yield Finding("error", Msg.FILE_EXISTS_DIFFERENT, fields)
+        elif status is FileStatus.UNKNOWN:
+            yield Finding("warning", Msg.FILE_EXISTS_UNKNOWN, named)
+        elif status is FileStatus.SAME and ctx.config.skip_existing:
+            ctx.outcome.skipped.append(dist)
+            yield Finding("ok", Msg.CHECK_FILE_SKIPPED, named)
+        elif status is FileStatus.SAME:
+            yield Finding("error", Msg.FILE_EXISTS_SAME, named)
+
+
+def mint_token(ctx: Context) -> Findings:
+    """Exchange the OIDC token for an upload token (trusted publishing only)."""
+    if ctx.tokens is not None:
+        ctx.tokens.mint(ctx.outcome.projects)
+    return iter(())
+
+
+def check_names_after_mint(ctx: Context) -> Findings:
+    """A project that did not exist before the mint must exist now (made by the pending
+    publisher); if not, the token is for another name and every upload would fail."""
+    from publisher.index import wait_for_project
+
+    if ctx.tokens is None:
+        return
+    missing = [p for p, state in ctx.states.items() if state.exists is False]
+    for project in missing:
+        if wait_for_project(ctx.http, ctx.index, project).exists is not False:
+            continue
+        dist = next(d for d in ctx.outcome.dists if d.project == project)
+        raise NameCheckError(
+            Msg.NAME_MISMATCH_AFTER_MINT,
+            filename=dist.filename,
+            name=dist.name,
+            project=project,
+            example=NAME_EXAMPLE,
+            pending_link=ctx.index.register_publisher_url(
+                {**ctx.publisher, "project_name": project}, None
+            ),
+            index=ctx.index.read_url,
+        )
+    yield from ()
+
+
+def upload(ctx: Context) -> Findings:
+    """Upload the files that are not on the index yet, one by one."""
+    from publisher.upload import Uploader, upload_all
+
+    config = ctx.config
+    if ctx.tokens is not None:
+        assert ctx.tokens.current is not None
+        uploader = Uploader(config.index, "__token__", ctx.tokens.current.token)
+    else:
+        uploader = Uploader(config.index, config.user, config.password)
+    yield from upload_all(uploader, ctx.http, ctx.index, ctx.outcome, ctx.console, ctx.tokens)

@@ -1,0 +1,65 @@
+"""Write the ``inputs:`` of ``action.yml`` from the declarations the package ships
+(``publisher.inputs.INPUTS``, the one source of the defaults).
+
+    python tools/action_yml.py          # rewrite action.yml
+    python tools/action_yml.py --check  # exit 1 if action.yml is not up to date
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTION_YML = ROOT / "action.yml"
+sys.path.insert(0, str(ROOT))
+
+from publisher.inputs import INPUTS
+
+
+def _scalar(text: str) -> str:
+    # JSON strings are valid YAML double-quoted scalars: no escaping rules of our own.
+    return json.dumps(text)
+
+
+def inputs_block() -> str:
+    """The ``inputs:`` mapping of action.yml, as YAML text."""
+    lines = ["inputs:"]
+    for spec in INPUTS:
+        lines.append(f"  {spec.name}:")
+        wrapped = textwrap.wrap(spec.description, 76)
+        lines.append("    description: >-")
+        lines.extend(f"      {line}" for line in wrapped)
+        lines.append("    required: false")
+        lines.append(f"    default: {_scalar(spec.default)}")
+    return "\n".join(lines) + "\n"
+
+
+def generated(current: str) -> str:
+    """``current`` (action.yml's text) with its inputs block replaced."""
+    start = current.index("inputs:\n")
+    end = current.index("outputs:\n", start)
+    return current[:start] + inputs_block() + current[end:]
+
+
+def main(argv: list[str]) -> int:
+    """Rewrite action.yml, or with ``--check`` say whether it is up to date."""
+    current = ACTION_YML.read_text(encoding="utf-8")
+    wanted = generated(current)
+    if "--check" in argv:
+        if current != wanted:
+            print(
+                "action.yml's inputs are not generated from publisher/inputs.py: run "
+                "python tools/action_yml.py",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
+    ACTION_YML.write_text(wanted, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
