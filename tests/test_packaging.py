@@ -1,0 +1,173 @@
+"""Our own packaging, as a new user gets it: the wheel holds the runtime package only,
+installs into a fresh venv without the test extras, and `publisher check` works from
+there (no checkout beside it)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from contextlib import chdir
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from demo import build_example
+from fakes.index import LocalIndex
+
+TEST_ONLY = {"jwt", "pytest", "responses", "hypothesis", "flit_core", "fakes", "demo", "conftest"}
+UV = Path(sys.executable).parent / "uv"
+
+
+def _runtime_imports() -> dict[str, set[str]]:
+    """Top-level modules each runtime module imports (anywhere in it, lazily or not)."""
+    found: dict[str, set[str]] = {}
+    for path in (ROOT / "publisher").rglob("*.py"):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module.split(".")[0])
+        found[path.name] = names
+    return found
+
+
+def test_runtime_imports_no_test_library() -> None:
+    offenders = {m: sorted(n & TEST_ONLY) for m, n in _runtime_imports().items() if n & TEST_ONLY}
+    assert offenders == {}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Our wheel, built from this checkout with its build backend."""
+    import flit_core.buildapi as backend
+
+    out = tmp_path_factory.mktemp("wheel")
+    with chdir(ROOT):
+        name: str = backend.build_wheel(str(out))
+    return out / name
+
+
+def test_wheel_holds_the_runtime_package_only(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+    outside = [n for n in names if not n.startswith(("publisher/", "trusted_publish_action-"))]
+    assert outside == []
+    assert "publisher/templates/summary_success.md" in names  # package data ships too
+    assert "publisher/py.typed" in names
+    assert not any("fakes" in n or "demo" in n for n in names)
+
+
+def _uv(*args: str) -> None:
+    """Run uv; offline first (from its cache), online when the cache lacks something."""
+    env = {**os.environ, "UV_NO_CONFIG": "1"}
+    offline = subprocess.run([UV, *args, "--offline"], capture_output=True, env=env, check=False)
+    if offline.returncode != 0:
+        subprocess.run([UV, *args], capture_output=True, env=env, check=True)
+
+
+@pytest.fixture(scope="module")
+def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A fresh venv with the wheel and the pinned runtime dependencies, nothing else."""
+    where = tmp_path_factory.mktemp("venv") / "venv"
+    _uv("venv", "--quiet", "--python", sys.executable, str(where))
+    python = str(where / "bin" / "python")
+    _uv(
+        "pip",
+        "install",
+        "--quiet",
+        "--python",
+        python,
+        "--require-hashes",
+        "-r",
+        str(ROOT / "requirements" / "main.txt"),
+    )
+    _uv("pip", "install", "--quiet", "--python", python, "--no-deps", str(wheel))
+    yield where
+    shutil.rmtree(where, ignore_errors=True)
+
+
+def _clean_env() -> dict[str, str]:
+    """No PYTHONPATH to the checkout, no GitHub Actions variables."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "GITHUB_ACTIONS") and not k.startswith("INPUT_")
+    }
+
+
+def test_installed_package_has_no_test_library(venv: Path) -> None:
+    python = venv / "bin" / "python"
+    code = "import importlib.util as u, sys; sys.exit(any(u.find_spec(m) for m in sys.argv[1:]))"
+    probe = subprocess.run(
+        [python, "-c", code, "pytest", "jwt", "responses", "flit_core"], check=False
+    )
+    assert probe.returncode == 0, "a test-only library is installed in the runtime venv"
+
+
+def test_every_runtime_module_imports_when_installed(venv: Path, tmp_path: Path) -> None:
+    code = (
+        "import importlib, pkgutil, publisher\n"
+        "assert 'site-packages' in publisher.__file__, publisher.__file__\n"
+        "for m in pkgutil.walk_packages(publisher.__path__, 'publisher.'):\n"
+        "    if m.name != 'publisher.__main__':  # that one runs the command\n"
+        "        importlib.import_module(m.name)\n"
+        "print('imported', len(list(pkgutil.walk_packages(publisher.__path__))))"
+    )
+    result = subprocess.run(
+        [venv / "bin" / "python", "-c", code],
+        cwd=tmp_path,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "imported" in result.stdout
+
+
+def test_publisher_help_and_check_from_the_wheel(
+    venv: Path, tmp_path: Path, index: LocalIndex
+) -> None:
+    """A new user's first run: `publisher check` in their project, from the wheel."""
+    helped = subprocess.run(
+        [venv / "bin" / "publisher", "--help"], capture_output=True, text=True, check=False
+    )
+    assert helped.returncode == 0
+    assert "check" in helped.stdout
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "example", project)
+    build_example(project / "dist")
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    subprocess.run(
+        ["git", "-C", str(project), "remote", "add", "origin", "https://github.com/octo/ex.git"],
+        check=True,
+    )
+    checked = subprocess.run(
+        [
+            venv / "bin" / "publisher",
+            "check",
+            "--repository-url",
+            index.upload_url,
+            "--format",
+            "json",
+        ],
+        cwd=project,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    report = json.loads(checked.stdout)
+    assert report["ok"] is True
+    details = "\n".join(c["check"] + "\n" + c["detail"] for c in report["checks"])
+    assert "owner: octo\nrepository: ex\nworkflow filename: release.yml" in details
+    assert "tpa_example-1.0.0-py3-none-any.whl" in details
+    assert "/_/oidc/mint-token" not in index.state.paths()
