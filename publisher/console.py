@@ -1,13 +1,18 @@
 """Everything the action prints or writes for GitHub: log lines, workflow commands,
 masks, outputs and the step summary. Outside GitHub Actions the same text goes to the
-terminal, without workflow-command syntax."""
+terminal, without workflow-command syntax.
+
+Text from outside (answers, file names, metadata, claims) is escaped when messages are
+filled (``messages.escape``). As a second guard, a log line that is not one of our own
+workflow commands never reaches the runner looking like one: a line that would start
+with ``::`` (after blanks, which the runner skips) or hold ``##[`` is defused."""
 
 from __future__ import annotations
 
+import re
 import sys
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -18,6 +23,8 @@ if TYPE_CHECKING:
     from publisher.messages import Msg
     from publisher.outcome import Finding
 
+_COMMAND_LIKE = re.compile(r"^(\s*)::|##\[")
+
 
 def _escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -25,6 +32,13 @@ def _escape_data(text: str) -> str:
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _defuse(line: str) -> str:
+    """A log line that cannot be taken for a workflow command."""
+    return _COMMAND_LIKE.sub(
+        lambda m: f"{m.group(1)}: :" if m.group().endswith("::") else "## [", line
+    )
 
 
 class Console:
@@ -44,7 +58,15 @@ class Console:
         self._summary_file = env.get("GITHUB_STEP_SUMMARY") or None
         self._masked: set[str] = set()
 
+    def _command(self, text: str) -> None:
+        """One of our own workflow commands (its values escaped by the caller)."""
+        print(text, file=self._stream, flush=True)
+
     def _print(self, text: str) -> None:
+        """Log text: redacted, and in Actions no line of it a workflow command."""
+        text = self.redact(text)
+        if self.in_actions:
+            text = "\n".join(_defuse(line) for line in re.split(r"\r\n|\r|\n", text))
         print(text, file=self._stream, flush=True)
 
     def mask(self, secret: str) -> None:
@@ -53,7 +75,7 @@ class Console:
             return
         self._masked.add(secret)
         if self.in_actions:
-            self._print(f"::add-mask::{_escape_data(secret)}")
+            self._command(f"::add-mask::{_escape_data(secret)}")
 
     def redact(self, text: str) -> str:
         """Replace every masked value in ``text``; used on anything a server sent back."""
@@ -64,30 +86,29 @@ class Console:
     def info(self, key: Msg, **fields: object) -> None:
         """A plain log line (the message's title, then its body if it has one)."""
         title, body = messages.title(key, fields), messages.render(key, fields)
-        self._print(self.redact(f"{title}\n{body}" if body else title))
+        self._print(f"{title}\n{body}" if body else title)
 
     def text(self, text: str) -> None:
         """Log text rendered from the catalogue that quotes servers' answers (the dry-run
-        report): in Actions, with workflow commands switched off around it, so an
-        answer cannot pose as one."""
+        report): in Actions, with workflow commands also switched off around it."""
         if not self.in_actions:
-            self._print(self.redact(text))
+            self._print(text)
             return
         marker = uuid.uuid4().hex
-        self._print(f"::stop-commands::{marker}")
-        self._print(self.redact(text))
-        self._print(f"::{marker}::")
+        self._command(f"::stop-commands::{marker}")
+        self._print(text)
+        self._command(f"::{marker}::")
 
     def debug(self, key: Msg, **fields: object) -> None:
         """A line shown only with ``verbose``."""
         if self.verbose:
-            self._print(self.redact("[debug] " + messages.title(key, fields)))
+            title, body = messages.title(key, fields), messages.render(key, fields)
+            self._print(f"[debug] {title}\n{body}" if body else f"[debug] {title}")
 
     def _annotate(self, level: str, title: str, text: str) -> None:
-        text = self.redact(text)
-        title = self.redact(title)
+        text, title = self.redact(text), self.redact(title)
         if self.in_actions:
-            self._print(f"::{level} title={_escape_property(title)}::{_escape_data(text)}")
+            self._command(f"::{level} title={_escape_property(title)}::{_escape_data(text)}")
         else:
             self._print(f"{level}: {title}\n{text}" if text else f"{level}: {title}")
 
@@ -111,21 +132,8 @@ class Console:
         """A finding as it happens in a real run: a log line or an annotation."""
         if finding.status == "ok":
             self.info(finding.key, **finding.fields)
-        elif finding.status == "error":
-            self._annotate("error", finding.title, finding.detail)
         else:
             self._annotate(finding.status, finding.title, finding.detail)
-
-    @contextmanager
-    def group(self, key: Msg, **fields: object) -> Iterator[None]:
-        """A foldable group in the Actions log; a heading elsewhere."""
-        title = self.redact(messages.title(key, fields))
-        self._print(f"::group::{title}" if self.in_actions else f"== {title}")
-        try:
-            yield
-        finally:
-            if self.in_actions:
-                self._print("::endgroup::")
 
     def set_output(self, name: str, value: str) -> None:
         """Write a step output (``$GITHUB_OUTPUT``), or print it outside Actions."""
@@ -138,7 +146,7 @@ class Console:
             with Path(self._output_file).open("a", encoding="utf-8") as fh:
                 fh.write(line)
         else:
-            self._print(self.redact(f"output {name}={value}"))
+            self._print(f"output {name}={value}")
 
     def summary(self, markdown: str) -> None:
         """Append to the step summary, or print it outside Actions."""

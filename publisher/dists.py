@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from publisher import messages
 from publisher.errors import DistError
 from publisher.messages import Msg
 
@@ -195,7 +196,7 @@ def _parse_metadata(path: Path, raw: bytes) -> tuple[Metadata, RawMetadata]:
     try:
         meta = Metadata.from_raw(fields, validate=True)
     except ExceptionGroup as group:
-        problems = "\n".join(f"  - {exc}" for exc in _flatten(group))
+        problems = messages.lines(_flatten(group), prefix="  - ")
         raise DistError(Msg.METADATA_INVALID, path=path, problems=problems) from None
     if meta.metadata_version in ("1.0", "1.1", "1.2", "2.1", "2.2", "2.3"):
         # setuptools wrote License-File before 2.4 defined it; twine drops it, so do we.
@@ -280,7 +281,8 @@ def _render_warnings(path: Path, meta: Metadata) -> tuple[str, ...]:
         raise DistError(
             Msg.DESCRIPTION_DOES_NOT_RENDER,
             path=path,
-            problems=stream.getvalue().strip() or "(docutils gave no details)",
+            problems=messages.lines(stream.getvalue().strip().splitlines(), prefix="  ")
+            or "(docutils gave no details)",
         )
     return ()
 
@@ -351,6 +353,6 @@ def load_all(folder: Path, *, verify_metadata: bool = True) -> tuple[list[Dist],
     if len(problems) == 1:
         raise problems[0]
     if problems:
-        listing = "\n\n".join(f"{exc.title}\n{exc}" for exc in problems)
+        listing = messages.Text("\n\n".join(f"{exc.title}\n{exc}" for exc in problems))
         raise DistError(Msg.MANY_PROBLEMS, count=len(problems), problems=listing)
     return dists, ignored

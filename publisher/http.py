@@ -1,6 +1,7 @@
-"""One HTTP client for every request the action makes: timeouts on everything, a
-size cap on answers, plain http only to loopback, and bounded retries with backoff
-for the faults real servers have (connection errors, 429, 500/502/503/504)."""
+"""One HTTP client for every request the action makes: a deadline on each request as a
+whole and on the run, a size cap on answers, plain http only to loopback (and never
+through a proxy), and bounded retries with backoff for the faults real servers have
+(connection errors, 429, 500/502/503/504)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import email.utils
 import ipaddress
 import os
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
+from publisher import messages
 from publisher.errors import IndexServerError, InputError, PublishError, TransientError
 from publisher.messages import Msg
 
@@ -21,10 +24,15 @@ if TYPE_CHECKING:
     import requests
 
     from publisher.console import Console
+    from publisher.transport import Deadlines
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_BODY = 8 << 20  # no answer we read is legitimately bigger than this
-TIMEOUT = (10.0, 60.0)  # connect, read
+TIMEOUT = (10.0, 60.0)  # connect, and each read
+REQUEST_DEADLINE = 120.0  # one request, answer included, whatever the reads do
+UPLOAD_RATE = 1 << 20  # bytes per second an upload gets, on top of REQUEST_DEADLINE
+VERBOSE_BODY = 2000  # characters of an answer that verbose shows
+RUN_DEADLINE = 30 * 60.0  # the whole run's network time; see README, "What happens when"
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not worth holding the job for
 T = TypeVar("T")
 
@@ -117,9 +125,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _has_credentials(url: str) -> bool:
+    """Whether the URL's authority holds a user name or password (checked before any
+    other rule, so that no message ever echoes a URL that holds a secret)."""
+    rest = url.split("://", 1)[1] if "://" in url else url
+    return "@" in re.split(r"[/?#]", rest, maxsplit=1)[0]
+
+
 def check_url(url: str, what: str) -> None:
-    """Refuse a URL we could not use safely: not https (http only to loopback, for
-    local tests and demos), no host, a bad port, or credentials inside it."""
+    """Refuse a URL we could not use safely: credentials inside it, not https (http
+    only to loopback, for local tests and demos), no host, a bad port."""
+    if _has_credentials(url):
+        # They would be sent to every endpoint and shown in every link we print.
+        raise InputError(Msg.URL_HAS_CREDENTIALS, what=what)
     if any(c.isspace() for c in url):
         raise InputError(Msg.URL_INVALID, url=url, what=what, reason="it contains white space")
     try:
@@ -129,9 +147,6 @@ def check_url(url: str, what: str) -> None:
         raise InputError(Msg.URL_INVALID, url=url, what=what, reason=exc) from None
     if not parts.hostname:
         raise InputError(Msg.URL_INVALID, url=url, what=what, reason="it names no host")
-    if parts.username or parts.password:
-        # They would be sent to every endpoint and shown in every link we print.
-        raise InputError(Msg.URL_HAS_CREDENTIALS, what=what)
     if parts.scheme == "https":
         return
     if parts.scheme == "http" and is_loopback(parts.hostname):
@@ -144,7 +159,7 @@ def retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if not value:
         return None
-    if value.strip().isdigit():
+    if re.fullmatch(r"[0-9]{1,9}", value.strip()):  # ASCII digits: "²".isdigit() is true
         return float(value.strip())
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -156,19 +171,26 @@ def retry_after(response: requests.Response) -> float | None:
 class Http:
     """The run's HTTP client."""
 
-    def __init__(self, console: Console, policy: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        console: Console,
+        policy: RetryPolicy | None = None,
+        *,
+        run_deadline: float = RUN_DEADLINE,
+    ) -> None:
         self.console = console
         self.policy = policy or RetryPolicy.from_env()
         self._session: requests.Session | None = None
+        self._deadlines: Deadlines | None = None
+        self._run_ends = time.monotonic() + run_deadline
 
     @property
     def session(self) -> requests.Session:
         """A shared session, made on first use (importing requests costs start-up time)."""
         if self._session is None:
-            import requests
+            from publisher.transport import make_session
 
-            self._session = requests.Session()
-            self._session.headers["User-Agent"] = "trusted-publish-action"
+            self._session, self._deadlines = make_session("trusted-publish-action")
         return self._session
 
     def request(
@@ -178,25 +200,32 @@ class Http:
         *,
         what: str,
         retry: bool = True,
+        secret_answer: bool = False,
+        deadline: float = REQUEST_DEADLINE,
         **kwargs: Any,
     ) -> requests.Response:
         """Send a request, retrying transient faults when ``retry``.
 
         The body is read, capped at ``MAX_BODY``; a larger answer is an error. After the
         last try the last answer is returned, or, if there was none, an error raised.
-        Without ``retry`` a transient fault raises :class:`TransientError` at once.
+        Without ``retry`` a transient fault raises :class:`TransientError` at once. Each
+        try has ``deadline`` seconds in all, within what is left of the run's. With
+        ``verbose`` the answer is logged, unless ``secret_answer`` (it holds a token).
         """
         import requests
 
         check_url(url, what)
         kwargs.setdefault("timeout", TIMEOUT)
         kwargs.setdefault("allow_redirects", False)
+        if url.startswith("http://"):
+            # Loopback only (check_url): never through a proxy, which would see the
+            # credentials in clear text.
+            kwargs["proxies"] = {"http": None, "https": None}
         last: list[requests.Response] = []
 
         def attempt() -> requests.Response | Again:
             try:
-                response = self.session.request(method, url, stream=True, **kwargs)
-                _read_capped(response, url)
+                response = self._send(method, url, what, deadline, kwargs)
             except requests.exceptions.SSLError as exc:  # not a passing fault: don't retry
                 raise IndexServerError(Msg.TLS_FAILED, url=url, reason=_short(exc)) from None
             except requests.Timeout:
@@ -211,7 +240,9 @@ class Http:
                 raise IndexServerError(
                     Msg.REQUEST_FAILED, what=what, url=url, fault=_short(exc), tries=1
                 ) from None
-            self.console.debug(Msg.LOG_REQUEST, method=method, url=url, status=response.status_code)
+            except OSError as exc:  # raised by requests for a missing CA bundle
+                raise IndexServerError(Msg.TLS_SETUP_FAILED, url=url, reason=_short(exc)) from None
+            self._log_answer(method, url, response, secret_answer)
             if response.status_code not in RETRY_STATUSES or not retry:
                 return response
             last[:] = [response]
@@ -226,6 +257,45 @@ class Http:
 
         policy = self.policy if retry else RetryPolicy(tries=1)
         return retrying(policy, self.console, what, attempt, give_up)
+
+    def _send(
+        self, method: str, url: str, what: str, deadline: float, kwargs: dict[str, Any]
+    ) -> requests.Response:
+        """One try, cut off after ``deadline`` seconds (or when the run's time is up)."""
+        left = self._run_ends - time.monotonic()
+        if left <= 0:
+            raise IndexServerError(Msg.RUN_DEADLINE, what=what, seconds=int(RUN_DEADLINE))
+        session = self.session
+        assert self._deadlines is not None
+        limit = min(deadline, left)
+        try:
+            with self._deadlines.limit(limit):
+                response = session.request(method, url, stream=True, **kwargs)
+                _read_capped(response, url)
+        except Exception:
+            if self._deadlines.expired:
+                raise IndexServerError(
+                    Msg.REQUEST_TOO_SLOW, what=what, url=url, seconds=int(limit)
+                ) from None
+            raise
+        return response
+
+    def _log_answer(self, method: str, url: str, response: requests.Response, secret: bool) -> None:
+        if not self.console.verbose:
+            return
+        if secret:
+            body = messages.phrase(Msg.LOG_ANSWER_SECRET)
+        else:
+            text = response.content[:VERBOSE_BODY].decode("utf-8", "replace")
+            body = messages.lines(text.splitlines(), prefix="    ")
+        self.console.debug(
+            Msg.LOG_REQUEST,
+            method=method,
+            url=url,
+            status=response.status_code,
+            reason=response.reason or "",
+            body=body,
+        )
 
 
 def _short(exc: Exception) -> str:
@@ -253,7 +323,7 @@ def json_object(response: requests.Response, what: str) -> dict[str, Any]:
 
     try:
         data = json.loads(response.content or b"null")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply
         data = None
     if not isinstance(data, dict):
         raise IndexServerError(
@@ -264,3 +334,8 @@ def json_object(response: requests.Response, what: str) -> dict[str, Any]:
             body=response.text[:300],
         )
     return data
+
+
+def upload_deadline(size: int) -> float:
+    """The deadline of an upload of ``size`` bytes."""
+    return REQUEST_DEADLINE + size / UPLOAD_RATE

@@ -7,7 +7,8 @@ says what went wrong with the values involved, then how to fix it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from string import Template
 
@@ -135,6 +136,7 @@ class Msg(StrEnum):
 
     LOG_RETRYING = "log-retrying"
     LOG_REQUEST = "log-request"
+    LOG_ANSWER_SECRET = "log-answer-secret"
     LOG_NOTHING_TO_UPLOAD = "log-nothing-to-upload"
     LOG_SKIPPED = "log-skipped"
     LOG_RENEWING = "log-renewing"
@@ -165,6 +167,9 @@ class Msg(StrEnum):
     ENDPOINT_AUDIENCE = "endpoint-audience"
     ENDPOINT_OIDC = "endpoint-oidc"
     ENDPOINT_MINT = "endpoint-mint"
+    RUN_DEADLINE = "run-deadline"
+    REQUEST_TOO_SLOW = "request-too-slow"
+    TLS_SETUP_FAILED = "tls-setup-failed"
 
 
 MESSAGES: dict[Msg, tuple[str, str]] = {
@@ -224,6 +229,27 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "The $what `$url` does not use https. Tokens and files would cross the network "
         "unencrypted; plain http is allowed only to this machine (localhost).\n"
         "Fix: use the https:// address of the index.",
+    ),
+    Msg.RUN_DEADLINE: (
+        "The run took too long",
+        "The run has used up its $seconds s for network requests, so it stopped before $what."
+        " Nothing more was sent.\n"
+        "Fix: check the index's status page; re-run with `skip-existing: true` to finish the "
+        "release.",
+    ),
+    Msg.REQUEST_TOO_SLOW: (
+        "The index answered too slowly",
+        "While $what, the request to $url did not complete within $seconds s (the answer came"
+        " too slowly, or not at all), so it was cut off.\n"
+        "Fix: check the index's status page and re-run the job; with a large file on a slow "
+        "link, re-run with `skip-existing: true`.",
+    ),
+    Msg.TLS_SETUP_FAILED: (
+        "Cannot set up TLS for the index",
+        "A request to $url could not start: $reason\n"
+        "Fix: `REQUESTS_CA_BUNDLE` or `CURL_CA_BUNDLE` (in the step's `env:`) must name an "
+        "existing certificate bundle file (in a docker action, a path under "
+        "/github/workspace); remove it to use the public authorities.",
     ),
     # --- the index, in general ---------------------------------------------------------
     Msg.REQUEST_FAILED: (
@@ -771,7 +797,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     # --- log lines, summaries and report words (not diagnoses) ---------------------
     Msg.LOG_RETRYING: ("$what: $fault", "try $attempt of $tries failed; trying again in $delay s"),
-    Msg.LOG_REQUEST: ("$method $url -> $status", ""),
+    Msg.LOG_REQUEST: ("$method $url -> $status $reason", "$body"),
+    Msg.LOG_ANSWER_SECRET: ("    (the answer holds a token: not shown)", ""),
     Msg.LOG_NOTHING_TO_UPLOAD: ("Every file is on the index already: nothing to upload.", ""),
     Msg.LOG_SKIPPED: ("Skipped $filename: the index has it already (same sha256).", ""),
     Msg.LOG_RENEWING: ("The upload token is about to expire: minting a new one.", ""),
@@ -816,23 +843,58 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
 }
 
 
-def _fill(text: str, fields: Mapping[str, object]) -> str:
-    values = {**OPTIONAL, **{k: str(v) for k, v in fields.items()}}
+class Text(str):
+    """Text this action composed: rendered from the catalogue, with every outside value
+    in it escaped. It is filled into other messages as it is; any other value is
+    escaped first (see :func:`escape`)."""
+
+
+# Characters that could start a line, move the cursor, recolour a terminal or hide text:
+# C0 and C1 controls, DEL, line and paragraph separators, zero-width and bidi controls.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
+)
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+def escape(value: object) -> str:
+    """``value`` as text that is safe on one line of a log or terminal: control and
+    invisible characters become visible escapes (``\\r``, ``\\x1b``, ``\\u202e``).
+    :class:`Text` is ours, and stays as it is."""
+    if isinstance(value, Text):
+        return value
+    return _UNSAFE.sub(_visible, str(value))
+
+
+def lines(values: Iterable[object], *, prefix: str = "", sep: str = "\n") -> Text:
+    """Outside values, each escaped, one per line (``prefix`` before each)."""
+    return Text(sep.join(prefix + escape(v) for v in values))
+
+
+def _fill(text: str, fields: Mapping[str, object]) -> Text:
+    values = {**OPTIONAL, **{k: escape(v) for k, v in fields.items()}}
     if "$PUBLISHER_TABLE" in text:
         text = text.replace("$PUBLISHER_TABLE", PUBLISHER_TABLE)
-    return Template(text).substitute(values)
+    return Text(Template(text).substitute(values))
 
 
-def title(key: Msg, fields: Mapping[str, object]) -> str:
+def title(key: Msg, fields: Mapping[str, object]) -> Text:
     """The one-line title of message ``key``."""
     return _fill(MESSAGES[key][0], fields)
 
 
-def render(key: Msg, fields: Mapping[str, object]) -> str:
+def render(key: Msg, fields: Mapping[str, object]) -> Text:
     """The body of message ``key``, filled with ``fields``."""
     return _fill(MESSAGES[key][1], fields)
 
 
-def phrase(key: Msg, **fields: object) -> str:
+def phrase(key: Msg, **fields: object) -> Text:
     """A message that is one phrase (its title), for use inside other messages."""
     return title(key, fields)

@@ -72,6 +72,7 @@ def mint(
         index.mint_url,
         what=messages.phrase(Msg.DOING_MINT),
         retry=False,
+        secret_answer=True,
         json={"token": oidc_token.reveal()},
     )
     if response.status_code in RETRY_STATUSES:
@@ -132,7 +133,9 @@ BY_CODE = {
 def claim_fields(claims: Claims, index: Index, projects: list[str]) -> dict[str, str]:
     """The values every mint diagnosis may show: the token's claims and the links."""
     fields = claims.publisher_fields()
-    settings = "\n".join(f"  {p}: {index.publishing_settings_url(p)}" for p in projects)
+    settings = messages.lines(
+        (f"{p}: {index.publishing_settings_url(p)}" for p in projects), prefix="  "
+    )
     return {
         "repository": claims.repository or "(missing)",
         "owner": claims.owner or "(missing)",
@@ -213,7 +216,7 @@ class TokenSource:
         except MintError as exc:
             reusable = reusable_explanation(self.claims)
             if reusable:
-                exc.fields["reusable"] = "\n\n" + reusable
+                exc.fields["reusable"] = messages.Text("\n\n" + reusable)
             raise
         self.console.info(Msg.LOG_MINTED)
         return self.current

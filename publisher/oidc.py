@@ -197,6 +197,7 @@ def fetch_token(env: Mapping[str, str], http: Http, console: Console, audience: 
         "GET",
         url,
         what=messages.phrase(Msg.DOING_OIDC),
+        secret_answer=True,
         headers={"Authorization": f"bearer {request_token}"},
     )
     if response.status_code != 200:

@@ -17,7 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publisher import steps
+from publisher import messages, steps
 from publisher.errors import PublishError
 from publisher.messages import Msg
 from publisher.outcome import Finding, Outcome
@@ -124,7 +124,8 @@ def _run_step(ctx: Context, step: Step) -> list[Finding]:
     except Exception as exc:  # a bug of ours: a message, not a traceback
         record(Finding.from_error(internal_error(exc)))
         if ctx.console.verbose:
-            ctx.console.info(Msg.LOG_TRACEBACK, traceback="".join(traceback.format_exception(exc)))
+            text = "".join(traceback.format_exception(exc))
+            ctx.console.info(Msg.LOG_TRACEBACK, traceback=messages.lines(text.splitlines()))
     return found
 
 
@@ -132,7 +133,7 @@ def _failure(errors: list[Finding]) -> PublishError:
     """The error that stops a real run: the one found, or all of a step's together."""
     if len(errors) == 1:
         return errors[0].as_error()
-    listing = "\n\n".join(f"{e.title}\n{e.detail}" for e in errors)
+    listing = messages.Text("\n\n".join(f"{e.title}\n{e.detail}" for e in errors))
     return PublishError(Msg.MANY_PROBLEMS, count=len(errors), problems=listing)
 
 

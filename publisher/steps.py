@@ -222,7 +222,7 @@ def upload(ctx: Context) -> Findings:
     config = ctx.config
     if ctx.tokens is not None:
         assert ctx.tokens.current is not None
-        uploader = Uploader(config.index, "__token__", ctx.tokens.current.token)
+        uploader = Uploader(ctx.http, config.index, "__token__", ctx.tokens.current.token)
     else:
-        uploader = Uploader(config.index, config.user, config.password)
+        uploader = Uploader(ctx.http, config.index, config.user, config.password)
     yield from upload_all(uploader, ctx.http, ctx.index, ctx.outcome, ctx.console, ctx.tokens)

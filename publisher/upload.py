@@ -5,14 +5,14 @@ the file landed (so nothing is sent twice), and the message for each refusal."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from publisher import messages
-from publisher.errors import NameCheckError, PublishError, UploadError
-from publisher.http import TIMEOUT, Again, retry_after, retrying
+from publisher.errors import NameCheckError, PublishError, TransientError, UploadError
+from publisher.http import Again, retry_after, retrying, upload_deadline
 from publisher.messages import Msg
 
 if TYPE_CHECKING:
@@ -80,45 +80,43 @@ def classify(status: int, reason: str, body: str) -> Answer:
 
 
 class Uploader:
-    """Sends files to the legacy upload endpoint with twine, one request per file."""
+    """Sends files to the legacy upload endpoint, one request per file: the form is
+    twine's, the request goes through the run's :class:`Http` (deadline, size cap, no
+    redirects, no output of its own)."""
 
-    def __init__(self, index: Index, user: str, password: Secret) -> None:
+    def __init__(self, http: Http, index: Index, user: str, password: Secret) -> None:
+        self.http = http
         self.url = index.upload_url
         self.user = user
         self._password = password
-        self._repository: object | None = None
 
     def set_password(self, password: Secret) -> None:
         """Use a new token from now on (after a re-mint)."""
         self._password = password
-        self._repository = None
-
-    def _repo(self) -> object:
-        if self._repository is None:
-            import logging
-
-            from twine.repository import Repository
-
-            # twine logs its own retry notes ("Retry 1 of 1"); we report every try ourselves.
-            logging.getLogger("twine").setLevel(logging.ERROR)
-            repo = Repository(self.url, self.user, self._password.reveal(), True)
-            for scheme in ("http://", "https://"):
-                # twine sets no timeout on uploads; a hung connection must not hang the job.
-                repo.session.mount(scheme, _timeout_adapter())
-            self._repository = repo
-        return self._repository
 
     def send(self, dist: Dist) -> UploadAnswer:
         """Upload ``dist`` once (no retries here: the caller decides, after asking the
         index whether the file landed). Connection faults come back as TRANSIENT."""
-        import requests
+        from requests_toolbelt import MultipartEncoder
 
-        package = twine_package(dist)
-        repo = self._repo()
-        try:
-            response = repo.upload(package, max_redirects=1)  # type: ignore[attr-defined]
-        except requests.RequestException as exc:
-            return UploadAnswer(Answer.TRANSIENT, 0, type(exc).__name__)
+        fields = upload_form(dist)
+        with dist.path.open("rb") as fh:
+            encoder = MultipartEncoder(
+                [*fields, ("content", (dist.filename, fh, "application/octet-stream"))]
+            )
+            try:
+                response = self.http.request(
+                    "POST",
+                    self.url,
+                    what=messages.phrase(Msg.DOING_UPLOAD, filename=dist.filename),
+                    retry=False,
+                    deadline=upload_deadline(dist.digests.size),
+                    data=encoder,
+                    headers={"Content-Type": encoder.content_type},
+                    auth=(self.user, self._password.reveal()),
+                )
+            except TransientError as exc:
+                return UploadAnswer(Answer.TRANSIENT, 0, str(exc.fields.get("fault", "")))
         if 300 <= response.status_code < 400:
             return UploadAnswer(
                 Answer.REFUSED,
@@ -130,28 +128,6 @@ class Uploader:
         reason = response.reason or ""
         kind = classify(response.status_code, reason, response.text[:2000])
         return UploadAnswer(kind, response.status_code, reason, retry_after(response))
-
-
-def _timeout_adapter() -> Any:
-    """A requests adapter that puts our timeout on requests that have none."""
-    from requests import PreparedRequest, Response
-    from requests.adapters import HTTPAdapter
-
-    class TimeoutAdapter(HTTPAdapter):
-        def send(
-            self,
-            request: PreparedRequest,
-            stream: bool = False,
-            timeout: Any = None,
-            verify: bool | str = True,
-            cert: Any = None,
-            proxies: Mapping[str, str] | None = None,
-        ) -> Response:
-            return super().send(
-                request, stream, TIMEOUT if timeout is None else timeout, verify, cert, proxies
-            )
-
-    return TimeoutAdapter()
 
 
 def safe_name(name: str) -> str:
@@ -185,6 +161,22 @@ def twine_package(dist: Dist) -> Any:
             self.blake2_256_digest = dist.digests.blake2_256
 
     return KnownPackage()
+
+
+def upload_form(dist: Dist) -> list[tuple[str, str]]:
+    """The upload's form fields, as twine sends them (``metadata_dictionary`` flattened
+    the way twine's ``Repository`` does), with the action and protocol fields."""
+    form: list[tuple[str, str]] = []
+    for key, value in twine_package(dist).metadata_dictionary().items():
+        if key == "project_urls":
+            form.extend((key, f"{label}, {url}") for label, url in value.items())
+        elif key == "keywords":
+            form.append((key, ", ".join(value)))
+        elif isinstance(value, list | tuple):
+            form.extend((key, item) for item in value)
+        else:
+            form.append((key, value))
+    return [*form, (":action", "file_upload"), ("protocol_version", "1")]
 
 
 # The seed's case, quoted in every explanation of the name rule.

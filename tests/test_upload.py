@@ -3,13 +3,16 @@ mean for the release, and the messages a user gets for them."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 import responses
 from conftest import make_sdist, make_wheel, metadata_text
 
+from publisher.console import Console
 from publisher.dists import load_dist
+from publisher.http import Http
 from publisher.index import Index
 from publisher.secret import Secret
 from publisher.upload import Answer, Uploader, classify, upload_error
@@ -72,7 +75,9 @@ def test_non_user_identity_gets_the_name_explanation(tmp_path: Path) -> None:
     url = "https://upload.pypi.org/legacy/"
     responses.post(url, status=400, body=NON_USER)
     dist = load_dist(make_wheel(tmp_path, "example"))
-    answer = Uploader(Index(url), "__token__", Secret("pypi-x")).send(dist)
+    answer = Uploader(
+        Http(Console({}, stream=io.StringIO())), Index(url), "__token__", Secret("pypi-x")
+    ).send(dist)
     assert answer.kind is Answer.NEW_PROJECT_REFUSED
     error = upload_error(answer, dist, Index(url), None)
     text = f"{error.title}\n{error}"
@@ -89,7 +94,9 @@ def test_redirect_is_not_followed(tmp_path: Path) -> None:
     url = "https://upload.pypi.org/legacy/"
     responses.post(url, status=308, headers={"Location": "https://elsewhere.example/"})
     dist = load_dist(make_wheel(tmp_path, "example"))
-    answer = Uploader(Index(url), "__token__", Secret("pypi-x")).send(dist)
+    answer = Uploader(
+        Http(Console({}, stream=io.StringIO())), Index(url), "__token__", Secret("pypi-x")
+    ).send(dist)
     assert answer.kind is Answer.REFUSED
     assert "check repository-url" in answer.reason
     assert len(responses.calls) == 1
