@@ -21,6 +21,8 @@ from publisher.errors import DistError
 from publisher.messages import Msg
 
 if TYPE_CHECKING:
+    import io
+
     from packaging.metadata import Metadata, RawMetadata
 
 CHUNK = 1 << 20
@@ -33,6 +35,13 @@ _PLATFORM_TAG = re.compile(
     r"|manylinux(1|2010|2014)_\w+|manylinux_\d+_\d+_\w+|musllinux_\d+_\d+_\w+"
     r"|macosx_\d+_\d+_\w+|ios_\d+_\d+_\w+|android_\d+_\w+"
 )
+# What a distribution's file name may hold: the characters of names, versions (epochs,
+# local parts) and tags. Anything else (white space, controls, a non-UTF-8 byte) no
+# index would take, and it would garble our log.
+SAFE_FILENAME = re.compile(r"[A-Za-z0-9._+!-]+")
+# Rendering a long description is cut off after this long (docutils is slow on some
+# inputs, grid tables for one); the index would time out on it too.
+RENDER_SECONDS = 10.0
 # A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than read it.
 MAX_METADATA_BYTES = 10 << 20
 
@@ -114,12 +123,16 @@ def find_dists(folder: Path) -> tuple[list[Path], list[str]]:
         if kind is None or entry.is_dir():
             ignored.append(entry.name + ("/" if entry.is_dir() else ""))
             continue
+        if not SAFE_FILENAME.fullmatch(entry.name):
+            raise DistError(Msg.FILENAME_UNSAFE, path=entry)
         try:
             target = entry.resolve(strict=entry.is_symlink())
         except (OSError, RuntimeError) as exc:  # a dangling link or a loop of links
             raise DistError(Msg.UNREADABLE, path=entry, reason=exc) from None
         if entry.is_symlink() and root not in target.parents:
             raise DistError(Msg.SYMLINK_ESCAPES, path=entry, target=target, folder=folder)
+        if not target.is_file():  # a FIFO or a device would hang or never end the read
+            raise DistError(Msg.NOT_REGULAR_FILE, path=entry)
         found.append(entry)
     if not found:
         raise DistError(Msg.NO_DISTS, path=folder, ignored=", ".join(ignored) or "nothing")
@@ -274,10 +287,8 @@ def _render_warnings(path: Path, meta: Metadata) -> tuple[str, ...]:
         return ()
     import io
 
-    import readme_renderer.rst
-
     stream = io.StringIO()
-    if readme_renderer.rst.render(meta.description, stream=stream) is None:
+    if _render_rst(path, meta.description, stream) is None:
         raise DistError(
             Msg.DESCRIPTION_DOES_NOT_RENDER,
             path=path,
@@ -285,6 +296,35 @@ def _render_warnings(path: Path, meta: Metadata) -> tuple[str, ...]:
             or "(docutils gave no details)",
         )
     return ()
+
+
+def _render_rst(path: Path, text: str, stream: io.StringIO) -> str | None:
+    """readme_renderer's RST rendering, bounded in time and depth."""
+    import threading
+
+    import readme_renderer.rst
+
+    done: list[str | None] = []
+    failed: list[BaseException] = []
+
+    def render() -> None:
+        try:
+            done.append(readme_renderer.rst.render(text, stream=stream))
+        except Exception as exc:  # docutils itself failing is the text's problem too
+            failed.append(exc)
+
+    # A daemon thread: if docutils never finishes, the run still ends.
+    worker = threading.Thread(target=render, name="render", daemon=True)
+    worker.start()
+    worker.join(RENDER_SECONDS)
+    if failed and isinstance(failed[0], RecursionError):
+        raise DistError(Msg.DESCRIPTION_TOO_DEEP, path=path)
+    if failed:
+        problem = f"{type(failed[0]).__name__}: {failed[0]}"
+        raise DistError(Msg.DESCRIPTION_DOES_NOT_RENDER, path=path, problems=problem)
+    if not done:
+        raise DistError(Msg.DESCRIPTION_TOO_SLOW, path=path, seconds=RENDER_SECONDS)
+    return done[0]
 
 
 def load_dist(path: Path, *, verify_metadata: bool = True) -> Dist:

@@ -10,11 +10,11 @@ import uuid
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from publisher import messages
 from publisher.http import check_url
-from publisher.messages import Msg
+from publisher.messages import Msg, Url
 
 if TYPE_CHECKING:
     from publisher.http import Http
@@ -37,6 +37,11 @@ class Index:
     def _parts(self) -> tuple[str, str]:
         parts = urlsplit(self.upload_url)
         return parts.scheme, parts.netloc
+
+    @property
+    def host(self) -> str:
+        """The upload endpoint's host name."""
+        return urlsplit(self.upload_url).hostname or ""
 
     @property
     def host_url(self) -> str:
@@ -69,21 +74,21 @@ class Index:
         """The simple API page of ``project`` (normalized name)."""
         return f"{self.read_url}/simple/{project}/"
 
-    def project_url(self, project: str) -> str:
+    def project_url(self, project: str) -> Url:
         """The project's page for people."""
-        return f"{self.read_url}/project/{project}/"
+        return Url(f"{self.read_url}/project/{quote(project)}/")
 
-    def publishing_settings_url(self, project: str) -> str:
+    def publishing_settings_url(self, project: str) -> Url:
         """Where a project's owners manage its trusted publishers."""
-        return f"{self.read_url}/manage/project/{project}/settings/publishing/"
+        return Url(f"{self.read_url}/manage/project/{quote(project)}/settings/publishing/")
 
-    def register_publisher_url(self, publisher: dict[str, str], project: str | None) -> str:
+    def register_publisher_url(self, publisher: dict[str, str], project: str | None) -> Url:
         """A link to the form that adds a publisher, pre-filled with ``publisher``'s fields;
         with ``project`` None, the account-level form for a pending publisher."""
         query = {"provider": "github", **{k: v for k, v in publisher.items() if v}}
         if project is None:
-            return f"{self.read_url}/manage/account/publishing/?{urlencode(query)}"
-        return f"{self.publishing_settings_url(project)}?{urlencode(query)}"
+            return Url(f"{self.read_url}/manage/account/publishing/?{urlencode(query)}")
+        return Url(f"{self.publishing_settings_url(project)}?{urlencode(query)}")
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,8 @@ def compare(state: ProjectState, filename: str, sha256: str) -> FileStatus:
         return FileStatus.NEW
     if not remote:
         return FileStatus.UNKNOWN
-    return FileStatus.SAME if remote == sha256 else FileStatus.DIFFERENT
+    # Hex digests: the case carries no meaning (some indexes write upper case).
+    return FileStatus.SAME if remote.lower() == sha256.lower() else FileStatus.DIFFERENT
 
 
 def project_state(http: Http, index: Index, project: str, *, fresh: bool = False) -> ProjectState:
@@ -161,19 +167,40 @@ def _json_files(body: bytes) -> dict[str, str] | None:
     return files
 
 
-_ANCHOR = re.compile(r"<a\s[^>]*?href=[\"']([^\"']*)[\"'][^>]*>([^<]*)</a>", re.IGNORECASE)
+_HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _SHA256 = re.compile(r"#sha256=([0-9a-fA-F]{64})")
 
 
 def _html_files(text: str) -> dict[str, str] | None:
     """File names and sha256 from a PEP 503 HTML page (indexes without PEP 691, such
-    as pypiserver), or None if it is not one."""
+    as pypiserver), or None if it is not one.
+
+    A page is a list of ``<a href="…#sha256=…">file name</a>``; this reads exactly
+    that, in one pass: every search starts where the last one ended, so a hostile page
+    costs time in proportion to its size (the stdlib's HTMLParser and a backtracking
+    regex do not)."""
     if "<" not in text:
         return None
+    lower = text.lower()
     files: dict[str, str] = {}
-    for href, label in _ANCHOR.findall(text):
-        match = _SHA256.search(href)
-        files[html.unescape(label).strip()] = match.group(1).lower() if match else ""
+    pos = 0
+    while (start := lower.find("<a", pos)) >= 0:
+        end = lower.find(">", start)
+        if end < 0:
+            break
+        pos = end + 1
+        if lower[start + 2] not in " \t\r\n\f/>":  # <abbr>, <area>: not a link
+            continue
+        close = lower.find("</a", pos)
+        if close < 0:
+            break
+        href = _HREF.search(text, start + 2, end)
+        label = html.unescape(text[pos:close]).strip()
+        pos = close + 3
+        if href is None or not label:
+            continue
+        match = _SHA256.search(html.unescape(next(g for g in href.groups() if g is not None)))
+        files[label] = match.group(1).lower() if match else ""
     return files
 
 

@@ -7,6 +7,7 @@ says what went wrong with the values involved, then how to fix it.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
@@ -170,6 +171,13 @@ class Msg(StrEnum):
     RUN_DEADLINE = "run-deadline"
     REQUEST_TOO_SLOW = "request-too-slow"
     TLS_SETUP_FAILED = "tls-setup-failed"
+    AUDIENCE_REFUSED_NAME = "audience-refused-name"
+    AUDIENCE_REFUSED_HOST = "audience-refused-host"
+    MINT_TOKEN_IMPLAUSIBLE = "mint-token-implausible"
+    FILENAME_UNSAFE = "filename-unsafe"
+    NOT_REGULAR_FILE = "not-regular-file"
+    DESCRIPTION_TOO_DEEP = "description-too-deep"
+    DESCRIPTION_TOO_SLOW = "description-too-slow"
 
 
 MESSAGES: dict[Msg, tuple[str, str]] = {
@@ -250,6 +258,57 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Fix: `REQUESTS_CA_BUNDLE` or `CURL_CA_BUNDLE` (in the step's `env:`) must name an "
         "existing certificate bundle file (in a docker action, a path under "
         "/github/workspace); remove it to use the public authorities.",
+    ),
+    Msg.AUDIENCE_REFUSED_NAME: (
+        "The index asked for an OIDC token with an odd audience",
+        "$url asked for a token for the audience `$audience`, which is not a plain name "
+        "(letters, digits, `-`, `_`). An audience is the service a token is for; an index "
+        "that asks for another service's (a cloud provider's, say) would receive a token that"
+        " service trusts. No token was requested.\n"
+        "Fix: check `repository-url`: it must be the upload URL of the index you mean.",
+    ),
+    Msg.AUDIENCE_REFUSED_HOST: (
+        "The index asked for PyPI's audience",
+        "$url asked for a token for the audience `$audience`, which only $owners may ask for:"
+        " PyPI would accept that token for this repository's trusted publishers, and this "
+        "index would receive it. No token was requested.\n"
+        "Fix: check `repository-url` (PyPI: https://upload.pypi.org/legacy/, TestPyPI: "
+        "https://test.pypi.org/legacy/).",
+    ),
+    Msg.MINT_TOKEN_IMPLAUSIBLE: (
+        "The index's upload token is not plausible",
+        "$url answered with an upload token of $length characters, or one with characters no "
+        "token has; a real one is far longer. It was not used, nor masked (masking it would "
+        "hide its letters all through this log).\n"
+        "Fix: check `repository-url`: it must be a Warehouse-compatible index.",
+    ),
+    Msg.FILENAME_UNSAFE: (
+        "A distribution's file name has characters no index takes",
+        "`$path` holds characters outside letters, digits and `._+!-` (white space, a control"
+        " character, or bytes that are not UTF-8, shown escaped). No index takes such a name,"
+        " and it would garble the log.\n"
+        "Fix: rebuild the distribution; do not rename distribution files.",
+    ),
+    Msg.NOT_REGULAR_FILE: (
+        "Not a regular file",
+        "`$path` is named like a distribution but is not a regular file (a named pipe, a "
+        "device or a socket); reading it could block the run for ever.\n"
+        "Fix: remove it from packages-dir and put the real file there.",
+    ),
+    Msg.DESCRIPTION_TOO_DEEP: (
+        "Long description is nested too deeply",
+        "The long description of `$path` is reStructuredText nested so deeply that it cannot "
+        "be rendered; the index will refuse the upload.\n"
+        "Fix: flatten the README's nesting (lists and block quotes inside each other) and "
+        "rebuild.",
+    ),
+    Msg.DESCRIPTION_TOO_SLOW: (
+        "Long description takes too long to render",
+        "Rendering the long description of `$path` took more than $seconds s (large grid "
+        "tables do this), so it was stopped; the index renders it too, and may refuse or time"
+        " out.\n"
+        "Fix: simplify the README (split or replace large grid tables) and rebuild, or set "
+        "`verify-metadata: false` to skip this check.",
     ),
     # --- the index, in general ---------------------------------------------------------
     Msg.REQUEST_FAILED: (
@@ -849,6 +908,11 @@ class Text(str):
     escaped first (see :func:`escape`)."""
 
 
+class Url(Text):
+    """A link this action built (percent-encoded parts under the index's address): it
+    goes into the log and the summary as it is, so that it stays a working link."""
+
+
 # Characters that could start a line, move the cursor, recolour a terminal or hide text:
 # C0 and C1 controls, DEL, line and paragraph separators, zero-width and bidi controls.
 _UNSAFE = re.compile(
@@ -878,21 +942,36 @@ def lines(values: Iterable[object], *, prefix: str = "", sep: str = "\n") -> Tex
     return Text(sep.join(prefix + escape(v) for v in values))
 
 
-def _fill(text: str, fields: Mapping[str, object]) -> Text:
-    values = {**OPTIONAL, **{k: escape(v) for k, v in fields.items()}}
+_MARKDOWN = re.compile(r"([\\`*_\[\]~])")
+
+
+def escape_markdown(value: object) -> str:
+    """``value`` as text for the step summary, rendering as itself: escaped for the
+    log first, then no HTML and no Markdown (links, images, emphasis, code). Our own
+    composed :class:`Text` is escaped too: it may hold outside values."""
+    if isinstance(value, Url):
+        return value
+    text = html.escape(escape(value) if not isinstance(value, Text) else str(value), quote=False)
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def _fill(text: str, fields: Mapping[str, object], markdown: bool = False) -> Text:
+    quote = escape_markdown if markdown else escape
+    values = {**OPTIONAL, **{k: quote(v) for k, v in fields.items()}}
     if "$PUBLISHER_TABLE" in text:
         text = text.replace("$PUBLISHER_TABLE", PUBLISHER_TABLE)
     return Text(Template(text).substitute(values))
 
 
-def title(key: Msg, fields: Mapping[str, object]) -> Text:
-    """The one-line title of message ``key``."""
-    return _fill(MESSAGES[key][0], fields)
+def title(key: Msg, fields: Mapping[str, object], *, markdown: bool = False) -> Text:
+    """The one-line title of message ``key``; ``markdown``: for the step summary."""
+    return _fill(MESSAGES[key][0], fields, markdown)
 
 
-def render(key: Msg, fields: Mapping[str, object]) -> Text:
-    """The body of message ``key``, filled with ``fields``."""
-    return _fill(MESSAGES[key][1], fields)
+def render(key: Msg, fields: Mapping[str, object], *, markdown: bool = False) -> Text:
+    """The body of message ``key``, filled with ``fields``; ``markdown``: for the
+    step summary."""
+    return _fill(MESSAGES[key][1], fields, markdown)
 
 
 def phrase(key: Msg, **fields: object) -> Text:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 # A minted token lives about 15 minutes; when the index does not say, assume less.
 FALLBACK_LIFETIME = 600
+# PyPI's tokens are ``pypi-`` and a macaroon of a hundred characters and more.
+MIN_TOKEN = 32
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,21 @@ class UploadToken:
     def expires_within(self, seconds: float) -> bool:
         """Whether the token will be dead ``seconds`` from now."""
         return time.time() + seconds >= self.expires
+
+
+def _expires(value: object) -> float:
+    """When the token dies: the answer's ``expires`` if it is a plausible unix time
+    (it is informational only), else a safe guess."""
+    now = time.time()
+    # bool is an int to Python; a real timestamp is a plain int or float.
+    if type(value) in (int, float):
+        try:
+            when = float(value)  # type: ignore[arg-type]
+        except OverflowError:  # an int too large for a float
+            when = 0.0
+        if now < when < now + 86400:
+            return when
+    return now + FALLBACK_LIFETIME
 
 
 @dataclass(frozen=True)
@@ -92,12 +109,13 @@ def mint(
     data = json_object(response, messages.phrase(Msg.ENDPOINT_MINT))
     token = data.get("token")
     if response.status_code == 200 and isinstance(token, str) and token:
+        if len(token) < MIN_TOKEN or not token.isascii() or not token.isprintable():
+            # Refused before masking: masking "e" would hide every e in the log.
+            raise IndexServerError(
+                Msg.MINT_TOKEN_IMPLAUSIBLE, url=index.mint_url, length=len(token)
+            )
         console.mask(token)
-        expires = data.get("expires")
-        # bool is an int to Python; a real timestamp is a plain int or float.
-        known = type(expires) in (int, float)
-        when = float(expires) if known else time.time() + FALLBACK_LIFETIME  # type: ignore[arg-type]
-        return UploadToken(Secret(token), when)
+        return UploadToken(Secret(token), _expires(data.get("expires")))
     failure = parse_failure(data)
     raise MintError(
         diagnosis_key(failure),

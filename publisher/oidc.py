@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from publisher.index import Index
 
 _WORKFLOW_FILE = re.compile(r"([^/]+\.ya?ml)@")
+_JWT = re.compile(r"[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}")
 ISSUE_REUSABLE = "https://github.com/pypi/warehouse/issues/11096"
 
 
@@ -176,7 +177,35 @@ def get_audience(http: Http, index: Index) -> str:
             status=response.status_code,
             body=response.text[:300],
         )
+    check_audience(audience, index)
     return audience
+
+
+# PyPI's and TestPyPI's audiences, and the hosts that may ask for them.
+RESERVED_AUDIENCES = {
+    "pypi": {"pypi.org", "upload.pypi.org"},
+    "testpypi": {"test.pypi.org"},
+}
+
+
+def check_audience(audience: str, index: Index) -> None:
+    """The index chooses the audience, so it could ask for a token meant for another
+    service (``sts.amazonaws.com``) or, from another host, one that PyPI itself would
+    take for this repository's publishers. Accept a plain name only, and PyPI's and
+    TestPyPI's names only from their own hosts (or loopback, for local tests)."""
+    from publisher.http import is_loopback
+
+    host = index.host
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", audience):
+        raise IndexServerError(Msg.AUDIENCE_REFUSED_NAME, audience=audience, url=index.audience_url)
+    owners = RESERVED_AUDIENCES.get(audience.lower())
+    if owners is not None and host not in owners and not is_loopback(host):
+        raise IndexServerError(
+            Msg.AUDIENCE_REFUSED_HOST,
+            audience=audience,
+            url=index.audience_url,
+            owners=", ".join(sorted(owners)),
+        )
 
 
 def _with_audience(url: str, audience: str) -> str:
@@ -210,7 +239,9 @@ def fetch_token(env: Mapping[str, str], http: Http, console: Console, audience: 
         value = json_object(response, messages.phrase(Msg.ENDPOINT_OIDC)).get("value")
     except IndexServerError:
         raise OidcError(Msg.OIDC_MALFORMED) from None
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not _JWT.fullmatch(value):
+        # Checked before masking: masking a short value would hide its letters all
+        # through the log.
         raise OidcError(Msg.OIDC_MALFORMED)
     console.mask(value)
     return Secret(value)

@@ -6,6 +6,7 @@ The summary's Markdown lives in ``templates/`` and is filled here; no layout in 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
@@ -28,6 +29,22 @@ RESULTS = {
 }
 
 
+def cell(markdown: str) -> str:
+    """Markdown for one table cell: one line, no column breaks."""
+    return markdown.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def fenced(text: str) -> str:
+    """``text`` as a fenced code block that nothing inside it can close."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def _md(value: str) -> str:
+    return cell(messages.escape_markdown(value))
+
+
 def _template(name: str) -> Template:
     return Template((TEMPLATES / name).read_text(encoding="utf-8"))
 
@@ -48,7 +65,7 @@ def _result(outcome: Outcome, filename: str) -> str:
 def success_summary(outcome: Outcome, index: Index) -> str:
     """Markdown for a run that did what it should."""
     rows = "\n".join(
-        f"| `{d.filename}` | {d.name} | {d.version} | `{d.digests.sha256}` | "
+        f"| {_md(d.filename)} | {_md(d.name)} | {_md(d.version)} | `{d.digests.sha256}` | "
         f"{_result(outcome, d.filename)} |"
         for d in outcome.dists
     )
@@ -59,7 +76,7 @@ def success_summary(outcome: Outcome, index: Index) -> str:
     }
     links = "\n".join(f"- {index.project_url(p)}" for p in outcome.projects)
     return _template("summary_success.md").substitute(
-        heading=messages.title(Msg.SUMMARY_PUBLISHED, fields),
+        heading=messages.title(Msg.SUMMARY_PUBLISHED, fields, markdown=True),
         intro=messages.render(Msg.SUMMARY_PUBLISHED, fields),
         rows=rows,
         links=links,
@@ -74,7 +91,10 @@ def failure_summary(error: PublishError, outcome: Outcome) -> str:
     )
     advice = Msg.SUMMARY_SOME_LANDED if outcome.uploaded else Msg.SUMMARY_NONE_LANDED
     return _template("summary_failure.md").substitute(
-        title=error.title, body=str(error), rows=rows, advice=messages.phrase(advice)
+        title=cell(messages.title(error.key, error.fields, markdown=True)),
+        body=fenced(str(error)),
+        rows=rows,
+        advice=messages.phrase(advice),
     )
 
 
@@ -93,14 +113,13 @@ def _verdict(outcome: Outcome) -> tuple[str, str]:
 def dry_run_summary(outcome: Outcome, index: Index) -> str:
     """The dry run's report as step-summary Markdown."""
 
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", "<br>")
-
     rows = "\n".join(
-        f"| {_ICONS[f.status]} | {cell(f.title)} | {cell(f.detail)} |" for f in outcome.findings
+        f"| {_ICONS[f.status]} | {cell(messages.title(f.key, f.fields, markdown=True))} | "
+        f"{cell(messages.render(f.key, f.fields, markdown=True))} |"
+        for f in outcome.findings
     )
     return _template("summary_dryrun.md").substitute(
-        index=index.read_url, verdict=_verdict(outcome)[1], rows=rows
+        index=_md(index.read_url), verdict=_verdict(outcome)[1], rows=rows
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 
 import pytest
 import responses
@@ -115,16 +116,20 @@ def test_publisher_table_names_each_claim() -> None:
     assert "https://pypi.org/manage/account/publishing/?provider=github&owner=octo-org" in text
 
 
+SECRET = "pypi-" + "S3CRET" * 10
+
+
 @responses.activate
 def test_success_masks_the_token_first() -> None:
-    responses.post(MINT, json={"success": True, "token": "pypi-SECRET", "expires": 2_000_000_000})
+    expires = int(time.time()) + 900
+    responses.post(MINT, json={"success": True, "token": SECRET, "expires": expires})
     out = io.StringIO()
     console = Console({"GITHUB_ACTIONS": "true"}, stream=out)
     token = mint(Http(console), console, INDEX, Secret("jwt"), CLAIMS, ["example"])
-    assert token.token.reveal() == "pypi-SECRET"
-    assert token.expires == 2_000_000_000
-    assert out.getvalue().splitlines()[0] == "::add-mask::pypi-SECRET"
-    assert "pypi-SECRET" not in repr(token)
+    assert token.token.reveal() == SECRET
+    assert token.expires == expires
+    assert out.getvalue().splitlines()[0] == f"::add-mask::{SECRET}"
+    assert SECRET not in repr(token)
     assert json.loads(responses.calls[0].request.body or b"{}") == {"token": "jwt"}
 
 
