@@ -1,22 +1,34 @@
 """Finding and validating the distributions to publish, without running any of their code.
 
-Everything here works on the file alone: the archive is opened only to read its core
-metadata (``*.dist-info/METADATA`` in a wheel, ``PKG-INFO`` in an sdist), and each file
-is read once, in chunks, to compute the digests the upload sends.
+A file passes exactly when PyPI's upload view (Warehouse's ``file_upload``) would take
+it as a new file, and fails for the reason PyPI would give, checked in PyPI's order:
+the metadata as the upload form carries it, the long description, the archive, the
+file name, then the files a wheel must hold. The rules themselves are in
+:mod:`publisher.indexrules` and :mod:`publisher.zipcheck`; docs/warehouse-rules.md maps
+each to Warehouse's code. The metadata is read where PyPI reads it
+(``{top}/PKG-INFO`` under an sdist's one top-level folder, and
+``{name}-{version}.dist-info/METADATA`` named as in the wheel's file name), and each file
+is read once, in chunks, to compute the digests the upload sends. Rules that need the
+index's state (one sdist per release already there, the 14-day window) are checked
+later, against the index.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import re
 import tarfile
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from publisher import messages
+from publisher import indexrules, messages
 from publisher.errors import DistError
 from publisher.messages import Msg
 
@@ -27,23 +39,24 @@ if TYPE_CHECKING:
 
 CHUNK = 1 << 20
 SDIST_SUFFIXES = (".tar.gz", ".zip")
-# Warehouse accepts these; 2.0 was never a real metadata version.
-ACCEPTED_METADATA_VERSIONS = {"1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5"}
-# Platform tags the index takes for wheels (Warehouse's forklift allows these families).
-_PLATFORM_TAG = re.compile(
-    r"any|win32|win_(amd64|arm64|ia64)|linux_armv[67]l"
-    r"|manylinux(1|2010|2014)_\w+|manylinux_\d+_\d+_\w+|musllinux_\d+_\d+_\w+"
-    r"|macosx_\d+_\d+_\w+|ios_\d+_\d+_\w+|android_\d+_\w+"
-)
-# What a distribution's file name may hold: the characters of names, versions (epochs,
-# local parts) and tags. Anything else (white space, controls, a non-UTF-8 byte) no
-# index would take, and it would garble our log.
+ACCEPTED_METADATA_VERSIONS = set(indexrules.SUPPORTED_METADATA_VERSIONS)
+# A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than read it.
+MAX_METADATA_BYTES = 10 << 20
+# The index's file size limit unless the project has a larger one (which we cannot see).
+DEFAULT_FILE_LIMIT = 100 << 20
+# The index calls a ZIP a decompression bomb past both of these.
+RATIO_MIN_SIZE = 64 << 20
+RATIO_LIMIT = 50
+# Damage to an archive surfaces as any of these, depending on where it is.
+ARCHIVE_ERRORS = (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.error, ValueError)
+# What a distribution's file name may hold: the characters of names, versions (epochs)
+# and tags. The index refuses controls, DEL and backslashes; white space, other
+# punctuation or bytes that are not UTF-8 no build tool writes, and they would garble
+# the log (a newline in a wheel's build tag passes packaging's parser).
 SAFE_FILENAME = re.compile(r"[A-Za-z0-9._+!-]+")
 # Rendering a long description is cut off after this long (docutils is slow on some
 # inputs, grid tables for one); the index would time out on it too.
 RENDER_SECONDS = 10.0
-# A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than read it.
-MAX_METADATA_BYTES = 10 << 20
 
 
 @dataclass(frozen=True)
@@ -79,7 +92,8 @@ class Dist:
         """The PEP 503 normalized project name, as the index looks projects up."""
         from packaging.utils import canonicalize_name
 
-        return str(canonicalize_name(self.name))
+        # The index normalizes the name the upload sends, which is twine's safe name.
+        return str(canonicalize_name(indexrules.safe_name(self.name)))
 
 
 def hash_file(path: Path) -> Digests:
@@ -146,78 +160,237 @@ def find_dists(folder: Path) -> tuple[list[Path], list[str]]:
     return found, ignored
 
 
-def _read_member(path: Path, kind: str) -> bytes:
-    """The raw core metadata file inside the archive ``path``."""
-    name = path.name
+def _warning(key: Msg, **fields: object) -> str:
+    """A warning's text, from the message catalogue like every error."""
+    return f"{messages.title(key, fields)}\n{messages.render(key, fields)}"
+
+
+class _Archive:
+    """An open sdist or wheel: its member names and their contents. Damage found on the
+    way is a ``corrupt-archive`` error, wherever it turns up."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.is_zip = path.name.endswith((".whl", ".zip"))
+        self._zip: zipfile.ZipFile | None = None
+        self._tar: tarfile.TarFile | None = None
+        with self.errors():
+            if self.is_zip:
+                self._zip = zipfile.ZipFile(path)
+                self.infos = self._zip.infolist()
+                self.names = [i.filename for i in self.infos]
+            else:
+                self._tar = tarfile.open(path, mode="r:gz")  # noqa: SIM115 (closed by close())
+                # Reads the whole stream, as the index does (and finds damage anywhere).
+                self.members = self._tar.getmembers()
+                self.names = [m.name for m in self.members]
+
+    def close(self) -> None:
+        """Close the archive."""
+        if self._zip is not None:
+            self._zip.close()
+        if self._tar is not None:
+            self._tar.close()
+
+    def __enter__(self) -> _Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """Turn damage found while reading into the user's error."""
+        try:
+            yield
+        except ARCHIVE_ERRORS as exc:
+            raise DistError(
+                Msg.CORRUPT_ARCHIVE, path=self.path, reason=str(exc) or type(exc).__name__
+            ) from None
+
+    def member_size(self, name: str) -> int | None:
+        """The size of member ``name`` (the last of that name, as the index finds it),
+        or None when there is no such member; -1 when it is not a regular file."""
+        if self._zip is not None:
+            try:
+                return self._zip.getinfo(name).file_size
+            except KeyError:
+                return None
+        assert self._tar is not None
+        try:
+            member = self._tar.getmember(name)
+        except KeyError:
+            return None
+        return member.size if member.isfile() else -1
+
+    def read(self, name: str) -> bytes:
+        """The contents of member ``name``, which must exist."""
+        with self.errors():
+            if self._zip is not None:
+                return self._zip.read(name)
+            assert self._tar is not None
+            fh = self._tar.extractfile(self._tar.getmember(name))
+            return fh.read() if fh is not None else b""
+
+    def scanned_members(self) -> Iterator[tuple[str, bytes]]:
+        """The Python sources the index scans for obfuscated code, with their bytes."""
+        if self._zip is not None:
+            for info in self.infos:
+                if (
+                    not info.is_dir()
+                    and info.filename.lower().endswith(indexrules.SCANNED_SUFFIXES)
+                    and info.file_size <= indexrules.SCAN_LIMIT
+                ):
+                    yield info.filename, self.read(info.filename)
+            return
+        assert self._tar is not None
+        for member in self.members:
+            if (
+                member.isfile()
+                and member.name.lower().endswith(indexrules.SCANNED_SUFFIXES)
+                and member.size <= indexrules.SCAN_LIMIT
+            ):
+                with self.errors():
+                    fh = self._tar.extractfile(member)
+                    if fh is not None:
+                        yield member.name, fh.read()
+
+
+def _top_level(names: list[str]) -> str:
+    """The folder every member is under (the index's ``os.path.commonpath``), or "" when
+    there is none."""
+    if not names:
+        return ""
     try:
-        if name.endswith(".zip") or kind == "wheel":
-            with zipfile.ZipFile(path) as zf:
-                wanted = "METADATA" if kind == "wheel" else "PKG-INFO"
-                candidates = [
-                    info
-                    for info in zf.infolist()
-                    if info.filename.count("/") == 1
-                    and info.filename.endswith("/" + wanted)
-                    and (kind != "wheel" or info.filename.split("/")[0].endswith(".dist-info"))
-                ]
-                if len(candidates) != 1:
-                    raise DistError(Msg.NO_METADATA_FILE, path=path, member=wanted)
-                if candidates[0].file_size > MAX_METADATA_BYTES:
-                    raise DistError(Msg.METADATA_TOO_LARGE, path=path, size=candidates[0].file_size)
-                return zf.read(candidates[0])
-        with tarfile.open(path, mode="r:gz") as tf:
-            for member in tf:
-                if member.name.count("/") == 1 and member.name.endswith("/PKG-INFO"):
-                    if not member.isfile():
-                        break
-                    if member.size > MAX_METADATA_BYTES:
-                        raise DistError(Msg.METADATA_TOO_LARGE, path=path, size=member.size)
-                    fh = tf.extractfile(member)
-                    if fh is None:
-                        break
-                    return fh.read()
-            raise DistError(Msg.NO_METADATA_FILE, path=path, member="PKG-INFO")
-    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, ValueError, zlib.error) as exc:
-        # A truncated or damaged archive surfaces as any of these, depending on where.
+        top = os.path.commonpath(names)
+    except ValueError:  # absolute and relative names mixed: no common folder
+        return ""
+    return "" if top in (".", "/") else top
+
+
+def _folders(names: list[str], suffix: str = "") -> str:
+    found = sorted({n.split("/")[0] for n in names if n.split("/")[0].endswith(suffix)})
+    return ", ".join(found[:8]) + (", …" if len(found) > 8 else "") if found else "none"
+
+
+def _wheel_stem(path: Path) -> tuple[str, str]:
+    """The name and version as written in a wheel's file name (not normalized: the
+    index looks for the ``.dist-info`` folder under exactly these)."""
+    parts = path.name.split("-", 2)
+    if len(parts) != 3:
         raise DistError(
-            Msg.CORRUPT_ARCHIVE, path=path, reason=str(exc) or type(exc).__name__
-        ) from None
+            Msg.BAD_FILENAME, path=path, reason="no name and version can be read from it"
+        )
+    return parts[0], parts[1]
 
 
-def _parse_metadata(path: Path, raw: bytes) -> tuple[Metadata, RawMetadata]:
-    """The validated metadata, and the raw fields as the upload form sends them."""
-    from packaging.metadata import Metadata, parse_email
-
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
+def _read_metadata(path: Path, kind: str, archive: _Archive) -> tuple[bytes, str]:
+    """The core metadata file, read where the index reads it, and the sdist's top-level
+    folder (or the wheel's ``.dist-info`` folder)."""
+    if kind == "sdist":
+        top = _top_level(archive.names)
+        if not top:
+            raise DistError(Msg.SDIST_TOP_LEVEL, path=path, found=_folders(archive.names))
+        member = f"{top}/PKG-INFO"
+    else:
+        name, version = _wheel_stem(path)
+        top = f"{name}-{version}.dist-info"
+        member = f"{top}/METADATA"
+    size = archive.member_size(member)
+    if size is None and kind == "wheel" and archive.member_size(f"{top}/WHEEL") is None:
         raise DistError(
-            Msg.METADATA_NOT_UTF8,
+            Msg.WHEEL_DIST_INFO,
             path=path,
-            offset=exc.start,
-            byte=f"0x{raw[exc.start]:02x}",
-        ) from None
-    fields, unparsed = parse_email(text)
-    version = fields.get("metadata_version")
-    if version is not None and version not in ACCEPTED_METADATA_VERSIONS:
+            member=f"{top}/WHEEL",
+            found=_folders(archive.names, ".dist-info"),
+        )
+    if size is None or size < 0:
+        raise DistError(Msg.NO_METADATA_FILE, path=path, member=member)
+    if size > MAX_METADATA_BYTES:
+        raise DistError(Msg.METADATA_TOO_LARGE, path=path, size=size)
+    return archive.read(member), top
+
+
+_DESCRIPTION_HEADER = re.compile(rb"^description:", re.IGNORECASE | re.MULTILINE)
+
+
+def _header_description(raw: bytes) -> bool:
+    """Whether the description is a header (Metadata 1.x) rather than the body."""
+    header_block = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
+    return _DESCRIPTION_HEADER.search(header_block) is not None
+
+
+def _parse_metadata(path: Path, raw: bytes) -> tuple[Metadata, RawMetadata, list[str]]:
+    """The metadata the index validates, the fields the upload sends, and warnings.
+
+    The upload sends the fields packaging reads, less License-File below Metadata 2.4
+    (setuptools 56 to 76 wrote it under 2.1; twine drops it and so do we, and the index
+    checks it only when sent). Fields packaging cannot read (unknown names, bad UTF-8,
+    a single-use field given twice) are not sent, so the index never sees them: that is
+    a warning, not a refusal."""
+    from packaging.metadata import Metadata, parse_email
+    from packaging.version import InvalidVersion, Version
+
+    fields, unparsed = parse_email(raw)
+    try:
+        below_2_4 = Version(fields.get("metadata_version", "0")) < Version("2.4")
+    except InvalidVersion:
+        below_2_4 = False
+    warnings: list[str] = []
+    if below_2_4:
+        fields.pop("license_files", None)
+        unparsed.pop("license-file", None)
+    if unparsed:
+        warnings.append(
+            _warning(Msg.WARN_FIELDS_DROPPED, path=path, fields=", ".join(sorted(unparsed)))
+        )
+    if "description" in fields and _header_description(raw):
+        fields["description"] = indexrules.unfold_description(fields["description"])
+    view = indexrules.index_view(fields)
+    problems: list[tuple[str, str]] = []
+    form_name = view.get("name", "")
+    if not indexrules.PROJECT_NAME.match(form_name):
+        # The upload form's own check, made before the metadata is parsed.
+        problems.append(
+            (
+                "name",
+                f"{form_name!r} is an invalid value for Name. Error: "
+                + (
+                    "Start and end with a letter or numeral containing only ASCII "
+                    "numeric and '.', '_' and '-'."
+                    if form_name
+                    else "This field is required."
+                ),
+            )
+        )
+    try:
+        meta = Metadata.from_raw(view, validate=True)  # type: ignore[arg-type]
+    except ExceptionGroup as group:
+        problems.extend((getattr(e, "field", "?"), str(e)) for e in _flatten(group))
+        _raise_metadata(path, problems)
+    if not problems:
+        problems = indexrules.extra_problems(meta)
+    if problems:
+        _raise_metadata(path, problems)
+    return meta, fields, warnings
+
+
+def _raise_metadata(path: Path, problems: list[tuple[str, str]]) -> Any:
+    """Refuse the metadata, leading with the problem the index would name."""
+    field_name, reported = indexrules.reported(problems)
+    listing = messages.lines((f"{f}: {p}" for f, p in problems), prefix="  - ")
+    if field_name == "metadata-version":
         raise DistError(
             Msg.METADATA_VERSION,
             path=path,
-            value=version,
-            accepted=", ".join(sorted(ACCEPTED_METADATA_VERSIONS)),
+            problem=reported,
+            accepted=", ".join(indexrules.SUPPORTED_METADATA_VERSIONS),
         )
-    try:
-        meta = Metadata.from_raw(fields, validate=True)
-    except ExceptionGroup as group:
-        problems = messages.lines(_flatten(group), prefix="  - ")
-        raise DistError(Msg.METADATA_INVALID, path=path, problems=problems) from None
-    if meta.metadata_version in ("1.0", "1.1", "1.2", "2.1", "2.2", "2.3"):
-        # setuptools wrote License-File before 2.4 defined it; twine drops it, so do we.
-        unparsed.pop("license-file", None)
-        fields.pop("license_files", None)
-    if unparsed:
-        raise DistError(Msg.METADATA_UNPARSED, path=path, fields=", ".join(sorted(unparsed)))
-    return meta, fields
+    if field_name == "version" and "local versions" in reported:
+        raise DistError(Msg.LOCAL_VERSION, path=path, problem=reported)
+    raise DistError(
+        Msg.METADATA_INVALID, path=path, field=field_name, reported=reported, problems=listing
+    )
 
 
 def _flatten(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
@@ -227,78 +400,63 @@ def _flatten(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
     return out
 
 
-def _check_filename(path: Path, kind: str, meta: Metadata) -> None:
-    """The file name must carry the metadata's name and version, as the index demands."""
-    from packaging.utils import (
-        InvalidSdistFilename,
-        InvalidWheelFilename,
-        canonicalize_name,
-        parse_sdist_filename,
-        parse_wheel_filename,
-    )
+def _description_checks(path: Path, meta: Metadata, sent: RawMetadata) -> list[str]:
+    """What ``twine check`` does, and the index's refusal of reST that does not render.
 
-    if kind == "sdist" and not path.name.endswith(".tar.gz"):
-        raise DistError(Msg.SDIST_NOT_TARGZ, path=path)
+    The index renders the description it receives (reST unless the content type says
+    otherwise; Markdown and plain text always render). twine warns when the content type
+    or the description is missing; so do we."""
+    warnings: list[str] = []
+    if sent.get("description_content_type") is None:
+        warnings.append(_warning(Msg.WARN_NO_CONTENT_TYPE, path=path))
+    described = sent.get("description")
+    if not described or described.rstrip() == "UNKNOWN":
+        warnings.append(_warning(Msg.WARN_NO_DESCRIPTION, path=path))
+    if not meta.description:
+        return warnings
+    from email.message import EmailMessage
+
+    declared = meta.description_content_type or "text/x-rst"
+    header = EmailMessage()
+    header["content-type"] = declared
+    if header.get_content_type() != "text/x-rst":
+        return warnings
     try:
-        if kind == "wheel":
-            file_name, file_version, _build, tags = parse_wheel_filename(path.name)
-        else:
-            file_name, file_version = parse_sdist_filename(path.name)
-            tags = frozenset()
-    except (InvalidWheelFilename, InvalidSdistFilename) as exc:
-        raise DistError(Msg.BAD_FILENAME, path=path, reason=exc) from None
-    for tag in tags:
-        if not _PLATFORM_TAG.fullmatch(tag.platform):
-            raise DistError(Msg.WHEEL_PLATFORM, path=path, platform=tag.platform)
-    project = canonicalize_name(meta.name)
-    expected_stem = project.replace("-", "_")
-    if file_name != project:
-        raise DistError(Msg.FILENAME_NAME_MISMATCH, path=path, file_name=file_name, name=meta.name)
-    if file_version != meta.version:
+        problems = _rst_problems(meta.description)
+    except _RenderFailed as failed:
+        raise DistError(failed.key, path=path, **failed.fields) from None
+    if problems is not None:
         raise DistError(
-            Msg.FILENAME_VERSION_MISMATCH,
-            path=path,
-            file_version=file_version,
-            version=meta.version,
+            Msg.DESCRIPTION_DOES_NOT_RENDER, path=path, content_type=declared, problems=problems
         )
-    written_stem = path.name.split("-", 1)[0]
-    if written_stem != expected_stem:
-        raise DistError(
-            Msg.FILENAME_NOT_NORMALIZED, path=path, written=written_stem, expected=expected_stem
-        )
-    expected_sdist = f"{expected_stem}-{meta.version}.tar.gz"
-    if kind == "sdist" and path.name != expected_sdist:
-        # PEP 625: the index takes exactly this name, version written in normal form.
-        raise DistError(Msg.SDIST_NAME_EXACT, path=path, expected=expected_sdist)
+    return warnings
 
 
-def _check_index_rules(path: Path, meta: Metadata) -> None:
-    """Rules the index applies that plain metadata validation does not."""
-    if meta.version is not None and meta.version.local is not None:
-        raise DistError(Msg.LOCAL_VERSION, path=path, version=meta.version)
-
-
-def _render_warnings(path: Path, meta: Metadata) -> tuple[str, ...]:
-    """What ``twine check`` does: the long description must render as the index will."""
-    content_type = (meta.description_content_type or "text/x-rst").split(";")[0].strip()
-    if meta.description is None or not meta.description.strip():
-        return (f"{path.name}: no long description (the project page will be empty)",)
-    if content_type != "text/x-rst":
-        return ()
+@functools.lru_cache(maxsize=16)
+def _rst_problems(description: str) -> str | None:
+    """What docutils says when ``description`` does not render as the index renders it,
+    or None when it does. Cached: a release's sdist and wheels share one description,
+    and rendering is the slowest check."""
     import io
 
     stream = io.StringIO()
-    if _render_rst(path, meta.description, stream) is None:
-        raise DistError(
-            Msg.DESCRIPTION_DOES_NOT_RENDER,
-            path=path,
-            problems=messages.lines(stream.getvalue().strip().splitlines(), prefix="  ")
-            or "(docutils gave no details)",
+    if _render_rst(description, stream) is None:
+        text = stream.getvalue().strip()
+        return (
+            messages.lines(text.splitlines(), prefix="  ") if text else "(docutils gave no details)"
         )
-    return ()
+    return None
 
 
-def _render_rst(path: Path, text: str, stream: io.StringIO) -> str | None:
+class _RenderFailed(Exception):
+    """docutils could not finish: ``key`` says why."""
+
+    def __init__(self, key: Msg, **fields: object) -> None:
+        super().__init__(key)
+        self.key, self.fields = key, fields
+
+
+def _render_rst(text: str, stream: io.StringIO) -> str | None:
     """readme_renderer's RST rendering, bounded in time and depth."""
     import threading
 
@@ -318,41 +476,220 @@ def _render_rst(path: Path, text: str, stream: io.StringIO) -> str | None:
     worker.start()
     worker.join(RENDER_SECONDS)
     if failed and isinstance(failed[0], RecursionError):
-        raise DistError(Msg.DESCRIPTION_TOO_DEEP, path=path)
+        raise _RenderFailed(Msg.DESCRIPTION_TOO_DEEP)
     if failed:
-        problem = f"{type(failed[0]).__name__}: {failed[0]}"
-        raise DistError(Msg.DESCRIPTION_DOES_NOT_RENDER, path=path, problems=problem)
+        stream.write(f"{type(failed[0]).__name__}: {failed[0]}")
+        return None
     if not done:
-        raise DistError(Msg.DESCRIPTION_TOO_SLOW, path=path, seconds=RENDER_SECONDS)
+        raise _RenderFailed(Msg.DESCRIPTION_TOO_SLOW, seconds=RENDER_SECONDS)
     return done[0]
 
 
+def _check_archive(path: Path, kind: str, archive: _Archive) -> None:
+    """The index's archive checks: one archive format, no decompression bomb, only
+    stored or deflated members, the WHEEL file in the named ``.dist-info`` folder, no
+    obfuscated code, the ZIP records framed one way, no sparse tar members."""
+    if zipfile.is_zipfile(path) and tarfile.is_tarfile(path):
+        raise DistError(Msg.ARCHIVE_POLYGLOT, path=path)
+    if archive.is_zip:
+        unpacked = sum(i.file_size for i in archive.infos)
+        packed = path.stat().st_size
+        if unpacked > RATIO_MIN_SIZE and unpacked / packed > RATIO_LIMIT:
+            raise DistError(
+                Msg.ARCHIVE_RATIO, path=path, unpacked=unpacked, packed=packed, limit=RATIO_LIMIT
+            )
+        for info in archive.infos:
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise DistError(
+                    Msg.ARCHIVE_COMPRESSION,
+                    path=path,
+                    member=info.filename,
+                    method=info.compress_type,
+                )
+        if kind == "wheel":
+            name, version = _wheel_stem(path)
+            wheel_file = f"{name}-{version}.dist-info/WHEEL"
+            if archive.member_size(wheel_file) is None:
+                raise DistError(
+                    Msg.WHEEL_DIST_INFO,
+                    path=path,
+                    member=wheel_file,
+                    found=_folders(archive.names, ".dist-info"),
+                )
+    else:
+        for member in archive.members:
+            if member.issparse():
+                raise DistError(Msg.TAR_SPARSE, path=path, member=member.name)
+    for member_name, data in archive.scanned_members():
+        if tool := indexrules.obfuscation(data):
+            raise DistError(Msg.ARCHIVE_OBFUSCATED, path=path, member=member_name, tool=tool)
+    if archive.is_zip:
+        from publisher.zipcheck import framing_problem
+
+        central = {i.orig_filename: (i.compress_size, i.file_size) for i in archive.infos}
+        if problem := framing_problem(path, central):
+            raise DistError(Msg.ZIP_FRAMING, path=path, problem=problem)
+
+
+def _check_filename(path: Path, kind: str, meta: Metadata) -> None:
+    """The file name must carry the metadata's name and version, as the index demands:
+    for an sdist exactly ``{normalized_name}-{version}.tar.gz`` (PEP 625); for a wheel
+    known platform tags, the normalized name as written, and the version."""
+    from packaging.utils import (
+        InvalidSdistFilename,
+        InvalidWheelFilename,
+        canonicalize_name,
+        parse_sdist_filename,
+        parse_wheel_filename,
+    )
+
+    project = canonicalize_name(meta.name)
+    stem = project.replace("-", "_")
+    if kind == "sdist":
+        try:
+            parsed, _ = parse_sdist_filename(path.name)
+        except InvalidSdistFilename as exc:
+            raise DistError(Msg.BAD_FILENAME, path=path, reason=exc) from None
+        file_name = _sdist_name_with_post_release(path.name, parsed, project, meta)
+        if canonicalize_name(file_name) != project:
+            raise DistError(
+                Msg.FILENAME_NAME_MISMATCH,
+                path=path,
+                file_name=file_name,
+                name=meta.name,
+                stem=stem,
+            )
+        expected = f"{stem}-{meta.version}.tar.gz"
+        if path.name != expected:
+            key = Msg.SDIST_NOT_TARGZ if path.name.endswith(".zip") else Msg.SDIST_NAME_EXACT
+            raise DistError(key, path=path, expected=expected)
+        return
+    try:
+        wheel_name, wheel_version, _build, tags = parse_wheel_filename(path.name)
+    except InvalidWheelFilename as exc:
+        raise DistError(Msg.BAD_FILENAME, path=path, reason=exc) from None
+    for tag in sorted(tags, key=str):
+        if not indexrules.platform_allowed(tag.platform):
+            raise DistError(
+                Msg.WHEEL_PLATFORM,
+                path=path,
+                platform=tag.platform,
+                hint=indexrules.platform_hint(tag.platform),
+            )
+    if wheel_name != project:
+        raise DistError(
+            Msg.FILENAME_NAME_MISMATCH, path=path, file_name=wheel_name, name=meta.name, stem=stem
+        )
+    written = path.name.split("-", 1)[0]
+    if written != stem:
+        raise DistError(Msg.FILENAME_NOT_NORMALIZED, path=path, written=written, expected=stem)
+    if wheel_version != meta.version:
+        raise DistError(
+            Msg.FILENAME_VERSION_MISMATCH,
+            path=path,
+            file_version=wheel_version,
+            version=meta.version,
+        )
+
+
+def _sdist_name_with_post_release(filename: str, parsed: str, project: str, meta: Metadata) -> str:
+    """The name part of an sdist's file name when the version has a hyphen in it
+    (``1.0-1``, a post-release): the index then splits at the second-to-last hyphen."""
+    from packaging.version import InvalidVersion, Version
+
+    if meta.version.is_postrelease and parsed != project and filename.count("-") >= 2:
+        name = filename.rpartition("-")[0].rpartition("-")[0]
+        try:
+            Version(filename[len(name) + 1 : -len(".tar.gz")])
+        except InvalidVersion:
+            return parsed
+        return name
+    return parsed
+
+
+def _check_license_files(
+    path: Path, kind: str, archive: _Archive, top: str, meta: Metadata
+) -> None:
+    """Every License-File (sent from Metadata 2.4 on) must be in the archive: beside
+    PKG-INFO in an sdist, under ``.dist-info/licenses/`` in a wheel."""
+    for license_file in meta.license_files or []:
+        if kind == "sdist":
+            member = os.path.join(top, license_file)
+        else:
+            member = f"{top}/licenses/{license_file}"
+        if archive.member_size(member) is None:
+            raise DistError(Msg.LICENSE_FILE_MISSING, path=path, value=license_file, member=member)
+
+
+def _check_wheel_contents(path: Path, archive: _Archive, dist_info: str) -> list[str]:
+    """RECORD must be there and readable (a RECORD that lists other files than the
+    wheel's is accepted, but the index emails the owners), entry points must parse."""
+    record = f"{dist_info}/RECORD"
+    entries = (
+        indexrules.record_entries(archive.read(record))
+        if archive.member_size(record) is not None
+        else None
+    )
+    if entries is None:
+        raise DistError(Msg.WHEEL_RECORD_MISSING, path=path, member=record)
+    warnings: list[str] = []
+    signatures = {f"{dist_info}/RECORD.jws", f"{dist_info}/RECORD.p7s"}
+    files = {n for n in archive.names if not n.endswith(("/", "\\")) and n not in signatures}
+    if entries != files:
+        unlisted, absent = sorted(files - entries), sorted(entries - files)
+        warnings.append(
+            _warning(
+                Msg.WARN_RECORD_MISMATCH,
+                path=path,
+                unlisted=", ".join(unlisted[:5]) or "none",
+                absent=", ".join(absent[:5]) or "none",
+            )
+        )
+    entry_points = f"{dist_info}/entry_points.txt"
+    if archive.member_size(entry_points) is not None:
+        problem = indexrules.entry_points_problem(archive.read(entry_points))
+        if problem:
+            raise DistError(Msg.WHEEL_ENTRY_POINTS, path=path, member=entry_points, problem=problem)
+    return warnings
+
+
 def load_dist(path: Path, *, verify_metadata: bool = True) -> Dist:
-    """Read, check and hash one distribution file."""
+    """Read, check and hash one distribution file: it passes when the index would take
+    it, and fails with the index's reason, found in the index's order."""
     kind = dist_kind(path.name)
     if kind is None:
         raise DistError(Msg.NOT_A_DIST, path=path)
+    if not SAFE_FILENAME.fullmatch(path.name):
+        raise DistError(Msg.FILENAME_UNSAFE, path=path)
     try:
         digests = hash_file(path)
     except OSError as exc:
         raise DistError(Msg.UNREADABLE, path=path, reason=exc.strerror or exc) from None
     if digests.size == 0:
         raise DistError(Msg.EMPTY_FILE, path=path)
-    meta, raw = _parse_metadata(path, _read_member(path, kind))
-    _check_filename(path, kind, meta)
-    _check_index_rules(path, meta)
-    warnings = _render_warnings(path, meta) if verify_metadata else ()
+    with _Archive(path) as archive:
+        raw, top = _read_metadata(path, kind, archive)
+        meta, sent, warnings = _parse_metadata(path, raw)
+        if verify_metadata:
+            warnings += _description_checks(path, meta, sent)
+        if digests.size > DEFAULT_FILE_LIMIT:
+            warnings.append(_warning(Msg.WARN_FILE_SIZE, path=path, size=digests.size >> 20))
+        _check_archive(path, kind, archive)
+        _check_filename(path, kind, meta)
+        _check_license_files(path, kind, archive, top, meta)
+        if kind == "wheel":
+            warnings += _check_wheel_contents(path, archive, top)
     return Dist(
         path=path,
         kind=kind,
-        name=meta.name,
+        name=sent["name"],
         version=str(meta.version),
         metadata_version=meta.metadata_version,
         digests=digests,
-        raw_metadata=raw,
+        raw_metadata=sent,
         # name-version(-build)-python-abi-platform.whl: the python tag is third from last.
         python_tag=path.name[: -len(".whl")].split("-")[-3] if kind == "wheel" else "source",
-        warnings=warnings,
+        warnings=tuple(warnings),
     )
 
 
@@ -393,6 +730,6 @@ def load_all(folder: Path, *, verify_metadata: bool = True) -> tuple[list[Dist],
     if len(problems) == 1:
         raise problems[0]
     if problems:
-        listing = messages.Text("\n\n".join(f"{exc.title}\n{exc}" for exc in problems))
+        listing = "\n\n".join(f"{exc.title}\n{exc}" for exc in problems)
         raise DistError(Msg.MANY_PROBLEMS, count=len(problems), problems=listing)
     return dists, ignored

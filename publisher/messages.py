@@ -64,10 +64,8 @@ class Msg(StrEnum):
     CORRUPT_ARCHIVE = "corrupt-archive"
     NO_METADATA_FILE = "no-metadata-file"
     METADATA_TOO_LARGE = "metadata-too-large"
-    METADATA_NOT_UTF8 = "metadata-not-utf8"
     METADATA_VERSION = "metadata-version"
     METADATA_INVALID = "metadata-invalid"
-    METADATA_UNPARSED = "metadata-unparsed"
     BAD_FILENAME = "bad-filename"
     FILENAME_NAME_MISMATCH = "filename-name-mismatch"
     FILENAME_VERSION_MISMATCH = "filename-version-mismatch"
@@ -178,6 +176,22 @@ class Msg(StrEnum):
     NOT_REGULAR_FILE = "not-regular-file"
     DESCRIPTION_TOO_DEEP = "description-too-deep"
     DESCRIPTION_TOO_SLOW = "description-too-slow"
+    SDIST_TOP_LEVEL = "sdist-top-level"
+    WHEEL_DIST_INFO = "wheel-dist-info"
+    ARCHIVE_POLYGLOT = "archive-polyglot"
+    ARCHIVE_RATIO = "archive-ratio"
+    ARCHIVE_COMPRESSION = "archive-compression"
+    ARCHIVE_OBFUSCATED = "archive-obfuscated"
+    ZIP_FRAMING = "zip-framing"
+    TAR_SPARSE = "tar-sparse"
+    LICENSE_FILE_MISSING = "license-file-missing"
+    WHEEL_RECORD_MISSING = "wheel-record-missing"
+    WHEEL_ENTRY_POINTS = "wheel-entry-points"
+    WARN_FIELDS_DROPPED = "warn-fields-dropped"
+    WARN_NO_CONTENT_TYPE = "warn-no-content-type"
+    WARN_NO_DESCRIPTION = "warn-no-description"
+    WARN_RECORD_MISMATCH = "warn-record-mismatch"
+    WARN_FILE_SIZE = "warn-file-size"
 
 
 MESSAGES: dict[Msg, tuple[str, str]] = {
@@ -284,9 +298,10 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.FILENAME_UNSAFE: (
         "A distribution's file name has characters no index takes",
-        "`$path` holds characters outside letters, digits and `._+!-` (white space, a control"
-        " character, or bytes that are not UTF-8, shown escaped). No index takes such a name,"
-        " and it would garble the log.\n"
+        "`$path` holds characters outside letters, digits and `._+!-` (a control "
+        "character, white space, or bytes that are not UTF-8, shown escaped). The index "
+        "refuses control characters, DEL and backslashes, no build tool writes the rest, "
+        "and they would garble this log.\n"
         "Fix: rebuild the distribution; do not rename distribution files.",
     ),
     Msg.NOT_REGULAR_FILE: (
@@ -399,36 +414,31 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.NO_METADATA_FILE: (
         "Distribution has no metadata",
-        "`$path` holds no $member at the expected place (one folder deep), so its name "
-        "and version cannot be known.\n"
-        "Fix: build it with a standard build backend (`python -m build`).",
+        "`$path` holds no `$member`, which is where the index reads the core metadata (an "
+        "sdist's PKG-INFO sits in its one top-level folder; a wheel's METADATA in the "
+        "`.dist-info` folder named like the file), so its name and version cannot be known.\n"
+        "Fix: build it with a standard build backend (`python -m build`); do not repack or "
+        "rename distribution files.",
     ),
     Msg.METADATA_TOO_LARGE: (
         "Distribution metadata is implausibly large",
         "The metadata file in `$path` is $size bytes.\n"
         "Fix: rebuild the distribution; check the long description in your project settings.",
     ),
-    Msg.METADATA_NOT_UTF8: (
-        "Distribution metadata is not UTF-8",
-        "The metadata of `$path` has the byte $byte at offset $offset, which is not UTF-8; "
-        "the index requires UTF-8 metadata.\n"
-        "Fix: save the README or other text that goes into the metadata as UTF-8 and rebuild.",
-    ),
     Msg.METADATA_VERSION: (
         "Unsupported Metadata-Version",
-        "`$path` declares Metadata-Version $value; the index accepts $accepted.\n"
-        "Fix: upgrade your build backend and rebuild.",
+        "`$path`: $problem; the index accepts Metadata-Version $accepted (2.0 was never a "
+        "standard version, and the index refuses it).\n"
+        "Fix: upgrade your build backend (it writes the metadata version) and rebuild.",
     ),
     Msg.METADATA_INVALID: (
         "Invalid distribution metadata",
-        "The metadata of `$path` is invalid:\n$problems\n"
+        "The metadata of `$path` is invalid; the index would refuse it, naming `$field`: "
+        "$reported\n"
+        "Every problem found:\n"
+        "$problems\n"
         "Fix: correct these fields in your project configuration (pyproject.toml) and "
         "rebuild. See https://packaging.python.org/specifications/core-metadata/",
-    ),
-    Msg.METADATA_UNPARSED: (
-        "Unrecognized metadata fields",
-        "The metadata of `$path` has fields the index and twine refuse: $fields.\n"
-        "Fix: upgrade your build backend and rebuild.",
     ),
     Msg.BAD_FILENAME: (
         "Invalid distribution file name",
@@ -437,25 +447,28 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.FILENAME_NAME_MISMATCH: (
         "File name and metadata name differ",
-        "`$path` is named for the project `$file_name`, but its metadata says Name: $name.\n"
+        "`$path` is named for the project `$file_name`, but its metadata says Name: $name; "
+        "the index refuses it (\"Start filename for '$name' with '$stem'\").\n"
         "Fix: rebuild the distribution; do not rename distribution files.",
     ),
     Msg.FILENAME_VERSION_MISMATCH: (
         "File name and metadata version differ",
-        "`$path` is named for version $file_version, but its metadata says Version: $version.\n"
+        "`$path` is named for version $file_version, but its metadata says Version: $version;"
+        " the index refuses it.\n"
         "Fix: rebuild the distribution; do not rename distribution files.",
     ),
     Msg.FILENAME_NOT_NORMALIZED: (
         "File name does not use the normalized project name",
-        "`$path` starts with `$written`; the index requires the normalized form "
-        "`$expected` (PEP 625 for sdists, PEP 427 for wheels) and refuses the file.\n"
+        "`$path` starts with `$written`; the index requires the normalized project name "
+        "`$expected` there (PEP 427: lower case, runs of `-_.` as one `_`) and refuses the "
+        "wheel.\n"
         "Fix: upgrade your build backend (setuptools >= 69.3, hatchling, flit-core >= 3.11, "
         "poetry-core >= 2) and rebuild.",
     ),
     Msg.SDIST_NOT_TARGZ: (
         "Source distributions must be .tar.gz",
-        "`$path` is a .zip sdist; PEP 625 makes .tar.gz the one sdist format, and PyPI "
-        "refuses others.\n"
+        "`$path` is a .zip sdist; PEP 625 makes .tar.gz the one sdist format, and the index "
+        "refuses others (it wants `$expected`).\n"
         "Fix: build the sdist with a current build backend (`python -m build --sdist`).",
     ),
     Msg.SDIST_NAME_EXACT: (
@@ -466,28 +479,134 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.WHEEL_PLATFORM: (
         "Unsupported wheel platform tag",
-        "`$path` has the platform tag `$platform`, which the index refuses (a plain "
-        "`linux_x86_64` wheel, for one, is not portable: build manylinux or musllinux "
-        "wheels with auditwheel or cibuildwheel).\n"
-        "Fix: repair the wheel (`auditwheel repair`) or build it with cibuildwheel.",
+        "`$path` has the platform tag `$platform`, which the index refuses: $hint.\n"
+        "Fix: build the wheel with a tag the index takes (cibuildwheel does; `auditwheel "
+        "repair` retags Linux wheels; on macOS set MACOSX_DEPLOYMENT_TARGET).",
     ),
     Msg.LOCAL_VERSION: (
         "Local versions cannot be uploaded",
-        "`$path` has version $version, with a local part (after `+`); the index refuses "
-        "local versions.\n"
+        "`$path`: $problem The index refuses versions with a local part (after `+`).\n"
         "Fix: publish a public version (without `+…`); if the version comes from "
         "setuptools-scm, build from a clean checkout of a tag.",
     ),
     Msg.DESCRIPTION_DOES_NOT_RENDER: (
         "Long description does not render",
-        "The long description of `$path` is reStructuredText that does not render, and "
-        "the index will refuse the upload:\n$problems\n"
-        'Fix: correct the README, or declare its type (e.g. `readme = "README.md"` '
-        "sets text/markdown), and rebuild. `twine check` shows the same problems.",
+        "The long description of `$path` is reStructuredText (`$content_type`) that does not "
+        "render, and the index will refuse the upload:\n"
+        "$problems\n"
+        'Fix: correct the README, or declare its type (e.g. `readme = "README.md"` sets '
+        "text/markdown), and rebuild. `twine check` shows the same problems.",
     ),
     Msg.MANY_PROBLEMS: (
         "$count distributions failed validation",
         "$problems\nNothing was uploaded.",
+    ),
+    Msg.SDIST_TOP_LEVEL: (
+        "The sdist does not have exactly one top-level folder",
+        "`$path` holds more than one top-level entry (found: $found); the index requires one "
+        'folder, `{name}-{version}/`, with PKG-INFO in it, and refuses the upload ("Incorrect'
+        ' number of top-level directories in sdist"). A second folder could also hold a '
+        "PKG-INFO that says something else.\n"
+        "Fix: build the sdist with `python -m build --sdist`; do not repack it by hand.",
+    ),
+    Msg.WHEEL_DIST_INFO: (
+        "The wheel's .dist-info folder does not match its file name",
+        "`$path` has no `$member`: the index looks for the WHEEL and METADATA files in the "
+        "`.dist-info` folder named exactly as the file name's name and version, and refuses "
+        'the wheel ("WHEEL not found at $member"). `.dist-info` folders in the wheel: $found.'
+        "\n"
+        "Fix: do not rename wheel files; rebuild the wheel (`python -m build --wheel`).",
+    ),
+    Msg.ARCHIVE_POLYGLOT: (
+        "The file is both a ZIP and a tar archive",
+        "`$path` reads as a ZIP archive and as a tar archive; the index refuses such files, "
+        "since tools could unpack different contents.\n"
+        "Fix: rebuild the distribution with a standard build backend.",
+    ),
+    Msg.ARCHIVE_RATIO: (
+        "The archive unpacks to too much",
+        "`$path` unpacks to $unpacked bytes from $packed, more than $limit times its size "
+        "past 64 MiB; the index refuses it as a possible decompression bomb.\n"
+        "Fix: leave large generated or data files out of the distribution.",
+    ),
+    Msg.ARCHIVE_COMPRESSION: (
+        "The archive uses a compression the index refuses",
+        "`$member` in `$path` is compressed with method $method; the index takes only stored "
+        "(0) and deflated (8) members.\n"
+        "Fix: rebuild with a standard build backend (they write deflate).",
+    ),
+    Msg.ARCHIVE_OBFUSCATED: (
+        "The archive holds encrypted code the index refuses",
+        "`$member` in `$path` is $tool-encrypted; PyPI's acceptable use policy refuses it "
+        "(https://pypi.org/policy/acceptable-use-policy/).\n"
+        "Fix: publish the plain code, or do not publish this file to PyPI.",
+    ),
+    Msg.ZIP_FRAMING: (
+        "ZIP archive not accepted",
+        "`$path` is a ZIP whose records the index refuses: $problem. The index wants the "
+        "local headers and the central directory to describe the same files, once each, with "
+        "nothing else in the file (https://docs.pypi.org/archives).\n"
+        "Fix: rebuild with a standard build backend or `python -m zipfile`; do not append to,"
+        " sign in place or re-zip distribution files with other tools.",
+    ),
+    Msg.TAR_SPARSE: (
+        "The sdist has a sparse tar member",
+        "`$member` in `$path` is a sparse file (a GNU tar extension); the index refuses "
+        "sdists with sparse members (https://docs.pypi.org/archives).\n"
+        "Fix: build the sdist with `python -m build --sdist`.",
+    ),
+    Msg.LICENSE_FILE_MISSING: (
+        "A License-File is not in the distribution",
+        "The metadata of `$path` names License-File `$value`, but `$member` is not in the "
+        "archive; the index refuses the upload.\n"
+        "Fix: check `license-files` in pyproject.toml (the paths are relative to the project "
+        "root) and rebuild; upgrade the build backend if it still misplaces them.",
+    ),
+    Msg.WHEEL_RECORD_MISSING: (
+        "The wheel has no readable RECORD",
+        "`$path` has no `$member` the index can read (it must be there, in UTF-8 CSV); the "
+        "index refuses the wheel.\n"
+        "Fix: rebuild the wheel with a standard build backend; do not edit wheels by hand.",
+    ),
+    Msg.WHEEL_ENTRY_POINTS: (
+        "The wheel's entry points are invalid",
+        "`$member` in `$path` is refused by the index: $problem. Script names may hold only "
+        "letters, digits, `_`, `.` and `-`.\n"
+        "Fix: correct `[project.scripts]` / `[project.gui-scripts]` (or the entry points of "
+        "your build configuration) and rebuild.",
+    ),
+    Msg.WARN_FIELDS_DROPPED: (
+        "Metadata fields that will not be sent",
+        "`$path` has metadata fields packaging cannot read ($fields: unknown, not UTF-8, or "
+        "given twice). The upload leaves them out, so the index never sees them (twine "
+        "refuses the file instead); the file itself keeps them.\n"
+        "Fix: upgrade your build backend and rebuild, or correct the fields.",
+    ),
+    Msg.WARN_NO_CONTENT_TYPE: (
+        "`long_description_content_type` missing",
+        "`$path`: `long_description_content_type` missing. defaulting to `text/x-rst` (as "
+        "twine check says); the index will render the description as reStructuredText.\n"
+        'Fix: declare it, e.g. `readme = "README.md"` in pyproject.toml.',
+    ),
+    Msg.WARN_NO_DESCRIPTION: (
+        "`long_description` missing",
+        "`$path`: `long_description` missing (as twine check says); the project page on the "
+        "index will have no description.\n"
+        'Fix: set `readme = "README.md"` in pyproject.toml and rebuild.',
+    ),
+    Msg.WARN_RECORD_MISMATCH: (
+        "The wheel's RECORD does not list its files",
+        "`$path`: RECORD does not list exactly the files in the wheel (not listed: $unlisted;"
+        " listed but absent: $absent). The index takes the wheel but emails the project's "
+        "owners about it.\n"
+        "Fix: rebuild the wheel instead of editing it.",
+    ),
+    Msg.WARN_FILE_SIZE: (
+        "The file is larger than the index's default limit",
+        "`$path` is $size MiB; the index refuses files over 100 MiB unless the project has a "
+        "larger limit.\n"
+        "Fix: ask for a larger limit "
+        "(https://docs.pypi.org/project-management/storage-limits/) or make the file smaller.",
     ),
     # --- OIDC --------------------------------------------------------------------------
     Msg.OIDC_NO_PERMISSION: (

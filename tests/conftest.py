@@ -71,17 +71,33 @@ def make_wheel(
     *,
     filename: str | None = None,
     metadata: str | bytes | None = None,
+    dist_info: str | None = None,
+    extra: dict[str, bytes] | None = None,
 ) -> Path:
-    """A small but real wheel."""
+    """A small but real wheel, with a RECORD that lists its files. Its ``.dist-info``
+    folder is named as the file name says (as the index looks for it) unless
+    ``dist_info`` names another; ``extra`` adds members (name: contents)."""
+    import base64
+    import hashlib
+
     path, stem, meta = _prepare(folder, name, version, filename, "-py3-none-any.whl", metadata)
-    info = f"{stem}-{version}.dist-info"
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr(f"{stem}/__init__.py", "VALUE = 1\n")
-        zf.writestr(f"{info}/METADATA", meta)
-        zf.writestr(
-            f"{info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-        )
-        zf.writestr(f"{info}/RECORD", "")
+    parts = path.name.split("-", 2)
+    info = dist_info or (f"{parts[0]}-{parts[1]}.dist-info" if len(parts) == 3 else "x.dist-info")
+    members: dict[str, bytes] = {
+        f"{stem}/__init__.py": b"VALUE = 1\n",
+        f"{info}/METADATA": meta,
+        f"{info}/WHEEL": b"Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        **(extra or {}),
+    }
+    record = []
+    for member, data in members.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{member},sha256={digest},{len(data)}\n")
+    record.append(f"{info}/RECORD,,\n")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for member, data in members.items():
+            zf.writestr(member, data)
+        zf.writestr(f"{info}/RECORD", "".join(record))
     return path
 
 
@@ -92,11 +108,14 @@ def make_sdist(
     *,
     filename: str | None = None,
     metadata: str | bytes | None = None,
+    extra: dict[str, bytes] | None = None,
 ) -> Path:
-    """A small but real sdist (.tar.gz)."""
+    """A small but real sdist (.tar.gz): ``{stem}-{version}/PKG-INFO`` and a module;
+    ``extra`` adds members (full names: contents)."""
     path, stem, meta = _prepare(folder, name, version, filename, ".tar.gz", metadata)
+    members = {f"{stem}-{version}/PKG-INFO": meta, f"{stem}-{version}/x.py": b"", **(extra or {})}
     with tarfile.open(path, "w:gz") as tf:
-        for member, data in ((f"{stem}-{version}/PKG-INFO", meta), (f"{stem}-{version}/x.py", b"")):
+        for member, data in members.items():
             info = tarfile.TarInfo(member)
             info.size = len(data)
             tf.addfile(info, io.BytesIO(data))
