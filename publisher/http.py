@@ -201,7 +201,7 @@ class Http:
         what: str,
         retry: bool = True,
         secret_answer: bool = False,
-        deadline: float = REQUEST_DEADLINE,
+        deadline: float | None = None,
         **kwargs: Any,
     ) -> requests.Response:
         """Send a request, retrying transient faults when ``retry``.
@@ -209,8 +209,9 @@ class Http:
         The body is read, capped at ``MAX_BODY``; a larger answer is an error. After the
         last try the last answer is returned, or, if there was none, an error raised.
         Without ``retry`` a transient fault raises :class:`TransientError` at once. Each
-        try has ``deadline`` seconds in all, within what is left of the run's. With
-        ``verbose`` the answer is logged, unless ``secret_answer`` (it holds a token).
+        try has ``deadline`` seconds in all (``REQUEST_DEADLINE`` by default), within
+        what is left of the run's. With ``verbose`` the answer is logged, unless
+        ``secret_answer`` (it holds a token).
         """
         import requests
 
@@ -225,7 +226,7 @@ class Http:
 
         def attempt() -> requests.Response | Again:
             try:
-                response = self._send(method, url, what, deadline, kwargs)
+                response = self._send(method, url, what, deadline or REQUEST_DEADLINE, kwargs)
             except requests.exceptions.SSLError as exc:  # not a passing fault: don't retry
                 raise IndexServerError(Msg.TLS_FAILED, url=url, reason=_short(exc)) from None
             except requests.Timeout:
@@ -268,16 +269,17 @@ class Http:
         session = self.session
         assert self._deadlines is not None
         limit = min(deadline, left)
+        too_slow = IndexServerError(Msg.REQUEST_TOO_SLOW, what=what, url=url, seconds=int(limit))
         try:
             with self._deadlines.limit(limit):
                 response = session.request(method, url, stream=True, **kwargs)
                 _read_capped(response, url)
         except Exception:
             if self._deadlines.expired:
-                raise IndexServerError(
-                    Msg.REQUEST_TOO_SLOW, what=what, url=url, seconds=int(limit)
-                ) from None
+                raise too_slow from None
             raise
+        if self._deadlines.expired:  # cut off, the answer may be short of its end
+            raise too_slow
         return response
 
     def _log_answer(self, method: str, url: str, response: requests.Response, secret: bool) -> None:

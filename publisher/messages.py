@@ -1033,9 +1033,10 @@ class Url(Text):
 
 
 # Characters that could start a line, move the cursor, recolour a terminal or hide text:
-# C0 and C1 controls, DEL, line and paragraph separators, zero-width and bidi controls.
+# C0 and C1 controls, DEL, line and paragraph separators, zero-width and bidi controls,
+# and the surrogates that stand for bytes of a file name that are not UTF-8.
 _UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ud800-\udfff]"
 )
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 

@@ -170,8 +170,8 @@ def assert_no_secret(run: ActionRun, secrets: list[str]) -> None:
         line for line in run.log.splitlines() if not line.startswith("::add-mask::")
     )
     for secret in secrets:
-        if not secret:
-            continue
+        if len(secret) < 8:
+            continue  # a "token" this short is refused unused (test_hostile checks that)
         assert secret not in visible, "a secret appeared in the log"
         assert secret not in json.dumps(run.outputs), "a secret appeared in the outputs"
         assert secret not in run.summary, "a secret appeared in the step summary"

@@ -81,13 +81,21 @@ class Project:
 @dataclass
 class Fault:
     """Make the next ``times`` requests to ``path`` (a prefix) fail in one way:
-    answer ``status`` (with ``retry_after``), or handle the request and then drop the
-    connection without an answer (``drop_after``), or drop it first (``drop``), or
-    handle it and then let every minted token expire (``expire_tokens``)."""
+    answer ``status`` (with ``retry_after``, and a ``reason`` phrase, ``body`` and
+    ``headers`` of its own if given; ``after``: only once the request was handled),
+    sending it a byte every ``trickle`` seconds if set; or handle the request and then
+    drop the connection without an answer (``drop_after``), or drop it first
+    (``drop``), or handle it and then let every minted token expire (``expire_tokens``).
+    The hostile modes (reason, body, headers, trickle) model an index that attacks."""
 
     path: str
     status: int | None = None
     retry_after: int | None = None
+    reason: str | None = None
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    trickle: float = 0.0
+    after: bool = False
     drop_after: bool = False
     drop: bool = False
     expire_tokens: bool = False
@@ -167,6 +175,11 @@ class IndexState:
     request_token: str = field(default_factory=lambda: "ghrt-" + secrets.token_hex(16))
     issued: list[str] = field(default_factory=list)  # every OIDC token handed out
     simple_json: bool = True  # False: PEP 503 HTML only, like pypiserver
+    sha_upper: bool = False  # write sha256 digests in upper case on the simple API
+    # A hostile or broken mint: this error answer, or this token and expires.
+    mint_error: tuple[str, str] | None = None
+    token_override: str | None = None
+    expires_override: Any = None
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def add_project(self, name: str, *publishers: Publisher) -> Project:
@@ -366,6 +379,8 @@ class LocalIndex:
                 "invalid-payload", "1 validation error for TokenPayload\ntoken\n  Field required"
             )
         token = data["token"]
+        if state.mint_error is not None:
+            return _mint_error(*state.mint_error)
         try:
             unverified = jwt.decode(token, options={"verify_signature": False})
             issuer = unverified["iss"]
@@ -389,6 +404,12 @@ class LocalIndex:
             upload_token = "pypi-" + secrets.token_urlsafe(48)
             expires = int(time.time()) + state.token_lifetime
             state.tokens[upload_token] = MintedToken(projects, expires)
+        if state.token_override is not None:
+            upload_token = state.token_override
+            with state.lock:
+                state.tokens[upload_token] = MintedToken(projects, expires)
+        if state.expires_override is not None:
+            return 200, {"success": True, "token": upload_token, "expires": state.expires_override}
         return 200, {"success": True, "token": upload_token, "expires": expires}
 
     def _pending_or_publisher(self, claims: dict[str, Any]) -> Publisher:
@@ -510,7 +531,7 @@ class LocalIndex:
             {
                 "filename": f.filename,
                 "url": f"{self.url}/files/{f.filename}",
-                "hashes": {"sha256": f.sha256},
+                "hashes": {"sha256": f.sha256.upper() if self.state.sha_upper else f.sha256},
                 "size": f.size,
                 "yanked": False,
             }
@@ -568,6 +589,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _trickle(
+        self, status: int, reason: str, headers: dict[str, str], body: bytes, pause: float
+    ) -> None:
+        """Send an answer one byte at a time, ``pause`` seconds apart."""
+        head = f"HTTP/1.1 {status} {reason}\r\n" + "".join(
+            f"{k}: {v}\r\n" for k, v in {**headers, "Content-Length": str(len(body))}.items()
+        )
+        try:
+            for byte in head.encode("latin-1") + b"\r\n" + body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(pause)
+        except OSError:
+            pass  # the client hung up, as it should
+        self.close_connection = True
+
     def _json(self, status: int, data: Any) -> None:
         self._send(
             status,
@@ -604,11 +641,19 @@ class _Handler(BaseHTTPRequestHandler):
             self._drop()
             return
         if fault and fault.status:
-            headers = {"Content-Type": "text/plain"}
+            if fault.after:
+                answer_to = self.wfile
+                self._route(method, path, parts.query, body, reply=False)
+                self.wfile = answer_to
+            headers = {"Content-Type": "text/plain", **fault.headers}
             if fault.retry_after is not None:
                 headers["Retry-After"] = str(fault.retry_after)
-            phrase = HTTPStatus(fault.status).phrase
-            self._send(fault.status, phrase, headers, b"injected fault")
+            phrase = HTTPStatus(fault.status).phrase if fault.reason is None else fault.reason
+            answer = b"injected fault" if fault.body is None else fault.body
+            if fault.trickle:
+                self._trickle(fault.status, phrase, headers, answer, fault.trickle)
+            else:
+                self._send(fault.status, phrase, headers, answer)
             return
         if fault and fault.drop_after:
             # Do the work but lose the answer, as when a connection resets mid-reply.

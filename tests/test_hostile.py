@@ -1,0 +1,443 @@
+"""A hostile or broken index, and odd inputs (issue 13): nothing injected into the log
+or the summary, no secret leaked or sent where it must not go, no hang, and a named
+error instead of "internal error" for each."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from conftest import GitHub, make_sdist, make_wheel, metadata_text, publisher_for_run
+from fakes.index import Fault, LocalIndex
+
+from publisher import dists, http
+from publisher import index as index_module
+from publisher.cli import main
+from publisher.console import Console
+from publisher.errors import PublishError
+from publisher.index import Index
+from publisher.oidc import check_audience
+
+INJECTED = "::stop-commands::pwned"
+OUR_COMMAND = re.compile(
+    r"::(add-mask::|(error|warning|notice) title=|stop-commands::[0-9a-f]{32}$|[0-9a-f]{32}::$)"
+)
+
+
+def _ready(github: GitHub, index: LocalIndex) -> None:
+    make_sdist(github.dist)
+    make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+
+
+def assert_log_safe(log: str) -> None:
+    """Every line that the runner could read as a workflow command is one of ours."""
+    for line in log.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith("::"):
+            assert OUR_COMMAND.match(stripped), f"not our command: {line!r}"
+        assert "##[" not in line, line
+        assert "\r" not in line, repr(line)
+        assert "\x1b" not in line, repr(line)
+    assert INJECTED not in log.replace("%0A", "\n").splitlines()
+
+
+# --- 1. injection through the upload's reason phrase -----------------------------------
+
+
+def test_reason_phrase_with_cr_cannot_start_a_log_line(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    # The file lands, but the answer is a 503 whose reason phrase carries a bare CR and
+    # a workflow command: the action confirms the upload and quotes that reason.
+    index.state.faults.append(
+        Fault("/legacy/", status=503, after=True, reason=f"Busy\r{INJECTED}\r::error::forged")
+    )
+    run = github.run()
+    assert run.code == 0, run.log
+    assert "confirmed on the index after" in run.log
+    assert "Busy\\r::stop-commands::pwned" in run.log  # quoted, escaped
+    assert_log_safe(run.log)
+    # masks after the would-be stop-commands still work (they are still commands)
+    assert run.log.count("::add-mask::") >= 3
+
+
+# --- 2. Markdown and HTML from a mint error in the summary ------------------------------
+
+
+def test_mint_error_text_renders_as_text_in_the_summary(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    hostile = (
+        "no publisher\n```\n## Published\n| file | result |\n|---|---|\n| x | uploaded |\n"
+        '<img src="https://tracker.example/pixel.png">\n````'
+    )
+    index.state.mint_error = ("invalid-publisher", hostile)
+    run = github.run()
+    assert run.code == 1
+    summary = run.summary
+    fence = re.search(r"^(`{3,})text$", summary, re.M)
+    assert fence is not None
+    opening = fence.group(1)
+    assert len(opening) > 4  # longer than the longest backtick run of the answer
+    closing = summary.index("\n" + opening + "\n", fence.end())
+    after = summary[closing:]
+    assert "<img" not in after
+    assert "## Published" not in after
+    assert_log_safe(run.log)
+
+
+def test_dry_run_summary_cells_render_as_text(github: GitHub, index: LocalIndex) -> None:
+    make_wheel(github.dist)
+    index.state.faults.append(
+        Fault("/simple/", status=418, reason='<img src="https://t.example/x.png"> [a](b)')
+    )
+    run = github.run({"dry-run": "true"})
+    assert "<img" not in run.summary
+    assert "&lt;img" in run.summary or "HTTP 418" in run.summary
+
+
+# --- 3. and 4. file names that could forge lines or recolour a terminal -----------------
+
+
+@pytest.mark.parametrize(
+    "filename",
+    [
+        "example-1.0.0-1\n::error::forged-py3-none-any.whl",
+        "example-1.0.0-1" + " " * 80 + "::error::forged-py3-none-any.whl",
+        "example-1.0.0-1\x1b[2J\x1b[31m-py3-none-any.whl",
+    ],
+    ids=["newline", "padded", "escape-sequence"],
+)
+def test_hostile_file_names_are_refused(github: GitHub, index: LocalIndex, filename: str) -> None:
+    make_wheel(github.dist, filename=filename)
+    run = github.run()
+    assert run.code == 1
+    assert "file name has characters no index takes" in run.log
+    assert index.state.requests == []
+    assert_log_safe(run.log)
+    assert "\n::error::forged" not in run.summary
+    assert "Uploading" not in run.log  # no library prints its own lines
+
+
+def test_check_output_has_no_terminal_escapes(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_wheel(tmp_path / "dist", filename="example-1.0.0-1\x1b]0;pwned\x07-py3-none-any.whl")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    code = main(["check", "--repository-url", index.upload_url])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "\x1b" not in out + err
+    assert "\x07" not in out + err
+    assert "\\x1b]0;pwned\\x07" in out
+
+
+# --- 5. the index chooses the audience ---------------------------------------------------
+
+
+def test_foreign_audience_is_refused_before_any_token(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.advertised_audience = "sts.amazonaws.com"
+    run = github.run()
+    assert run.code == 1
+    assert "odd audience" in run.log
+    assert "/_github/token" not in index.state.paths()
+
+
+@pytest.mark.parametrize(
+    ("audience", "url", "allowed"),
+    [
+        ("pypi", "https://upload.pypi.org/legacy/", True),
+        ("testpypi", "https://test.pypi.org/legacy/", True),
+        ("pypi", "https://upload.example.org/legacy/", False),
+        ("PyPI", "https://upload.example.org/legacy/", False),
+        ("testpypi", "https://upload.pypi.org/legacy/", False),
+        ("pypi", "http://127.0.0.1:8080/legacy/", True),
+        ("my-index_1", "https://upload.example.org/legacy/", True),
+        ("https://github.com/octo", "https://upload.example.org/legacy/", False),
+        ("a b", "https://upload.example.org/legacy/", False),
+    ],
+)
+def test_audience_rule(audience: str, url: str, allowed: bool) -> None:
+    if allowed:
+        check_audience(audience, Index(url))
+    else:
+        with pytest.raises(PublishError):
+            check_audience(audience, Index(url))
+
+
+# --- 6. credentials never echoed ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:hunter22@upload.example.org:99999/legacy/",
+        "https://user:hunter22@exa mple.org/legacy/",
+        "https://user:hunter22@[::1/legacy/",
+    ],
+)
+def test_url_with_credentials_and_other_faults_is_not_echoed(github: GitHub, url: str) -> None:
+    make_wheel(github.dist)
+    run = github.run({"repository-url": url})
+    assert run.code == 1
+    assert "must not contain credentials" in run.log
+    assert "hunter22" not in run.log + run.summary
+
+
+def test_input_conflict_does_not_echo_values(github: GitHub) -> None:
+    make_wheel(github.dist)
+    run = github.run(
+        {"repository-url": "https://upload.example.org/legacy/"},
+        env={"INPUT_REPOSITORY_URL": "https://u:hunter22@elsewhere.example/legacy/"},
+    )
+    assert run.code == 1
+    assert "given twice" in run.log
+    assert "hunter22" not in run.log + run.summary
+
+
+# --- 7. proxies never see credentials in clear text -------------------------------------
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    seen: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.seen.append(self.path)
+        self.send_response(502)
+        self.end_headers()
+
+    do_POST = do_GET
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+def test_plain_http_requests_bypass_proxies(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    address = f"http://127.0.0.1:{proxy.server_address[1]}"
+    try:
+        run = github.run(env={"HTTP_PROXY": address, "http_proxy": address, "NO_PROXY": ""})
+    finally:
+        proxy.shutdown()
+    assert run.code == 0, run.log
+    assert _Recorder.seen == []
+
+
+# --- 8. a token too short to mask --------------------------------------------------------
+
+
+def test_implausibly_short_token_is_refused_unmasked(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.token_override = "e"
+    run = github.run()
+    assert run.code == 1
+    assert "not plausible" in run.log
+    assert "::add-mask::e\n" not in run.log
+    assert "/legacy/" not in index.state.paths()
+
+
+# --- 9. an empty boolean -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["dry-run", "skip-existing", "verify-metadata", "verbose"])
+def test_empty_boolean_is_an_error(github: GitHub, index: LocalIndex, name: str) -> None:
+    _ready(github, index)
+    run = github.run({name: ""})
+    assert run.code == 1
+    assert f"Input `{name}` is empty" in run.log
+    assert index.state.requests == []
+
+
+# --- 10. a simple page built to be slow --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page", ["<a " * 100_000, "<a href='" * 40_000, "<" * 300_000, "<a>" * 100_000 + "</a>"]
+)
+def test_simple_html_is_read_in_linear_time(page: str) -> None:
+    started = time.monotonic()
+    index_module._html_files(page)
+    assert time.monotonic() - started < 1.0
+
+
+# --- 11. and 12. trickled and oversized answers ------------------------------------------
+
+
+def test_trickled_answer_is_cut_off(
+    github: GitHub, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ready(github, index)
+    monkeypatch.setattr(http, "REQUEST_DEADLINE", 1.0)
+    index.state.faults.append(Fault("/_/oidc/audience", status=200, trickle=0.05, body=b"x" * 400))
+    started = time.monotonic()
+    run = github.run()
+    assert time.monotonic() - started < 10
+    assert run.code == 1
+    assert "answered too slowly" in run.log
+
+
+def test_gzip_bomb_upload_answer_is_capped(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    bomb = gzip.compress(b"\0" * (64 << 20))
+    index.state.faults.append(
+        Fault("/legacy/", status=400, body=bomb, headers={"Content-Encoding": "gzip"})
+    )
+    run = github.run()
+    assert run.code == 1
+    assert "too large to be real" in run.log
+
+
+# --- 13. odd answers and inputs each get a named error -----------------------------------
+
+
+@pytest.mark.parametrize("expires", [10**400, -1, "soon", True, 1e308])
+def test_odd_expires_is_not_an_internal_error(
+    github: GitHub, index: LocalIndex, expires: object
+) -> None:
+    _ready(github, index)
+    index.state.expires_override = expires
+    run = github.run()
+    assert run.code == 0, run.log
+
+
+def test_deeply_nested_json_is_named(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    nested = b'{"audience":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    index.state.faults.append(
+        Fault(
+            "/_/oidc/audience",
+            status=200,
+            body=nested,
+            headers={"Content-Type": "application/json"},
+        )
+    )
+    run = github.run()
+    assert run.code == 1
+    assert "Unexpected answer from the index" in run.log
+    assert "Internal error" not in run.log
+
+
+def test_non_ascii_retry_after(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.faults.append(Fault("/simple/", status=503, headers={"Retry-After": "²"}))
+    run = github.run()
+    assert run.code == 0, run.log
+
+
+def test_missing_ca_bundle_is_named(github: GitHub, tmp_path: Path) -> None:
+    make_wheel(github.dist)
+    missing = tmp_path / "no-such-bundle.pem"
+    run = github.run(
+        {"repository-url": "https://upload.example.invalid/legacy/"},
+        env={"REQUESTS_CA_BUNDLE": str(missing)},
+    )
+    assert run.code == 1
+    assert "Cannot set up TLS for the index" in run.log
+    assert "Internal error" not in run.log
+
+
+def test_deeply_nested_rst_is_named(github: GitHub) -> None:
+    rst = "".join(" " * i + "- x\n\n" for i in range(0, 3000, 2))
+    meta = metadata_text("example", "1.0.0", Description_Content_Type="text/x-rst", Description=rst)
+    make_wheel(github.dist, metadata=meta)
+    run = github.run()
+    assert run.code == 1
+    assert "Internal error" not in run.log
+    assert "nested too deeply" in run.log or "does not render" in run.log
+
+
+def test_slow_rst_is_bounded(github: GitHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dists, "RENDER_SECONDS", 0.2)
+    dists._rst_problems.cache_clear()
+    row = "+" + "---+" * 60 + "\n"
+    table = row + ("|" + "   |" * 60 + "\n" + row) * 120
+    meta = metadata_text(
+        "example", "1.0.0", Description_Content_Type="text/x-rst", Description=table
+    )
+    make_wheel(github.dist, metadata=meta)
+    started = time.monotonic()
+    run = github.run()
+    assert time.monotonic() - started < 5
+    assert run.code == 1
+    assert "takes too long to render" in run.log
+
+
+def test_non_utf8_file_name_is_named(github: GitHub) -> None:
+    github.dist.mkdir(parents=True)
+    name = os.fsdecode(b"example-1.0.0-1\xff-py3-none-any.whl")
+    make_wheel(github.dist, filename=name)
+    run = github.run()
+    assert run.code == 1
+    assert "Internal error" not in run.log
+    assert "\\udcff" in run.log  # shown escaped
+
+
+# --- 14. a FIFO named like a dist --------------------------------------------------------
+
+
+def test_fifo_is_refused_without_opening_it(github: GitHub) -> None:
+    github.dist.mkdir(parents=True)
+    os.mkfifo(github.dist / "example-1.0.0-py3-none-any.whl")
+    started = time.monotonic()
+    run = github.run()
+    assert time.monotonic() - started < 5
+    assert run.code == 1
+    assert "Not a regular file" in run.log
+
+
+# --- 15. digests in upper case -----------------------------------------------------------
+
+
+def test_upper_case_sha256_is_the_same_file(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.sha_upper = True
+    wheel = github.dist / "example-1.0.0-py3-none-any.whl"
+    index.state.add_file("example", wheel.name, wheel.read_bytes(), "1.0.0")
+    run = github.run({"skip-existing": "true"})
+    assert run.code == 0, run.log
+    assert run.output_list("skipped") == [wheel.name]
+
+
+# --- 17. retry budget and verbose answers -----------------------------------------------
+
+
+def test_retry_after_counts_in_the_budget() -> None:
+    policy = http.RetryPolicy(tries=10, base=0, budget=60)
+    assert policy.next_wait(1, asked=50, waited=20) is None
+    assert policy.next_wait(1, asked=30, waited=20) == 30
+
+
+def test_verbose_shows_answers_escaped(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.faults.append(
+        Fault("/simple/", status=418, body=b"teapot\x1b[31m says no\r\n::x::")
+    )
+    run = github.run({"verbose": "true"})
+    assert "teapot\\x1b[31m says no" in run.log
+    assert_log_safe(run.log)
+
+
+def test_escaping_of_every_control_character() -> None:
+    out = io.StringIO()
+    console = Console({"GITHUB_ACTIONS": "true"}, stream=out)
+    from publisher.messages import Msg
+
+    console.info(Msg.LOG_UPLOADED, filename="".join(chr(c) for c in range(32)) + "\x7f\x9b\u2028")
+    assert_log_safe(out.getvalue())
+    assert len(out.getvalue().splitlines()) == 1
+    assert json.dumps(out.getvalue())  # still text
