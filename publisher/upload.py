@@ -56,6 +56,12 @@ def classify(status: int, reason: str, body: str) -> Answer:
         return Answer.TOKEN_EXPIRED
     if status in (401, 403) and "authentication" in text:
         return Answer.BAD_AUTH
+    if status == 401:  # by definition: credentials missing or not taken (devpi says so)
+        return Answer.BAD_AUTH
+    if status == 403 and reason.strip().lower() in {"", "forbidden"} and "exist" not in text:
+        # A bare 403 that names no cause (pypiserver's answer to a wrong password):
+        # for an upload that is the credentials. Warehouse always gives a reason.
+        return Answer.BAD_AUTH
     if "read-only mode" in text or "uploads are temporarily disabled" in text:
         return Answer.DISABLED
     if "previously used by a file that has since been deleted" in text:
