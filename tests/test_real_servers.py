@@ -374,6 +374,36 @@ def test_tls_without_the_ca_is_explained(github: GitHub, pypiserver_tls: PypiSer
     assert private.stored() == {}
 
 
+def test_pypiserver_under_a_prefix_with_its_default_fallback(
+    github: GitHub, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """pypiserver as it ships (fallback to PyPI on) and mounted under ``/pypi/``: the
+    simple API is read below the prefix. Its fallback answers a project it lacks with
+    a 303 to pypi.org, which we do not follow: the first publish says it could not
+    check the project, and goes ahead."""
+    server = PypiServer(
+        tmp_path_factory.mktemp("pypiserver-prefix"), base_path="/pypi/", fallback=True
+    )
+    _running(server)
+    try:
+        private = _pypiserver_target(server, "pypiserver-prefix")
+        assert private.upload_url.endswith("/pypi/")
+        files = _dists(github, private.project)
+
+        first = github.run(private.inputs(), oidc=False)
+        assert first.code == 0, first.log
+        assert f"Could not check `{private.project}` on the index" in first.log
+        assert "HTTP 303" in first.log
+        assert private.stored() == files
+
+        again = github.run(private.inputs(skip_existing="true"), oidc=False)
+        assert again.code == 0, again.log
+        assert sorted(again.output_list("skipped")) == sorted(files)
+        assert "Could not check" not in again.log
+    finally:
+        server.stop()
+
+
 # --- our reading of each server's simple API ---------------------------------------------
 
 

@@ -7,8 +7,9 @@ answers an upload, a duplicate and bad credentials, and what its simple API look
 
 - :class:`PypiServer` serves one folder of packages; uploads need the user and password
   of an htpasswd file (apr1, which passlib writes without bcrypt). Plain http runs on
-  waitress; ``tls=`` runs it on gunicorn with a certificate from a :class:`ThrowawayCA`,
-  as pypiserver's container image serves it. Tests share the folder, so each one
+  bottle's pick (waitress, which devpi-server brings); ``tls=`` runs it on gunicorn
+  with a certificate from a :class:`ThrowawayCA`, as pypiserver's container image
+  serves it. Tests share the folder, so each one
   uploads under a project name of its own (:func:`unique_project`).
 - :class:`DevpiServer` is one devpi-server; :meth:`DevpiServer.new_index` makes a user's
   index through devpi's REST API (no devpi-client), one per test, which costs a few
@@ -232,25 +233,35 @@ def _server_env() -> dict[str, str]:
 class PypiServer:
     """pypiserver on 127.0.0.1, serving :attr:`packages`; uploads authenticate against
     an htpasswd file (``--authenticate update``), reads are open. The fallback to PyPI
-    for unknown projects is off, as on a private index (with it, pypiserver redirects
-    the simple page of a project it lacks to pypi.org)."""
+    for unknown projects is off unless ``fallback`` (with it, pypiserver's default,
+    the simple page of a project it lacks is a 303 to pypi.org). ``base_path`` mounts
+    it under a prefix (``--server-base-url``): uploads there, the simple API below."""
 
     user = "uploader"
 
-    def __init__(self, folder: Path, *, tls: ThrowawayCA | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        tls: ThrowawayCA | None = None,
+        base_path: str = "/",
+        fallback: bool = False,
+    ) -> None:
         self.folder = folder
         self.tls = tls
+        self.base_path = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+        self.fallback = fallback  # pypiserver's default: unknown projects go to PyPI
         self.packages = folder / "packages"
         self.password = "pw-" + secrets.token_urlsafe(16)
         self.port = free_port()
-        self._process = _Process("pypiserver-tls" if tls else "pypiserver", folder)
+        self._process = _Process(folder.name, folder)
 
     @property
     def url(self) -> str:
         """The server's root; also its upload URL (what twine users give as
         ``--repository-url``: pypiserver takes uploads at its root only)."""
         scheme = "https" if self.tls else "http"
-        return f"{scheme}://{HOST}:{self.port}/"
+        return f"{scheme}://{HOST}:{self.port}{self.base_path}"
 
     @property
     def upload_url(self) -> str:
@@ -300,7 +311,8 @@ class PypiServer:
             str(htpasswd),
             "--authenticate",
             "update",
-            "--disable-fallback",
+            *([] if self.fallback else ["--disable-fallback"]),
+            *(["--server-base-url", self.base_path] if self.base_path != "/" else []),
             "--hash-algo",
             "sha256",  # our checks compare sha256; say so rather than trust the default
             "--server",
