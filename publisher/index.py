@@ -17,11 +17,23 @@ from publisher.http import check_url
 from publisher.messages import Msg, Url
 
 if TYPE_CHECKING:
+    from requests import Response
+
     from publisher.http import Http
 
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 # Known hosts whose read API lives elsewhere than the upload endpoint.
 READ_HOSTS = {"upload.pypi.org": "pypi.org"}
+# Last path segments that name the upload endpoint itself, beside the simple API:
+# Warehouse's `/legacy/` (its simple API is `/simple/` next to it) and Azure Artifacts'
+# `…/pypi/upload/` (`…/pypi/simple/`).
+UPLOAD_SEGMENTS = {"legacy", "upload"}
+# devpi-server sends this header with every answer. Its simple API is not `simple/`
+# under the index but `+simple/` (upload to `/<user>/<index>/`, read
+# `/<user>/<index>/+simple/`), and nothing in the URL tells devpi from other indexes
+# with two-segment paths (Nexus `/repository/<repo>/`, Artifact Registry
+# `/<project>/<repo>/`), so the first answer tells.
+DEVPI_HEADER = "X-Devpi-Server-Version"
 
 
 @dataclass(frozen=True)
@@ -70,9 +82,30 @@ class Index:
         """``POST`` the OIDC token here to get an upload token."""
         return f"{self.host_url}/_/oidc/mint-token"
 
-    def simple_url(self, project: str) -> str:
-        """The simple API page of ``project`` (normalized name)."""
-        return f"{self.read_url}/simple/{project}/"
+    @property
+    def simple_base(self) -> str:
+        """The root of the simple API, from the upload URL's path: `simple/` beside a
+        last segment `legacy` or `upload` (Warehouse, Azure), `simple/` under it
+        otherwise (pypiserver at `/` or under a prefix, Nexus, Artifactory, GitLab,
+        Gitea, CodeArtifact, Artifact Registry). devpi: :attr:`devpi_simple_base`."""
+        scheme, netloc = self._parts
+        segments = [s for s in urlsplit(self.upload_url).path.split("/") if s]
+        if segments and segments[-1] in UPLOAD_SEGMENTS:
+            segments.pop()
+        path = "".join(f"{s}/" for s in segments)
+        return f"{scheme}://{READ_HOSTS.get(netloc, netloc)}/{path}simple/"
+
+    @property
+    def devpi_simple_base(self) -> str:
+        """The simple API of a devpi index: `+simple/` under the upload URL."""
+        parts = urlsplit(self.upload_url)
+        return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}/+simple/"
+
+    def simple_url(self, project: str, *, devpi: bool = False) -> str:
+        """The simple API page of ``project`` (normalized name); ``devpi`` for an
+        index that answered as devpi-server does."""
+        base = self.devpi_simple_base if devpi else self.simple_base
+        return f"{base}{project}/"
 
     def project_url(self, project: str) -> Url:
         """The project's page for people."""
@@ -125,26 +158,40 @@ def project_state(http: Http, index: Index, project: str, *, fresh: bool = False
     """Ask the simple API about ``project``. A project made by a pending publisher has no
     releases: the JSON API says 404 for it, the simple API 200, so we ask the latter.
     ``fresh`` asks past caches (a new query string, ``Cache-Control: no-cache``)."""
-    url = index.simple_url(project)
     headers = {"Accept": SIMPLE_JSON}
     if fresh:
-        url += f"?nocache={uuid.uuid4().hex}"
         headers["Cache-Control"] = "no-cache"
-    response = http.request(
-        "GET", url, what=messages.phrase(Msg.DOING_LOOKUP, project=project), headers=headers
-    )
+    url, response = _get_simple(http, index.simple_url(project), project, headers, fresh)
+    if DEVPI_HEADER in response.headers:
+        # devpi answers `<index>/simple/<project>/` with a 404 of its own (it reads it
+        # as project `simple`): ask where devpi keeps the page.
+        url, response = _get_simple(
+            http, index.simple_url(project, devpi=True), project, headers, fresh
+        )
     if response.status_code == 404:
         return ProjectState(exists=False, files={})
     if response.status_code != 200:
-        return ProjectState(None, {}, f"GET {url} answered HTTP {response.status_code}")
+        problem = messages.phrase(Msg.INDEX_PROBLEM_STATUS, url=url, status=response.status_code)
+        return ProjectState(None, {}, problem)
     files = (
         _json_files(response.content)
         if "json" in response.headers.get("Content-Type", "")
         else _html_files(response.text)
     )
     if files is None:
-        return ProjectState(None, {}, f"GET {url} answered a page that is not a simple API page")
+        return ProjectState(None, {}, messages.phrase(Msg.INDEX_PROBLEM_PAGE, url=url))
     return ProjectState(exists=True, files=files)
+
+
+def _get_simple(
+    http: Http, url: str, project: str, headers: dict[str, str], fresh: bool
+) -> tuple[str, Response]:
+    """``GET`` one simple page (past caches if ``fresh``): the URL asked and the answer."""
+    if fresh:
+        url += f"?nocache={uuid.uuid4().hex}"
+    what = messages.phrase(Msg.DOING_LOOKUP, project=project)
+    response = http.request("GET", url, what=what, headers=headers)
+    return url, response
 
 
 def _json_files(body: bytes) -> dict[str, str] | None:
@@ -153,7 +200,7 @@ def _json_files(body: bytes) -> dict[str, str] | None:
 
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply
         return None
     entries = data.get("files") if isinstance(data, dict) else None
     if not isinstance(entries, list):

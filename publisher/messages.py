@@ -163,6 +163,10 @@ class Msg(StrEnum):
     VERDICT_OK = "verdict-ok"
     VERDICT_FAILED = "verdict-failed"
     UPLOAD_REDIRECTED = "upload-redirected"
+    UPLOAD_BAD_CREDENTIALS = "upload-bad-credentials"
+    CHECK_PROJECT_NEW = "check-project-new"
+    INDEX_PROBLEM_STATUS = "index-problem-status"
+    INDEX_PROBLEM_PAGE = "index-problem-page"
     ENDPOINT_AUDIENCE = "endpoint-audience"
     ENDPOINT_OIDC = "endpoint-oidc"
     ENDPOINT_MINT = "endpoint-mint"
@@ -841,6 +845,12 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Fix: check the secret passed as `password` (an API token starts with `pypi-`), "
         "that it is scoped to `$project`, and that `user` is `__token__`.",
     ),
+    Msg.UPLOAD_BAD_CREDENTIALS: (
+        "The index rejected the user name or password",
+        "The index refused `$filename` for the user `$user`: HTTP $status $reason\n"
+        "Fix: check the `user` input and the secret passed as `password` (that account "
+        "must exist on $index and may upload to `$project`).",
+    ),
     Msg.UPLOAD_TOKEN_EXPIRED: (
         "The upload token expired",
         "The index refused `$filename`: HTTP $status $reason, even after a new token.\n"
@@ -891,6 +901,10 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "any other name (say `$example` for a package named `example`) creates *that* "
         "project on the first run and the upload then fails.\n"
         "Fix: register the pending publisher (pre-filled): $link",
+    ),
+    Msg.CHECK_PROJECT_NEW: (
+        "Project `$project` is not on $index yet",
+        "The first upload with the password creates it.",
     ),
     Msg.CHECK_FILE_SKIPPED: (
         "`$filename` is on the index already",
@@ -1016,6 +1030,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.ENDPOINT_AUDIENCE: ("the audience endpoint", ""),
     Msg.ENDPOINT_OIDC: ("GitHub's OIDC token endpoint", ""),
     Msg.ENDPOINT_MINT: ("the mint-token endpoint", ""),
+    Msg.INDEX_PROBLEM_STATUS: ("GET $url answered HTTP $status", ""),
+    Msg.INDEX_PROBLEM_PAGE: ("GET $url answered a page that is not a simple API page", ""),
     Msg.UPLOAD_REDIRECTED: ("redirected to $location: check repository-url", ""),
     Msg.VERDICT_FAILED: ("$count problem(s) would stop a real publish", "FAILED: "),
 }
@@ -1062,7 +1078,9 @@ def lines(values: Iterable[object], *, prefix: str = "", sep: str = "\n") -> Tex
     return Text(sep.join(prefix + escape(v) for v in values))
 
 
-_MARKDOWN = re.compile(r"([\\`*_\[\]~])")
+# Markdown's special characters; an underscore inside a word (tpa_example) emphasises
+# nothing in GitHub's Markdown and is left as it is, so names stay readable.
+_MARKDOWN = re.compile(r"([\\`*\[\]~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 
 
 def escape_markdown(value: object) -> str:

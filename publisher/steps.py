@@ -154,6 +154,8 @@ def _project_finding(ctx: Context, project: str, state: ProjectState) -> Finding
         return Finding(
             "ok", Msg.CHECK_PROJECT_EXISTS, {"project": project, "index": index.read_url}
         )
+    if ctx.config.password:  # no trusted publishing: the upload creates the project
+        return Finding("ok", Msg.CHECK_PROJECT_NEW, {"project": project, "index": index.read_url})
     link = index.register_publisher_url({**ctx.publisher, "project_name": project}, None)
     fields = {"project": project, "index": index.read_url, "example": NAME_EXAMPLE, "link": link}
     return Finding("warning", Msg.CHECK_PROJECT_MISSING, fields)

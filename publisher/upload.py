@@ -68,6 +68,12 @@ def classify(status: int, reason: str, body: str) -> Answer:
         return Answer.TOKEN_EXPIRED
     if status in (401, 403) and "authentication" in text:
         return Answer.BAD_AUTH
+    if status == 401:  # by definition: credentials missing or not taken (devpi says so)
+        return Answer.BAD_AUTH
+    if status == 403 and reason.strip().lower() in {"", "forbidden"} and "exist" not in text:
+        # A bare 403 that names no cause (pypiserver's answer to a wrong password):
+        # for an upload that is the credentials. Warehouse always gives a reason.
+        return Answer.BAD_AUTH
     if "read-only mode" in text or "uploads are temporarily disabled" in text:
         return Answer.DISABLED
     if "previously used by a file that has since been deleted" in text:
@@ -242,7 +248,7 @@ def _upload_one(
             outcome.uploaded.append(dist)
             fields = {"filename": dist.filename, "reason": answer.reason}
             return Finding("ok", Msg.LOG_UPLOAD_CONFIRMED, fields)
-        error = upload_error(answer, dist, index, tokens)
+        error = upload_error(answer, dist, index, tokens, uploader.user)
         if answer.kind is not Answer.TRANSIENT:
             raise error
         fault = f"{answer.status or ''} {answer.reason}".strip()
@@ -267,7 +273,7 @@ _ERRORS = {
 
 
 def upload_error(
-    answer: UploadAnswer, dist: Dist, index: Index, tokens: TokenSource | None
+    answer: UploadAnswer, dist: Dist, index: Index, tokens: TokenSource | None, user: str = ""
 ) -> PublishError:
     """The message for an upload the index refused."""
     fields: dict[str, object] = {
@@ -282,8 +288,10 @@ def upload_error(
     if answer.kind is Answer.NEW_PROJECT_REFUSED:
         return NameCheckError(Msg.UPLOAD_NON_USER_IDENTITY, example=NAME_EXAMPLE, **fields)
     if answer.kind is Answer.BAD_AUTH:
-        key = Msg.UPLOAD_BAD_TOKEN if tokens else Msg.UPLOAD_BAD_PASSWORD
-        return UploadError(key, **fields)
+        if tokens:
+            return UploadError(Msg.UPLOAD_BAD_TOKEN, **fields)
+        key = Msg.UPLOAD_BAD_PASSWORD if index.is_pypi else Msg.UPLOAD_BAD_CREDENTIALS
+        return UploadError(key, user=user, **fields)
     return UploadError(_ERRORS.get(answer.kind, Msg.UPLOAD_REFUSED), **fields)
 
 

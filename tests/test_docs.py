@@ -18,7 +18,8 @@ NOT_DIAGNOSES = ("check-", "log-", "doing-", "endpoint-", "summary-", "result-",
 DIAGNOSES = {
     k: v
     for k, v in MESSAGES.items()
-    if not k.startswith(NOT_DIAGNOSES) and k not in ("upload-redirected", "dist-warning")
+    if not k.startswith(NOT_DIAGNOSES)
+    and k not in ("upload-redirected", "dist-warning", "index-problem-status", "index-problem-page")
 }
 
 

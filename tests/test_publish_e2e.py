@@ -103,7 +103,7 @@ def test_wrong_password_is_explained(github: GitHub, index: LocalIndex) -> None:
     _dists(github)
     run = github.run({"password": "pypi-not-a-valid-token"}, oidc=False)
     assert run.code == 1
-    assert "rejected the password or API token" in run.log
+    assert "rejected the user name or password" in run.log  # not PyPI: no token advice
     assert "example" not in index.state.projects
 
 

@@ -1,0 +1,77 @@
+"""Where the simple API is, derived from the upload URL (``repository-url``), for the
+indexes users publish to. What pip users give as ``--index-url`` for each is the
+simple base below; what twine users give as ``--repository-url`` is the upload URL."""
+
+from __future__ import annotations
+
+import pytest
+
+from publisher.index import Index
+
+# (upload URL, simple API base)
+DERIVED = [
+    # Warehouse: the simple API beside /legacy/, on pypi.org for upload.pypi.org.
+    ("https://upload.pypi.org/legacy/", "https://pypi.org/simple/"),
+    ("https://test.pypi.org/legacy/", "https://test.pypi.org/simple/"),
+    ("https://test.pypi.org/legacy", "https://test.pypi.org/simple/"),
+    ("http://127.0.0.1:8080/legacy/", "http://127.0.0.1:8080/simple/"),
+    ("https://warehouse.example/pypi/legacy/", "https://warehouse.example/pypi/simple/"),
+    # pypiserver takes uploads at its root, or under --server-base-url.
+    ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/simple/"),
+    ("http://127.0.0.1:8080", "http://127.0.0.1:8080/simple/"),
+    ("https://example.org/pypi/", "https://example.org/pypi/simple/"),
+    # Path-based indexes: the simple API under the upload URL.
+    (
+        "https://nexus.example/repository/pypi-internal/",
+        "https://nexus.example/repository/pypi-internal/simple/",
+    ),
+    (
+        "https://a.jfrog.io/artifactory/api/pypi/pypi-local",
+        "https://a.jfrog.io/artifactory/api/pypi/pypi-local/simple/",
+    ),
+    (
+        "https://gitlab.example/api/v4/projects/42/packages/pypi",
+        "https://gitlab.example/api/v4/projects/42/packages/pypi/simple/",
+    ),
+    (
+        "https://europe-python.pkg.dev/my-project/my-repo/",
+        "https://europe-python.pkg.dev/my-project/my-repo/simple/",
+    ),
+    # Azure Artifacts: …/pypi/upload/ beside …/pypi/simple/.
+    (
+        "https://pkgs.dev.azure.com/org/_packaging/feed/pypi/upload/",
+        "https://pkgs.dev.azure.com/org/_packaging/feed/pypi/simple/",
+    ),
+]
+
+
+@pytest.mark.parametrize(("upload", "simple"), DERIVED)
+def test_simple_base_from_upload_url(upload: str, simple: str) -> None:
+    index = Index(upload)
+    assert index.simple_base == simple
+    assert index.simple_url("my-project") == f"{simple}my-project/"
+
+
+@pytest.mark.parametrize(
+    ("upload", "simple"),
+    [
+        ("http://127.0.0.1:3141/alice/dev/", "http://127.0.0.1:3141/alice/dev/+simple/"),
+        ("http://127.0.0.1:3141/alice/dev", "http://127.0.0.1:3141/alice/dev/+simple/"),
+        ("https://ex.org/devpi/alice/dev/", "https://ex.org/devpi/alice/dev/+simple/"),
+    ],
+)
+def test_devpi_simple_base(upload: str, simple: str) -> None:
+    """devpi's index URL is its upload URL; its simple API is ``+simple/`` under it
+    (asked once an answer carries devpi's header: the URL cannot tell)."""
+    index = Index(upload)
+    assert index.devpi_simple_base == simple
+    assert index.simple_url("my-project", devpi=True) == f"{simple}my-project/"
+
+
+def test_other_endpoints_stay_on_the_host() -> None:
+    """Audience, mint and the web pages are Warehouse's, at the host's root."""
+    index = Index("https://test.pypi.org/legacy/")
+    assert index.audience_url == "https://test.pypi.org/_/oidc/audience"
+    assert index.mint_url == "https://test.pypi.org/_/oidc/mint-token"
+    assert index.read_url == "https://test.pypi.org"
+    assert index.project_url("x") == "https://test.pypi.org/project/x/"
