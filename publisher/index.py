@@ -7,7 +7,7 @@ import html
 import re
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode, urlsplit
@@ -17,6 +17,7 @@ from publisher.http import check_url
 from publisher.messages import Msg, Url
 
 if TYPE_CHECKING:
+    from packaging.version import Version
     from requests import Response
 
     from publisher.http import Http
@@ -132,6 +133,8 @@ class ProjectState:
     exists: bool | None
     files: dict[str, str]  # file name -> sha256 ('' when the index gives none)
     problem: str = ""
+    # file name -> when it was uploaded (unix time), where the index says (PEP 700)
+    uploaded: dict[str, float] = field(default_factory=dict)
 
 
 class FileStatus(Enum):
@@ -173,14 +176,15 @@ def project_state(http: Http, index: Index, project: str, *, fresh: bool = False
     if response.status_code != 200:
         problem = messages.phrase(Msg.INDEX_PROBLEM_STATUS, url=url, status=response.status_code)
         return ProjectState(None, {}, problem)
+    uploaded: dict[str, float] = {}
     files = (
-        _json_files(response.content)
+        _json_files(response.content, uploaded)
         if "json" in response.headers.get("Content-Type", "")
         else _html_files(response.text)
     )
     if files is None:
         return ProjectState(None, {}, messages.phrase(Msg.INDEX_PROBLEM_PAGE, url=url))
-    return ProjectState(exists=True, files=files)
+    return ProjectState(exists=True, files=files, uploaded=uploaded)
 
 
 def _get_simple(
@@ -194,8 +198,9 @@ def _get_simple(
     return url, response
 
 
-def _json_files(body: bytes) -> dict[str, str] | None:
-    """File names and sha256 from a PEP 691 JSON page, or None if it is not one."""
+def _json_files(body: bytes, uploaded: dict[str, float]) -> dict[str, str] | None:
+    """File names and sha256 from a PEP 691 JSON page, or None if it is not one; the
+    upload time of each file that has one goes into ``uploaded``."""
     import json
 
     try:
@@ -211,7 +216,23 @@ def _json_files(body: bytes) -> dict[str, str] | None:
             hashes = entry.get("hashes")
             sha = hashes.get("sha256") if isinstance(hashes, dict) else None
             files[entry["filename"]] = sha if isinstance(sha, str) else ""
+            when = _timestamp(entry.get("upload-time"))
+            if when is not None:
+                uploaded[entry["filename"]] = when
     return files
+
+
+def _timestamp(value: object) -> float | None:
+    """An ISO 8601 time (PEP 700's ``upload-time``) as unix time, or None."""
+    from datetime import UTC, datetime
+
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
 
 
 _HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
@@ -263,3 +284,25 @@ def wait_for_project(
         time.sleep(pause * http.policy.base)
         state = project_state(http, index, project, fresh=True)
     return state
+
+
+def release_of(filename: str) -> tuple[str, Version, bool] | None:
+    """A file name's normalized project, version and whether it is an sdist; None when
+    the name is not a distribution's."""
+    from packaging.utils import (
+        InvalidSdistFilename,
+        InvalidWheelFilename,
+        parse_sdist_filename,
+        parse_wheel_filename,
+    )
+
+    try:
+        if filename.endswith(".whl"):
+            name, version, _, _ = parse_wheel_filename(filename)
+            return str(name), version, False
+        if filename.endswith((".tar.gz", ".zip")):
+            name, version = parse_sdist_filename(filename)
+            return str(name), version, True
+    except (InvalidWheelFilename, InvalidSdistFilename):
+        pass
+    return None

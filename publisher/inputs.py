@@ -16,6 +16,7 @@ from publisher.secret import Secret
 
 if TYPE_CHECKING:
     from publisher.index import Index
+    from publisher.outcome import Finding
 
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
@@ -29,6 +30,14 @@ class InputSpec:
     default: str
     description: str
     kind: Literal["text", "bool", "secret"] = "text"
+    alias: str | None = None  # the anchor's deprecated snake_case spelling
+
+    @property
+    def variables(self) -> tuple[str, str]:
+        """``INPUT_*`` names of the input and of its underscore spelling (the alias, or
+        the same name set from a step's ``env:``)."""
+        hyphen = f"INPUT_{self.name.upper()}"
+        return hyphen, hyphen.replace("-", "_")
 
 
 INPUTS: tuple[InputSpec, ...] = (
@@ -37,12 +46,14 @@ INPUTS: tuple[InputSpec, ...] = (
         "https://upload.pypi.org/legacy/",
         'Upload endpoint of the index (Warehouse "legacy" API). The audience and '
         "mint-token endpoints are taken from the same host.",
+        alias="repository_url",
     ),
     InputSpec(
         "packages-dir",
         "dist",
         "Folder that holds the distributions (sdists and wheels) to publish, relative "
         "to the workspace.",
+        alias="packages_dir",
     ),
     InputSpec(
         "user",
@@ -59,17 +70,21 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "skip-existing",
         "false",
-        "Skip files that are already on the index with the same sha256 instead of "
-        "failing. A file with the same name but different content is always an error.",
+        "Skip files whose names the index has already (as twine does), instead of "
+        "failing; a warning names both sha256 when the content differs.",
         "bool",
+        alias="skip_existing",
     ),
     InputSpec(
         "verify-metadata",
         "true",
         "Check each distribution's metadata (like `twine check`) before uploading.",
         "bool",
+        alias="verify_metadata",
     ),
-    InputSpec("print-hash", "true", "Print the sha256 of each distribution.", "bool"),
+    InputSpec(
+        "print-hash", "true", "Print the sha256 of each distribution.", "bool", alias="print_hash"
+    ),
     InputSpec(
         "verbose",
         "false",
@@ -105,24 +120,39 @@ class Config:
     print_hash: bool
     verbose: bool
     dry_run: bool
+    # Notices and warnings about the inputs themselves (deprecated spellings), for the
+    # pipeline's first step to report.
+    notes: tuple[Finding, ...] = ()
 
 
-def raw_input(env: Mapping[str, str], name: str) -> str:
-    """An input's value as GitHub passes it (``INPUT_REPOSITORY-URL``; the underscore
-    form is accepted too), trimmed like the toolkit does; the default when absent, or
-    when empty for a text input. An empty boolean is an error: an expression that
-    evaluated to nothing must not turn, say, a dry run into a real publish."""
+def raw_input(env: Mapping[str, str], name: str, notes: list[Finding] | None = None) -> str:
+    """An input's value as GitHub passes it (``INPUT_REPOSITORY-URL``), trimmed as the
+    toolkit does; the default when absent, or empty for a text input.
+
+    The underscore spelling (``INPUT_REPOSITORY_URL``: the anchor's deprecated alias,
+    or the name set in ``env:``) is taken, with a notice, when the hyphen form is
+    absent, empty or its default (which the runner fills in); otherwise the hyphen form
+    wins, as in the anchor, with a warning. An empty boolean is an error: an expression
+    that evaluated to nothing must not turn, say, a dry run into a real publish."""
+    from publisher.outcome import Finding
+
     spec = SPECS[name]
-    hyphen = f"INPUT_{name.upper()}"
-    underscore = hyphen.replace("-", "_")
-    first, second = env.get(hyphen), env.get(underscore)
-    both = [v.strip() for v in (first, second) if v is not None and v.strip()]
-    if len(both) == 2 and both[0] != both[1]:
+    hyphen, underscore = spec.variables
+    first = env.get(hyphen)
+    second = env.get(underscore, "").strip() if underscore != hyphen else ""
+    value = first.strip() if first is not None else None
+    found: list[Finding] = []
+    if second and value not in (None, "", spec.default) and value != second:
         # Never echo the values: one of them may be a secret.
-        raise InputError(Msg.INPUT_CONFLICT, name=name, hyphen=hyphen, underscore=underscore)
-    given = [v for v in (first, second) if v is not None]
-    value = next((v.strip() for v in given if v.strip()), "")
-    if not value and given and spec.kind == "bool":
+        fields = {"name": name, "hyphen": hyphen, "underscore": underscore}
+        found.append(Finding("warning", Msg.INPUT_CONFLICT, fields))
+    elif second:
+        spelling = spec.alias or underscore
+        found.append(Finding("notice", Msg.INPUT_DEPRECATED, {"name": name, "alias": spelling}))
+        value = second
+    if notes is not None:
+        notes.extend(found)
+    if value == "" and spec.kind == "bool":
         raise InputError(Msg.INPUT_BOOL_EMPTY, name=name, variable=hyphen)
     return value or spec.default
 
@@ -137,8 +167,8 @@ def parse_bool(name: str, value: str) -> bool:
     raise InputError(Msg.INPUT_NOT_BOOL, name=name, value=value)
 
 
-def _bool(env: Mapping[str, str], name: str) -> bool:
-    return parse_bool(name, raw_input(env, name))
+def _bool(env: Mapping[str, str], name: str, notes: list[Finding]) -> bool:
+    return parse_bool(name, raw_input(env, name, notes))
 
 
 def read_config(env: Mapping[str, str], cwd: Path | None = None) -> Config:
@@ -146,19 +176,21 @@ def read_config(env: Mapping[str, str], cwd: Path | None = None) -> Config:
     from publisher.index import Index
 
     base = cwd or Path.cwd()
-    url = raw_input(env, "repository-url")
+    notes: list[Finding] = []
+    url = raw_input(env, "repository-url", notes)
     if not url.endswith("/"):
-        # Warehouse answers /legacy with a redirect, which twine refuses to follow.
+        # Warehouse answers /legacy with a redirect, which we do not follow.
         url += "/"
     return Config(
         index=Index(url),
-        packages_dir=base / raw_input(env, "packages-dir"),
-        user=raw_input(env, "user"),
+        packages_dir=base / raw_input(env, "packages-dir", notes),
+        user=raw_input(env, "user", notes),
         # Given but empty means "no password" (trusted publishing): no defaults needed.
-        password=Secret(raw_input(env, "password")),
-        skip_existing=_bool(env, "skip-existing"),
-        verify_metadata=_bool(env, "verify-metadata"),
-        print_hash=_bool(env, "print-hash"),
-        verbose=_bool(env, "verbose"),
-        dry_run=_bool(env, "dry-run"),
+        password=Secret(raw_input(env, "password", notes)),
+        skip_existing=_bool(env, "skip-existing", notes),
+        verify_metadata=_bool(env, "verify-metadata", notes),
+        print_hash=_bool(env, "print-hash", notes),
+        verbose=_bool(env, "verbose", notes),
+        dry_run=_bool(env, "dry-run", notes),
+        notes=tuple(notes),
     )

@@ -40,6 +40,7 @@ class Msg(StrEnum):
 
     INTERNAL_ERROR = "internal-error"
     INPUT_CONFLICT = "input-conflict"
+    INPUT_DEPRECATED = "input-deprecated"
     INPUT_BOOL_EMPTY = "input-bool-empty"
     INPUT_NOT_BOOL = "input-not-bool"
     PASSWORD_WITH_USER = "password-with-user"
@@ -196,6 +197,11 @@ class Msg(StrEnum):
     WARN_NO_DESCRIPTION = "warn-no-description"
     WARN_RECORD_MISMATCH = "warn-record-mismatch"
     WARN_FILE_SIZE = "warn-file-size"
+    FILE_SKIPPED_DIFFERENT = "file-skipped-different"
+    FILE_SKIPPED_UNKNOWN = "file-skipped-unknown"
+    SDIST_OTHER_ON_INDEX = "sdist-other-on-index"
+    SDIST_OTHER_SKIPPED = "sdist-other-skipped"
+    RELEASE_TOO_OLD = "release-too-old"
 
 
 MESSAGES: dict[Msg, tuple[str, str]] = {
@@ -210,8 +216,15 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.INPUT_CONFLICT: (
         "Input `$name` is given twice, differently",
         "`$hyphen` and `$underscore` are both set, to different values (not shown: one "
-        "may be a secret); GitHub sets the first form from the step's `with:`.\n"
-        "Fix: set `$name` under `with:` only, and remove `$underscore` from `env:`.",
+        "may be a secret). The first, `$name` under `with:`, is used, as "
+        "pypa/gh-action-pypi-publish does.\n"
+        "Fix: keep `$name` under `with:` only; remove the other spelling from `with:` or "
+        "`env:`.",
+    ),
+    Msg.INPUT_DEPRECATED: (
+        "Input `$alias` is a deprecated spelling of `$name`",
+        "Its value is used for `$name`, as pypa/gh-action-pypi-publish does.\n"
+        "Fix: write `$name:` under `with:` instead of `$alias:`.",
     ),
     Msg.INPUT_BOOL_EMPTY: (
         "Input `$name` is empty",
@@ -801,6 +814,45 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "The index never accepts changed content under a used file name, so nothing was "
         "uploaded.\n"
         "Fix: bump the version, rebuild and publish that. ($project)",
+    ),
+    Msg.FILE_SKIPPED_DIFFERENT: (
+        "`$filename` is on the index with other content: skipped",
+        "The index has a file named `$filename` with another sha256:\n"
+        "  on the index: $remote\n"
+        "  here:         $local\n"
+        "With `skip-existing` it is skipped, as twine does: the index keeps its copy, and "
+        "this run does not upload yours (a rebuild of an unchanged version, say, for a "
+        "TestPyPI re-run). ($project)\n"
+        "Fix: nothing, if the index's copy is the one you mean; to publish these bytes, bump "
+        "the version.",
+    ),
+    Msg.FILE_SKIPPED_UNKNOWN: (
+        "`$filename` is on the index: skipped",
+        "The index lists `$filename` without a sha256, so whether it is this file cannot be "
+        "known; with `skip-existing` it is skipped, and the index keeps its copy.\n"
+        "Fix: nothing, unless you meant to publish new bytes: then bump the version.",
+    ),
+    Msg.SDIST_OTHER_ON_INDEX: (
+        "Release $version of `$project` has an sdist on the index already",
+        "The index has `$other` for this release, and it takes one sdist per release: it "
+        'would refuse `$filename` ("Only one sdist may be uploaded per release.").\n'
+        "Fix: keep the sdist that is there (set `skip-existing: true` to skip this one), or "
+        "bump the version.",
+    ),
+    Msg.SDIST_OTHER_SKIPPED: (
+        "Release $version of `$project` has an sdist on the index already: `$filename` skipped",
+        'The index has `$other` for this release and takes one sdist per release ("Only one '
+        'sdist may be uploaded per release."), so with `skip-existing` `$filename` is '
+        "skipped, not sent to be refused.\n"
+        "Fix: nothing, if `$other` is the sdist you mean; otherwise bump the version.",
+    ),
+    Msg.RELEASE_TOO_OLD: (
+        "Release $version of `$project` is more than 14 days old",
+        "Its first file reached the index on $first. PyPI refuses new files for releases "
+        'older than 14 days ("Uploading new files to releases older than 14 days is not '
+        'allowed."), so `$filename` cannot be added to it.\n'
+        "Fix: publish a new version (for a missing wheel, a post-release such as "
+        "$version.post1).",
     ),
     Msg.FILE_EXISTS_UNKNOWN: (
         "`$filename` is on the index, with no sha256 to compare",

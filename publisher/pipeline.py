@@ -77,6 +77,7 @@ ACTION = frozenset({Mode.PUBLISH, Mode.DRY_RUN})
 REAL = frozenset({Mode.PUBLISH})
 
 STEPS: tuple[Step, ...] = (
+    Step(steps.report_inputs, EVERY_MODE, needs_dists=False),
     Step(steps.validate_dists, EVERY_MODE, needs_dists=False),
     Step(steps.check_credentials, EVERY_MODE, needs_dists=False),
     Step(steps.read_oidc_token, ACTION),

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 Findings = Iterator[Finding]
 
 
+def report_inputs(ctx: Context) -> Findings:
+    """What reading the inputs found: deprecated spellings, inputs given twice."""
+    yield from ctx.config.notes
+
+
 def validate_dists(ctx: Context) -> Findings:
     """Find, validate and hash the distributions; every bad file is reported."""
     from publisher.dists import check_all
@@ -162,11 +167,20 @@ def _project_finding(ctx: Context, project: str, state: ProjectState) -> Finding
 
 
 def _file_findings(ctx: Context, state: ProjectState, dists: list[Dist]) -> Findings:
+    """Each file against the index's of the same name. With ``skip-existing`` any file
+    whose name the index has is skipped (as twine and the anchor do: a rebuild for a
+    TestPyPI re-run has other bytes), with a warning when its content differs."""
     from publisher.index import FileStatus, compare
 
+    skip = ctx.config.skip_existing
     for dist in dists:
         status = compare(state, dist.filename, dist.digests.sha256)
         named = {"filename": dist.filename}
+        if status is FileStatus.NEW:
+            yield from _release_findings(ctx, state, dist)
+            continue
+        if skip:
+            ctx.outcome.skipped.append(dist)
         if status is FileStatus.DIFFERENT:
             fields = {
                 **named,
@@ -174,14 +188,57 @@ def _file_findings(ctx: Context, state: ProjectState, dists: list[Dist]) -> Find
                 "remote": state.files[dist.filename],
                 "project": ctx.index.project_url(dist.project),
             }
-            yield Finding("error", Msg.FILE_EXISTS_DIFFERENT, fields)
+            key = Msg.FILE_SKIPPED_DIFFERENT if skip else Msg.FILE_EXISTS_DIFFERENT
+            yield Finding("warning" if skip else "error", key, fields)
         elif status is FileStatus.UNKNOWN:
-            yield Finding("warning", Msg.FILE_EXISTS_UNKNOWN, named)
-        elif status is FileStatus.SAME and ctx.config.skip_existing:
-            ctx.outcome.skipped.append(dist)
+            key = Msg.FILE_SKIPPED_UNKNOWN if skip else Msg.FILE_EXISTS_UNKNOWN
+            yield Finding("notice" if skip else "warning", key, named)
+        elif skip:
             yield Finding("ok", Msg.CHECK_FILE_SKIPPED, named)
-        elif status is FileStatus.SAME:
+        else:
             yield Finding("error", Msg.FILE_EXISTS_SAME, named)
+
+
+# Warehouse refuses new files for releases older than this (pypi/warehouse#19727).
+RELEASE_WINDOW = 14 * 86400
+
+
+def _release_findings(ctx: Context, state: ProjectState, dist: Dist) -> Findings:
+    """The rules a new file meets by the release it joins: one sdist per release, and
+    no new files for a release older than 14 days (PyPI's; elsewhere a warning)."""
+    import time
+
+    from packaging.version import Version
+
+    from publisher.index import release_of
+
+    version = Version(dist.version)
+    same_release = {
+        name: found
+        for name in state.files
+        if (found := release_of(name)) is not None
+        and found[0] == dist.project
+        and found[1] == version
+    }
+    fields = {"filename": dist.filename, "project": dist.project, "version": dist.version}
+    if dist.kind == "sdist":
+        others = sorted(name for name, (_, _, sdist) in same_release.items() if sdist)
+        if others and ctx.config.skip_existing:
+            ctx.outcome.skipped.append(dist)
+            yield Finding("warning", Msg.SDIST_OTHER_SKIPPED, {**fields, "other": others[0]})
+            return
+        if others:
+            yield Finding("error", Msg.SDIST_OTHER_ON_INDEX, {**fields, "other": others[0]})
+            return
+    times = [state.uploaded[name] for name in same_release if name in state.uploaded]
+    if times and min(times) < time.time() - RELEASE_WINDOW:
+        first = time.strftime("%Y-%m-%d", time.gmtime(min(times)))
+        # Warehouse's rule: on another index, a warning.
+        yield Finding(
+            "error" if ctx.index.is_pypi else "warning",
+            Msg.RELEASE_TOO_OLD,
+            {**fields, "first": first},
+        )
 
 
 def mint_token(ctx: Context) -> Findings:

@@ -33,6 +33,13 @@ DECLARED_INPUTS = {
 }
 
 
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, as the index lists it."""
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def metadata_text(name: str, version: str, **extra: str) -> str:
     """Core metadata (``PKG-INFO``/``METADATA``) with the given fields."""
     fields = {

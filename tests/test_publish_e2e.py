@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
+from conftest import GitHub, file_sha256, make_sdist, make_wheel, publisher_for_run
 from fakes.index import LocalIndex, RunClaims
 
 
@@ -310,14 +310,38 @@ def test_existing_file_without_skip_existing(github: GitHub, index: LocalIndex) 
 
 
 def test_existing_file_with_other_content(github: GitHub, index: LocalIndex) -> None:
+    """Without skip-existing: an error naming both digests, nothing minted."""
     _dists(github)
     index.state.add_project("example", publisher_for_run(index))
     index.state.add_file("example", "example-1.0.0.tar.gz", b"something else", "1.0.0")
-    run = github.run({"skip-existing": "true"})
+    run = github.run()
     assert run.code == 1
-    assert index.state.projects["example"].files["example-1.0.0.tar.gz"].sha256 in run.log
+    remote = index.state.projects["example"].files["example-1.0.0.tar.gz"].sha256
+    assert remote in run.log
+    assert file_sha256(github.dist / "example-1.0.0.tar.gz") in run.log
     assert "other content" in run.log
-    assert "/legacy/" not in index.state.paths()
+    assert "/_/oidc/mint-token" not in index.state.paths()
+
+
+def test_rebuilt_files_are_skipped_with_skip_existing(github: GitHub, index: LocalIndex) -> None:
+    """A TestPyPI re-run of an unchanged version, rebuilt: the index has the names with
+    other bytes. As with twine and the anchor, skip-existing skips them, warning with
+    both digests; the index keeps its copies."""
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    old = {"example-1.0.0.tar.gz": b"first build", "example-1.0.0-py3-none-any.whl": b"first"}
+    for name, content in old.items():
+        index.state.add_file("example", name, content, "1.0.0")
+    run = github.run({"skip-existing": "true"})
+    assert run.code == 0, run.log
+    assert sorted(run.output_list("skipped")) == sorted(old)
+    assert run.output_list("uploaded") == []
+    warnings = [line for line in run.log.splitlines() if line.startswith("::warning")]
+    for name in old:
+        remote = index.state.projects["example"].files[name].sha256
+        assert any(remote in w and file_sha256(github.dist / name) in w for w in warnings)
+    assert "keeps its copy" in run.log
+    assert index.state.uploads == []
 
 
 def test_no_dists(github: GitHub, index: LocalIndex) -> None:
@@ -384,12 +408,25 @@ def test_unusable_repository_url(github: GitHub, url: str, expected: str) -> Non
 
 
 def test_input_given_twice_differently(github: GitHub, index: LocalIndex) -> None:
-    _dists(github)
-    run = github.run({"dry-run": "false"}, env={"INPUT_DRY_RUN": "true"})
-    assert run.code == 1
+    """As in the anchor, the hyphen spelling wins; we say so."""
+    make_wheel(github.workspace / "out")
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run({"packages-dir": "out"}, env={"INPUT_PACKAGES_DIR": "elsewhere"})
+    assert run.code == 0, run.log
     assert "given twice" in run.log
-    assert "INPUT_DRY_RUN" in run.log
-    assert index.state.requests == []
+    assert "INPUT_PACKAGES_DIR" in run.log
+    assert run.output_list("uploaded") == ["example-1.0.0-py3-none-any.whl"]
+
+
+def test_deprecated_spelling_is_used_with_a_notice(github: GitHub, index: LocalIndex) -> None:
+    make_wheel(github.workspace / "out")
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run({"packages_dir": "out"})  # the runner also sets packages-dir: dist
+    assert run.code == 0, run.log
+    assert "::notice title=Input `packages_dir` is a deprecated spelling of `packages-dir`" in (
+        run.log
+    )
+    assert run.output_list("uploaded") == ["example-1.0.0-py3-none-any.whl"]
 
 
 def test_summary_marks_files_already_on_the_index(github: GitHub, index: LocalIndex) -> None:

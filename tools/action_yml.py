@@ -34,6 +34,15 @@ def inputs_block() -> str:
         lines.extend(f"      {line}" for line in wrapped)
         lines.append("    required: false")
         lines.append(f"    default: {_scalar(spec.default)}")
+    for spec in INPUTS:
+        if spec.alias:
+            # Declared so that the anchor's workflows get no "Unexpected input" warning;
+            # no default, so that a value here is one the workflow gave.
+            lines.append(f"  {spec.alias}:")
+            lines.append(f"    description: {_scalar(f'[DEPRECATED] Use {spec.name}.')}")
+            lines.append("    required: false")
+            message = f"Spelled {spec.name} since pypa/gh-action-pypi-publish v1.8; use that."
+            lines.append(f"    deprecationMessage: {_scalar(message)}")
     return "\n".join(lines) + "\n"
 
 
