@@ -51,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
         "(default: those in .github/workflows/ that use the action)",
     )
     check.add_argument(
+        "--job",
+        help="the publishing job's id in the workflow (default: the jobs that use the "
+        "action, or the workflow's one job with --workflow)",
+    )
+    check.add_argument(
         "--skip-existing",
         action="store_true",
         help="files already on the index (same sha256) will be skipped",
@@ -105,7 +110,14 @@ def check_locally(args: argparse.Namespace) -> int:
         console.failure(exc)
         return EXIT_FAILED
     ctx = Context(
-        config, env, console, Http(console), Mode.CHECK, root=Path.cwd(), workflow=args.workflow
+        config,
+        env,
+        console,
+        Http(console),
+        Mode.CHECK,
+        root=Path.cwd(),
+        workflow=args.workflow,
+        job=args.job,
     )
     outcome = run(ctx)
     if args.format == "json":

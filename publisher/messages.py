@@ -202,6 +202,13 @@ class Msg(StrEnum):
     SDIST_OTHER_ON_INDEX = "sdist-other-on-index"
     SDIST_OTHER_SKIPPED = "sdist-other-skipped"
     RELEASE_TOO_OLD = "release-too-old"
+    UPLOAD_EXISTS_SKIPPED = "upload-exists-skipped"
+    USER_WITHOUT_PASSWORD = "user-without-password"
+    TOKEN_NOT_PYPI = "token-not-pypi"
+    TRUSTED_PUBLISHING_NUDGE = "trusted-publishing-nudge"
+    SOURCE_JOB = "source-job"
+    SOURCE_WORKFLOW = "source-workflow"
+    SOURCE_DEFAULTS = "source-defaults"
 
 
 MESSAGES: dict[Msg, tuple[str, str]] = {
@@ -854,6 +861,37 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Fix: publish a new version (for a missing wheel, a post-release such as "
         "$version.post1).",
     ),
+    Msg.UPLOAD_EXISTS_SKIPPED: (
+        "`$filename` was put on the index meanwhile: skipped",
+        "The index answered HTTP $status $reason: it has a file of that name now (not at the "
+        "pre-upload check). With `skip-existing` it is skipped, and the index keeps its copy."
+        "\n"
+        "Fix: nothing, if another job published it; otherwise find what uploaded it.",
+    ),
+    Msg.USER_WITHOUT_PASSWORD: (
+        "Input `user` is `$user`, but no password is given",
+        "A user name only goes with a `password` (an empty one means trusted publishing, "
+        "which has no user). If the step passes `password: $${{ secrets.… }}`, that secret is"
+        " empty or not set for this repository or environment.\n"
+        "Fix: set the secret, or remove `user` to use trusted publishing.",
+    ),
+    Msg.TOKEN_NOT_PYPI: (
+        "The password does not look like an API token for $index",
+        "With `user: __token__`, the password must be an API token, which starts with "
+        "`pypi-`; this one does not (a secret copied without its prefix, or the wrong "
+        "secret).\n"
+        "Fix: pass the whole token as `password`, or remove `password` to use trusted "
+        "publishing.",
+    ),
+    Msg.TRUSTED_PUBLISHING_NUDGE: (
+        "Upgrade to trusted publishing",
+        "This run uploads to $index with an API token. Trusted publishing needs no long-lived"
+        " secret: the job gets a short-lived token from its own OIDC identity.\n"
+        "Fix: as an owner of the project, register this workflow as its trusted publisher "
+        "(pre-filled):\n"
+        "$links\n"
+        "then give the job `permissions: id-token: write` and remove `password`.",
+    ),
     Msg.FILE_EXISTS_UNKNOWN: (
         "`$filename` is on the index, with no sha256 to compare",
         "The index lists a file named `$filename` but gives no sha256 for it, so whether "
@@ -1084,6 +1122,9 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.ENDPOINT_MINT: ("the mint-token endpoint", ""),
     Msg.INDEX_PROBLEM_STATUS: ("GET $url answered HTTP $status", ""),
     Msg.INDEX_PROBLEM_PAGE: ("GET $url answered a page that is not a simple API page", ""),
+    Msg.SOURCE_JOB: ("job `$job`'s permissions", ""),
+    Msg.SOURCE_WORKFLOW: ("the workflow's permissions", ""),
+    Msg.SOURCE_DEFAULTS: ("no permissions block (the defaults)", ""),
     Msg.UPLOAD_REDIRECTED: ("redirected to $location: check repository-url", ""),
     Msg.VERDICT_FAILED: ("$count problem(s) would stop a real publish", "FAILED: "),
 }

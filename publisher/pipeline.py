@@ -50,6 +50,7 @@ class Context:
     mode: Mode
     root: Path = field(default_factory=Path.cwd)
     workflow: Path | None = None  # publisher check --workflow
+    job: str | None = None  # publisher check --job
     outcome: Outcome = field(default_factory=Outcome)
     states: dict[str, ProjectState] = field(default_factory=dict)
     publisher: dict[str, str] = field(default_factory=dict)  # the publisher's fields, if known

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from publisher import messages
 from publisher.errors import InputError, NameCheckError
 from publisher.messages import Msg
 from publisher.outcome import Finding
@@ -53,12 +54,38 @@ def validate_dists(ctx: Context) -> Findings:
 
 def check_credentials(ctx: Context) -> Findings:
     """PyPI and TestPyPI take API tokens only (user ``__token__``), never passwords."""
-    config = ctx.config
+    config, index = ctx.config, ctx.config.index
     if not config.password:
+        if config.user != "__token__":
+            raise InputError(Msg.USER_WITHOUT_PASSWORD, user=config.user)
         return
-    if config.user != "__token__" and config.index.is_pypi:
-        raise InputError(Msg.PASSWORD_WITH_USER, user=config.user, index=config.index.read_url)
+    if config.user != "__token__" and index.is_pypi:
+        raise InputError(Msg.PASSWORD_WITH_USER, user=config.user, index=index.read_url)
     yield Finding("ok", Msg.CHECK_PASSWORD)
+    if not index.is_pypi:
+        return
+    if not config.password.reveal().startswith("pypi-"):
+        yield Finding("warning", Msg.TOKEN_NOT_PYPI, {"index": index.read_url})
+    # As the anchor does: an API token on PyPI is a chance to move to trusted publishing.
+    publisher = _publisher_from_env(ctx)
+    links = [index.register_publisher_url(publisher, p) for p in ctx.outcome.projects]
+    yield Finding(
+        "warning",
+        Msg.TRUSTED_PUBLISHING_NUDGE,
+        {"index": index.read_url, "links": messages.lines(links, prefix="  ")},
+    )
+
+
+def _publisher_from_env(ctx: Context) -> dict[str, str]:
+    """The publisher fields of this workflow, from the runner's variables (no token)."""
+    from publisher.oidc import workflow_filename
+
+    owner, _, repo = ctx.env.get("GITHUB_REPOSITORY", "").partition("/")
+    return {
+        "owner": ctx.env.get("GITHUB_REPOSITORY_OWNER", owner),
+        "repository": repo,
+        "workflow_filename": workflow_filename(ctx.env.get("GITHUB_WORKFLOW_REF", "")),
+    }
 
 
 def read_oidc_token(ctx: Context) -> Findings:
@@ -102,7 +129,7 @@ def check_workflows(ctx: Context) -> Findings:
 
     if ctx.config.password:
         return
-    found = discover(ctx.root, ctx.workflow)
+    found = discover(ctx.root, ctx.workflow, ctx.job)
     if not found:
         yield Finding("warning", Msg.CHECK_NO_WORKFLOW, {"folder": ctx.root / ".github/workflows"})
         return
@@ -284,4 +311,12 @@ def upload(ctx: Context) -> Findings:
         uploader = Uploader(ctx.http, config.index, "__token__", ctx.tokens.current.token)
     else:
         uploader = Uploader(ctx.http, config.index, config.user, config.password)
-    yield from upload_all(uploader, ctx.http, ctx.index, ctx.outcome, ctx.console, ctx.tokens)
+    yield from upload_all(
+        uploader,
+        ctx.http,
+        ctx.index,
+        ctx.outcome,
+        ctx.console,
+        ctx.tokens,
+        skip_existing=config.skip_existing,
+    )

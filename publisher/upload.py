@@ -196,9 +196,12 @@ def upload_all(
     outcome: Outcome,
     console: Console,
     tokens: TokenSource | None,
+    *,
+    skip_existing: bool = False,
 ) -> Iterator[Finding]:
     """Upload the files one by one, in order; yields a finding for each file done and
-    raises the :class:`PublishError` of the first that fails."""
+    raises the :class:`PublishError` of the first that fails. With ``skip_existing``
+    a file the index says it has already is skipped, as twine does."""
     from publisher.outcome import Finding
 
     skipped = {d.filename for d in outcome.skipped}
@@ -209,7 +212,7 @@ def upload_all(
         if tokens and tokens.current and tokens.current.expires_within(RENEW_MARGIN):
             console.info(Msg.LOG_RENEWING)
             uploader.set_password(tokens.mint(outcome.projects).token)
-        yield _upload_one(uploader, http, index, dist, outcome, console, tokens)
+        yield _upload_one(uploader, http, index, dist, outcome, console, tokens, skip_existing)
 
 
 def _landed(http: Http, index: Index, dist: Dist) -> bool:
@@ -227,6 +230,7 @@ def _upload_one(
     outcome: Outcome,
     console: Console,
     tokens: TokenSource | None,
+    skip_existing: bool,
 ) -> Finding:
     from publisher.outcome import Finding
 
@@ -246,8 +250,13 @@ def _upload_one(
         if answer.kind in (Answer.TRANSIENT, Answer.EXISTS) and _landed(http, index, dist):
             # The answer was lost or garbled but the file is there, byte for byte.
             outcome.uploaded.append(dist)
-            fields = {"filename": dist.filename, "reason": answer.reason}
-            return Finding("ok", Msg.LOG_UPLOAD_CONFIRMED, fields)
+            confirmed = {"filename": dist.filename, "reason": answer.reason}
+            return Finding("ok", Msg.LOG_UPLOAD_CONFIRMED, confirmed)
+        if answer.kind is Answer.EXISTS and skip_existing:
+            # Put there since the pre-check (another job, say): skipped, as twine does.
+            outcome.skipped.append(dist)
+            fields = {"filename": dist.filename, "status": answer.status, "reason": answer.reason}
+            return Finding("warning", Msg.UPLOAD_EXISTS_SKIPPED, fields)
         error = upload_error(answer, dist, index, tokens, uploader.user)
         if answer.kind is not Answer.TRANSIENT:
             raise error

@@ -14,8 +14,9 @@ from publisher.errors import InputError
 from publisher.messages import Msg
 from publisher.outcome import Finding
 
-# `uses:` values that run this action or the one it replaces (whose inputs we share).
-ACTION_NAMES = ("trusted-publish-action", "pypa/gh-action-pypi-publish")
+# Repository names of this action and of the one it replaces (whose inputs we share): a
+# step using either, under any owner (a fork), at any ref or SHA, publishes.
+ACTION_NAMES = ("trusted-publish-action", "gh-action-pypi-publish")
 _GITHUB_REMOTE = re.compile(r"github\.com[:/](?P<owner>[^/]+)/(?P<repo>[^/]+?)(?:\.git)?/?$")
 
 
@@ -98,37 +99,66 @@ def _grants_id_token(permissions: Any) -> bool:
 
 
 def uses_action(step: Any) -> bool:
-    """Whether a workflow step runs this action (or the one it replaces)."""
+    """Whether a workflow step runs this action or the one it replaces: ``./`` (this
+    checkout), ``owner/name[/path]@ref`` with either name under any owner, or the
+    anchor's image (``docker://…/gh-action-pypi-publish:tag``)."""
     if not isinstance(step, dict):
         return False
-    uses = str(step.get("uses", ""))
-    return uses == "./" or any(name in uses for name in ACTION_NAMES)
+    uses = str(step.get("uses", "")).strip()
+    if uses in ("./", "."):
+        return True
+    if uses.startswith("docker://"):
+        image = uses.removeprefix("docker://").rsplit(":", 1)[0].rsplit("@", 1)[0]
+        return image.rsplit("/", 1)[-1] in ACTION_NAMES
+    parts = uses.split("@", 1)[0].split("/")
+    return len(parts) >= 2 and parts[1].lower() in ACTION_NAMES
 
 
-def analyse(path: Path) -> WorkflowFacts:
+def _publishing_jobs(
+    jobs: dict[Any, dict[Any, Any]], job_name: str | None, named: bool
+) -> dict[Any, list[Any]]:
+    """The jobs that publish, each with its publishing steps (maybe none): with
+    ``job_name``, that job whatever it uses; otherwise those with a step that uses the
+    action, or, in a workflow the user ``named`` that has one job, that job."""
+
+    def steps(job: dict[Any, Any]) -> list[Any]:
+        raw = job.get("steps")
+        return [s for s in raw if uses_action(s)] if isinstance(raw, list) else []
+
+    if job_name is not None:
+        return {k: steps(v) for k, v in jobs.items() if str(k) == job_name}
+    found = {k: found for k, v in jobs.items() if (found := steps(v))}
+    if not found and named and len(jobs) == 1:
+        # A named workflow whose one job publishes through an action we do not know.
+        return {k: [] for k in jobs}
+    return found
+
+
+def analyse(path: Path, *, job_name: str | None = None, named: bool = False) -> WorkflowFacts:
     """The publishing jobs of one workflow file and what GitHub will give them."""
+    from publisher import messages
+    from publisher.messages import Msg
+
     data = _load(path)
     triggers = _triggers(data)
     facts = WorkflowFacts(path=path, triggers=triggers, reusable="workflow_call" in triggers)
-    for job_id, job in _jobs(data).items():
-        raw_steps = job.get("steps")
-        steps = [s for s in raw_steps if uses_action(s)] if isinstance(raw_steps, list) else []
-        if not steps:
-            continue
+    for job_id, steps in _publishing_jobs(_jobs(data), job_name, named).items():
+        job = _jobs(data)[job_id]
         if "permissions" in job:
             id_token = _grants_id_token(job["permissions"])
-            source = f"job `{job_id}`'s permissions"
+            source = messages.phrase(Msg.SOURCE_JOB, job=job_id)
         elif "permissions" in data:
             id_token = _grants_id_token(data["permissions"])
-            source = "the workflow's permissions"
+            source = messages.phrase(Msg.SOURCE_WORKFLOW)
         else:
             # The default GITHUB_TOKEN permissions never include id-token.
-            id_token, source = False, "no permissions block (the defaults)"
+            id_token, source = False, messages.phrase(Msg.SOURCE_DEFAULTS)
         environment = job.get("environment")
         if isinstance(environment, dict):
             environment = environment.get("name")
         env_text = str(environment) if environment else None
-        with_ = steps[0].get("with") if isinstance(steps[0].get("with"), dict) else {}
+        first = steps[0] if steps else {}
+        with_ = first.get("with") if isinstance(first.get("with"), dict) else {}
         facts.jobs.append(
             PublishJob(
                 workflow=path,
@@ -162,14 +192,15 @@ def find_callers(target: Path, folder: Path) -> list[Path]:
     return callers
 
 
-def discover(root: Path, explicit: Path | None) -> list[WorkflowFacts]:
+def discover(root: Path, explicit: Path | None, job_name: str | None = None) -> list[WorkflowFacts]:
     """The workflow named with ``--workflow``, or every workflow under
-    ``root/.github/workflows`` that uses the action."""
+    ``root/.github/workflows`` that uses the action; ``job_name`` (``--job``) picks
+    the publishing job."""
     folder = root / ".github" / "workflows"
     paths = [explicit] if explicit else sorted(folder.glob("*.y*ml"))
     found = []
     for path in paths:
-        facts = analyse(path)
+        facts = analyse(path, job_name=job_name, named=explicit is not None)
         if explicit or facts.jobs:
             facts.callers = find_callers(path, path.parent)
             found.append(facts)

@@ -14,7 +14,16 @@ from publisher.messages import MESSAGES, Msg
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # Lines of the dry-run report, log lines, phrases and summary words: not diagnoses.
-NOT_DIAGNOSES = ("check-", "log-", "doing-", "endpoint-", "summary-", "result-", "verdict-")
+NOT_DIAGNOSES = (
+    "check-",
+    "log-",
+    "doing-",
+    "endpoint-",
+    "summary-",
+    "result-",
+    "verdict-",
+    "source-",
+)
 DIAGNOSES = {
     k: v
     for k, v in MESSAGES.items()

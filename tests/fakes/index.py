@@ -166,6 +166,7 @@ class IndexState:
     projects: dict[str, Project] = field(default_factory=dict)
     pending: list[Publisher] = field(default_factory=list)
     user_tokens: set[str] = field(default_factory=set)
+    accounts: dict[str, str] = field(default_factory=dict)  # user -> password (private index)
     tokens: dict[str, MintedToken] = field(default_factory=dict)
     used_jti: set[str] = field(default_factory=set)
     faults: list[Fault] = field(default_factory=list)
@@ -513,7 +514,7 @@ class LocalIndex:
         except ValueError:
             return None
         if user != "__token__":
-            return None
+            return password if self.state.accounts.get(user) == password else None
         if password in self.state.tokens:
             return self.state.tokens[password]
         if password in self.state.user_tokens:

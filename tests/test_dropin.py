@@ -1,0 +1,254 @@
+"""A drop-in replacement for pypa/gh-action-pypi-publish (issue 14): its documented
+workflows, its inputs and spellings, its warnings, skip-existing as its users rely on
+it, two runs in one job, and `publisher check` finding its steps."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, GitHub, make_sdist, make_wheel, publisher_for_run
+from fakes.index import Fault, IndexState, LocalIndex
+from test_check import _check, _has, _lines, _repo
+
+from publisher.console import Console
+from publisher.http import Http
+from publisher.inputs import read_config
+from publisher.pipeline import STEPS, Context, Mode, run
+from publisher.steps import check_credentials, validate_dists
+
+EXAMPLES: list[dict[str, Any]] = json.loads(
+    (ROOT / "tests" / "data" / "anchor_examples.json").read_text(encoding="utf-8")
+)
+# Cases where we differ from the anchor on purpose (README, "Moving from
+# pypa/gh-action-pypi-publish"): both spellings given with the hyphen one at its
+# default (the runner fills defaults in, so we cannot tell it was written), and
+# booleans that are neither true nor false to us ("no" is true to the anchor).
+DIFFERENT_ON_PURPOSE = {"alias-both-given-kebab-wins", "bool-no-is-true"}
+DOCUMENTED = [e for e in EXAMPLES if e["id"] not in DIFFERENT_ON_PURPOSE]
+TOKEN = "pypi-AgEIcHlwaS5vcmcCJGEzZjZmNmI5LWJlY2UtNDg4Yi1hZjRkLWI1ZjFmNjM1NDY1YQ"
+
+
+def _with(example: dict[str, Any]) -> dict[str, str]:
+    """The example's `with:` block as the runner passes it: secrets filled in."""
+    return {
+        k: re.sub(r"\$\{\{\s*secrets\.\w+\s*\}\}", TOKEN, v) for k, v in example["with"].items()
+    }
+
+
+@pytest.mark.parametrize("example", DOCUMENTED, ids=[e["id"] for e in DOCUMENTED])
+def test_anchor_example_reads_as_documented(example: dict[str, Any], tmp_path: Path) -> None:
+    """Our input parsing gives each documented `with:` block the anchor's meaning."""
+    from conftest import DECLARED_INPUTS
+
+    env = {**{f"INPUT_{k.upper()}": v for k, v in DECLARED_INPUTS.items()}}
+    env.update({f"INPUT_{k.upper()}": v for k, v in _with(example).items()})
+    config = read_config(env, tmp_path)
+    expected = example["expected"]
+    assert config.index.upload_url == expected["index"]
+    assert config.packages_dir == tmp_path / expected["packages_dir"].rstrip("/")
+    assert config.skip_existing is expected["skip_existing"]
+    assert config.verify_metadata is expected["verify_metadata"]
+    assert config.print_hash is expected["print_hash"]
+    auth = "password" if config.password or config.user != "__token__" else "trusted-publishing"
+    assert auth == expected["auth"]
+    assert config.user == expected["user"]
+    deprecated = sorted(str(n.fields["alias"]) for n in config.notes)
+    assert deprecated == sorted(expected["deprecation_warnings_for"])
+
+
+@pytest.mark.parametrize("example", DOCUMENTED, ids=[e["id"] for e in DOCUMENTED])
+def test_anchor_example_publishes(
+    example: dict[str, Any], github: GitHub, index: LocalIndex
+) -> None:
+    """Each documented `with:` block, run as the action against the fake index (its
+    repository-url pointed there), does what the anchor's docs say."""
+    inputs = _with(example)
+    expected = example["expected"]
+    to_pypi_with_user = expected["outcome"].startswith("error")
+    for key in ("repository-url", "repository_url"):
+        if key in inputs:
+            inputs[key] = index.upload_url
+    inputs.setdefault(
+        "repository-url", expected["index"] if to_pypi_with_user else index.upload_url
+    )
+    inputs.pop("attestations", None)  # issue 11
+    folder = github.workspace / expected["packages_dir"]
+    make_sdist(folder)
+    make_wheel(folder)
+    index.state.user_tokens.add(TOKEN)
+    index.state.accounts["guido"] = TOKEN  # a private index's user and password
+    index.state.add_project("example", publisher_for_run(index))
+    if expected["skip_existing"]:
+        wheel = folder / "example-1.0.0-py3-none-any.whl"
+        index.state.add_file("example", wheel.name, b"an earlier build", "1.0.0")
+    password = expected["auth"] == "password"
+    run = github.run(inputs, runner_defaults=True, oidc=not password)
+    if to_pypi_with_user:
+        assert run.code == 1
+        assert "accepts API tokens only" in run.log
+        assert index.state.requests == []
+        return
+    assert run.code == 0, run.log
+    stored = index.state.projects["example"].files
+    assert "example-1.0.0.tar.gz" in stored
+    if expected["skip_existing"]:
+        assert run.output_list("skipped") == ["example-1.0.0-py3-none-any.whl"]
+    else:
+        assert len(run.output_list("uploaded")) == 2
+    for alias in expected["deprecation_warnings_for"]:
+        assert f"Input `{alias}` is a deprecated spelling" in run.log
+    minted = "/_/oidc/mint-token" in index.state.paths()
+    assert minted is (expected["auth"] == "trusted-publishing")
+
+
+# --- warnings the anchor gives ----------------------------------------------------------
+
+
+def _pypi_findings(tmp_path: Path, inputs: dict[str, str]) -> list[str]:
+    """What the credentials step says for a publish to PyPI (no request is made)."""
+    make_wheel(tmp_path / "dist")
+    env = {
+        "GITHUB_REPOSITORY": "octo-org/example",
+        "GITHUB_REPOSITORY_OWNER": "octo-org",
+        "GITHUB_WORKFLOW_REF": "octo-org/example/.github/workflows/release.yml@refs/tags/v1",
+    }
+    config = read_config({f"INPUT_{k.upper()}": v for k, v in inputs.items()}, tmp_path)
+    console = Console({}, stream=io.StringIO())
+    ctx = Context(config, env, console, Http(console), Mode.DRY_RUN)
+    steps = tuple(s for s in STEPS if s.run in (validate_dists, check_credentials))
+    outcome = run(ctx, steps)
+    return [f"{f.status}: {f.title}\n{f.detail}" for f in outcome.findings]
+
+
+def test_api_token_on_pypi_suggests_trusted_publishing(tmp_path: Path) -> None:
+    found = "\n".join(_pypi_findings(tmp_path, {"password": TOKEN}))
+    assert "warning: Upgrade to trusted publishing" in found
+    link = (
+        "https://pypi.org/manage/project/example/settings/publishing/?provider=github"
+        "&owner=octo-org&repository=example&workflow_filename=release.yml"
+    )
+    assert link in found
+    assert "does not look like an API token" not in found
+
+
+def test_password_that_is_no_pypi_token_is_flagged(tmp_path: Path) -> None:
+    found = "\n".join(_pypi_findings(tmp_path, {"password": "hunter2-from-the-wrong-secret"}))
+    assert "warning: The password does not look like an API token for https://pypi.org" in found
+
+
+def test_user_without_password_is_an_error(github: GitHub, index: LocalIndex) -> None:
+    """`password: ${{ secrets.X }}` with X unset arrives empty."""
+    make_wheel(github.dist)
+    run = github.run({"user": "guido", "password": ""}, oidc=False)
+    assert run.code == 1
+    assert "Input `user` is `guido`, but no password is given" in run.summary
+    assert index.state.requests == []
+
+
+# --- skip-existing at upload time, two runs in one job ----------------------------------
+
+
+def test_file_put_there_meanwhile_is_skipped(github: GitHub, index: LocalIndex) -> None:
+    make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    reason = (
+        "File already exists ('example-1.0.0-py3-none-any.whl', with blake2_256 hash 'ab')."
+        " See https://pypi.org/help/#file-name-reuse for more information."
+    )
+    index.state.faults.append(Fault("/legacy/", status=400, reason=reason))
+    run = github.run({"skip-existing": "true"})
+    assert run.code == 0, run.log
+    assert run.output_list("skipped") == ["example-1.0.0-py3-none-any.whl"]
+    assert "was put on the index meanwhile" in run.log
+
+
+def test_two_runs_in_one_job(github: GitHub, tmp_path: Path) -> None:
+    """TestPyPI, then PyPI, from one packages-dir: nothing is left behind in it that
+    would trip the second run (the anchor's #319)."""
+    make_sdist(github.dist)
+    make_wheel(github.dist)
+    before = sorted(p.name for p in github.dist.iterdir())
+    with LocalIndex(IndexState(audience="testpypi")) as test_index:
+        test_index.state.pending.append(publisher_for_run(test_index, project="example"))
+        first = GitHub(test_index, github.workspace).run()
+    assert first.code == 0, first.log
+    assert sorted(p.name for p in github.dist.iterdir()) == before
+    github.index.state.pending.append(publisher_for_run(github.index, project="example"))
+    second = github.run()
+    assert second.code == 0, second.log
+    assert len(second.output_list("uploaded")) == 2
+
+
+# --- publisher check finds the publishing job --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "uses",
+    [
+        "pypa/gh-action-pypi-publish@release/v1",
+        "pypa/gh-action-pypi-publish@ed0c53931b1dc9bd32cbe73a98c7f6766f8a527e",
+        "octo-fork/gh-action-pypi-publish@v1.14.2",
+        "someone/trusted-publish-action@v2",
+        "docker://ghcr.io/pypa/gh-action-pypi-publish:release-v1",
+    ],
+)
+def test_check_finds_the_anchor_or_ours_under_any_owner_and_ref(
+    uses: str,
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    workflow = (
+        "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n"
+        "    permissions:\n      id-token: write\n"
+        f"    steps:\n      - uses: {uses}\n"
+    )
+    code, report = _check(_repo(tmp_path, workflow), index, monkeypatch, capsys)
+    assert code == 0, _lines(report)
+    assert _has(report, "ok", "release.yml job `release` gets an OIDC token")
+
+
+def test_check_named_workflow_with_an_unknown_action(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    workflow = (
+        "on: push\njobs:\n  ship:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - uses: acme/upload-to-pypi@v3\n"
+    )
+    repo = _repo(tmp_path, workflow, name="ship.yml")
+    code, report = _check(
+        repo, index, monkeypatch, capsys, "--workflow", ".github/workflows/ship.yml"
+    )
+    assert code == 1
+    assert _has(report, "error", "ship.yml job `ship` gets no OIDC token")
+
+
+def test_check_job_option_picks_the_job(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    workflow = (
+        "on: push\njobs:\n"
+        "  testpypi:\n    runs-on: ubuntu-latest\n    environment: testpypi\n"
+        "    permissions:\n      id-token: write\n"
+        "    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n"
+        "  pypi:\n    runs-on: ubuntu-latest\n    environment: pypi\n"
+        "    steps:\n      - uses: acme/other@v1\n"
+    )
+    repo = _repo(tmp_path, workflow)
+    code, report = _check(repo, index, monkeypatch, capsys, "--job", "pypi")
+    assert code == 1
+    assert _has(report, "error", "release.yml job `pypi` gets no OIDC token")
+    assert not _has(report, "ok", "job `testpypi`")
+    assert _has(report, "ok", "environment: pypi")
