@@ -37,6 +37,7 @@ from sigstore._internal.tuf import DEFAULT_TUF_URL, _get_dirs
 from sigstore.models import ClientTrustConfig
 from sigstore.oidc import IdentityToken
 from sigstore.sign import SigningContext
+from sigstore.verify import Verifier, policy
 
 REPOSITORY = "octo-org/example"
 OWNER, REPO = REPOSITORY.split("/")
@@ -158,6 +159,48 @@ def test_token_from_the_fake_index_is_accepted(index: LocalIndex, tmp_path: Path
     assert attestation.certificate_claims[f"{FULCIO_OID}18"].endswith(
         "release.yml@refs/tags/v1.0.0"
     )
+
+
+def test_artifact_signatures_are_hashedrekord_entries(stand_in: LocalSigstore) -> None:
+    config = ClientTrustConfig.from_json(stand_in.trust_config_path.read_text())
+    with SigningContext.from_trust_config(config).signer(IdentityToken(sigstore_token())) as s:
+        bundle = s.sign_artifact(b"artifact")
+    assert bundle.log_entry._inner.kind_version.kind == "hashedrekord"
+    verifier = Verifier(trusted_root=config.trusted_root)
+    verifier.verify_artifact(b"artifact", bundle, policy.UnsafeNoOp())
+
+
+def test_fulcio_takes_a_public_key_with_proof_of_possession(stand_in: LocalSigstore) -> None:
+    token = sigstore_token()
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    proof = key.sign(
+        jwt.decode(token, options={"verify_signature": False})["sub"].encode(),
+        ec.ECDSA(hashes.SHA256()),
+    )
+    request = {
+        "publicKeyRequest": {
+            "publicKey": {"algorithm": "ECDSA", "content": pem.decode()},
+            "proofOfPossession": base64.b64encode(proof).decode(),
+        }
+    }
+    answer = requests.post(
+        f"{stand_in.fulcio_url}/api/v2/signingCert",
+        json=request,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    chain = answer.json()["signedCertificateEmbeddedSct"]["chain"]["certificates"]
+    leaf = x509.load_pem_x509_certificate(chain[0].encode())
+    assert leaf.public_key() == key.public_key()
+    request["publicKeyRequest"]["proofOfPossession"] = base64.b64encode(b"0" * 70).decode()
+    answer = requests.post(
+        f"{stand_in.fulcio_url}/api/v2/signingCert",
+        json=request,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 400
 
 
 def test_fulcio_fault_reaches_the_signer(tmp_path: Path) -> None:
