@@ -1,2 +1,3 @@
-"""Test fakes: local stand-ins for the servers the action talks to (a Warehouse index
-and GitHub's OIDC token endpoint). Never shipped: the runtime package is ``publisher``."""
+"""Test fakes: local stand-ins for the servers the action talks to (a Warehouse index,
+GitHub's OIDC token endpoint, and Sigstore's Fulcio and Rekor). Never shipped: the
+runtime package is ``publisher``."""
