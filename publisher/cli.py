@@ -72,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``publisher`` command; returns the exit code."""
+    import logging
+
+    # Libraries (sigstore, urllib3, tuf) log through `logging`: nothing of theirs may
+    # reach the runner's log in their own words, so they go nowhere.
+    logging.getLogger().addHandler(logging.NullHandler())
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "run":
@@ -181,7 +186,7 @@ def _conclude(console: Console, index: Index | None, outcome: Outcome, *, dry_ru
 
     if dry_run and index is not None:
         console.text(dry_run_text(outcome, colour=False))
-        for name in ("uploaded", "skipped", "urls"):
+        for name in ("uploaded", "skipped", "urls", "attestations"):
             console.set_output(name, "[]")
         console.summary(dry_run_summary(outcome, index))
         if not outcome.ok:

@@ -92,6 +92,20 @@ INPUTS: tuple[InputSpec, ...] = (
         "bool",
     ),
     InputSpec(
+        "attestations",
+        "true",
+        "Sign each distribution with a PEP 740 attestation (Sigstore) and upload it with "
+        "the file: always for PyPI and TestPyPI with trusted publishing, for other indexes "
+        "when sigstore-trust-config is given. Each is checked as the index will first.",
+        "bool",
+    ),
+    InputSpec(
+        "sigstore-trust-config",
+        "",
+        "Path (relative to the workspace) of a Sigstore client trust config, to sign "
+        "with another Sigstore deployment than the public-good instance.",
+    ),
+    InputSpec(
         "dry-run",
         "false",
         "Run every check without minting a token or uploading anything, and write the "
@@ -120,6 +134,8 @@ class Config:
     print_hash: bool
     verbose: bool
     dry_run: bool
+    attestations: bool = True
+    sigstore_trust_config: Path | None = None  # None: Sigstore's public-good instance
     # Notices and warnings about the inputs themselves (deprecated spellings), for the
     # pipeline's first step to report.
     notes: tuple[Finding, ...] = ()
@@ -171,6 +187,10 @@ def _bool(env: Mapping[str, str], name: str, notes: list[Finding]) -> bool:
     return parse_bool(name, raw_input(env, name, notes))
 
 
+def _path(base: Path, value: str) -> Path | None:
+    return base / value if value else None
+
+
 def read_config(env: Mapping[str, str], cwd: Path | None = None) -> Config:
     """Build the run's :class:`Config` from ``INPUT_*`` variables."""
     from publisher.index import Index
@@ -192,5 +212,7 @@ def read_config(env: Mapping[str, str], cwd: Path | None = None) -> Config:
         print_hash=_bool(env, "print-hash", notes),
         verbose=_bool(env, "verbose", notes),
         dry_run=_bool(env, "dry-run", notes),
+        attestations=_bool(env, "attestations", notes),
+        sigstore_trust_config=_path(base, raw_input(env, "sigstore-trust-config", notes)),
         notes=tuple(notes),
     )

@@ -14,7 +14,7 @@ from enum import StrEnum
 from string import Template
 
 # Fields that some messages show only in some cases; empty unless the caller sets them.
-OPTIONAL = {"reusable": "", "ignored": ""}
+OPTIONAL = {"reusable": "", "ignored": "", "given": ""}
 
 PUBLISHER_TABLE = """\
 What the OIDC token says, beside what the trusted publisher on $index must hold:
@@ -209,6 +209,25 @@ class Msg(StrEnum):
     SOURCE_JOB = "source-job"
     SOURCE_WORKFLOW = "source-workflow"
     SOURCE_DEFAULTS = "source-defaults"
+    SIGSTORE_PUBLIC = "sigstore-public"
+    SIGSTORE_PRIVATE = "sigstore-private"
+    TRUST_CONFIG_BAD = "trust-config-bad"
+    ATTEST_SKIPPED_PASSWORD = "attest-skipped-password"
+    ATTEST_SKIPPED_INDEX = "attest-skipped-index"
+    CHECK_ATTEST_OFF = "check-attest-off"
+    CHECK_ATTEST_PLAN = "check-attest-plan"
+    CHECK_ATTEST_GIVEN = "check-attest-given"
+    ATTEST_REUSABLE = "attest-reusable"
+    CHECK_SIGSTORE_TOKEN = "check-sigstore-token"
+    LOG_ATTESTED = "log-attested"
+    ATTESTED_SIGNED = "attested-signed"
+    ATTESTED_GIVEN = "attested-given"
+    SIGNING_FAILED = "signing-failed"
+    ATTESTATION_UNREADABLE = "attestation-unreadable"
+    ATTESTATION_INVALID = "attestation-invalid"
+    ATTESTATION_IDENTITY = "attestation-identity"
+    ATTESTATION_SUBJECT = "attestation-subject"
+    SUMMARY_ATTESTATIONS = "summary-attestations"
 
 
 MESSAGES: dict[Msg, tuple[str, str]] = {
@@ -780,6 +799,125 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "not know: $description\n"
         "$PUBLISHER_TABLE\n"
         "Fix: read the description above; the publisher settings are at:\n$settings_links",
+    ),
+    # --- attestations (PEP 740) ----------------------------------------------------
+    Msg.SIGSTORE_PUBLIC: (
+        "Sigstore's public-good instance",
+        "",
+    ),
+    Msg.SIGSTORE_PRIVATE: (
+        "the Sigstore deployment of $path",
+        "",
+    ),
+    Msg.TRUST_CONFIG_BAD: (
+        "Cannot read the Sigstore trust config",
+        "`$path` (input `sigstore-trust-config`) cannot be used: $reason.\n"
+        "Fix: give the path, relative to the workspace, of a Sigstore client trust config "
+        "(JSON: `trustedRoot` and `signingConfig`, the format `sigstore --trust-config` "
+        "reads), or remove the input to use Sigstore's public-good instance.",
+    ),
+    Msg.ATTEST_SKIPPED_PASSWORD: (
+        "No attestations: a password is used",
+        "PEP 740 attestations prove that a trusted publisher made the file; indexes take them"
+        " only on uploads made with trusted publishing, so with `password` nothing is signed."
+        "\n"
+        "Fix: nothing; to publish with attestations, use trusted publishing (remove "
+        "`password`, give the job `id-token: write`).",
+    ),
+    Msg.ATTEST_SKIPPED_INDEX: (
+        "No attestations for $index",
+        "A signature puts this repository's identity and each file's digest into Sigstore's "
+        "public transparency log, for good. PyPI and TestPyPI check attestations; for another"
+        " index this action signs only when `sigstore-trust-config` names a Sigstore "
+        "deployment (a private one, say).\n"
+        "Fix: nothing; set `sigstore-trust-config` to sign, or `attestations: false` to say "
+        "so.",
+    ),
+    Msg.CHECK_ATTEST_OFF: (
+        "No attestations (`attestations: false`)",
+        "",
+    ),
+    Msg.CHECK_ATTEST_PLAN: (
+        "$count file(s) will be signed (PEP 740) with $deployment",
+        "Each file gets an attestation signed for this job's identity and logged for good in "
+        "the deployment's public transparency log, checked here as the index checks it, and "
+        "sent with the file.$given",
+    ),
+    Msg.CHECK_ATTEST_GIVEN: (
+        "`$attestation` will be sent with `$filename`",
+        "Your own attestation, checked as the index checks it before the upload, is sent "
+        "instead of signing again.",
+    ),
+    Msg.ATTEST_REUSABLE: (
+        "Attestations cannot work from a reusable workflow",
+        "This job runs inside a reusable workflow: the job's file is `$called`, called from "
+        "`$caller`. The token exchange matches the publisher against the called file "
+        "(`$called_file`), but the index checks an attestation's Build Config URI, which "
+        "Sigstore takes from the top-level workflow (`$caller_file`): the upload would be "
+        'refused with "Invalid attestations supplied during upload" '
+        "(pypa/gh-action-pypi-publish#283). Nothing was signed or minted.\n"
+        "Fix: move the publishing job into the top-level workflow, or set `attestations: "
+        "false`.",
+    ),
+    Msg.CHECK_SIGSTORE_TOKEN: (
+        "OIDC token for Sigstore available",
+        "Files would be signed as `$identity` (the token was only read). Nothing was signed: "
+        "a signature is a public log entry for good.",
+    ),
+    Msg.LOG_ATTESTED: (
+        "$filename: attestation $how",
+        "signed by $identity, transparency log entry $log_index",
+    ),
+    Msg.ATTESTED_SIGNED: (
+        "signed",
+        "",
+    ),
+    Msg.ATTESTED_GIVEN: (
+        "given (yours), checked",
+        "",
+    ),
+    Msg.SIGNING_FAILED: (
+        "Signing with Sigstore failed",
+        "$reason\n"
+        "($done file(s) had been signed; nothing was uploaded.)\n"
+        "Fix: re-run the job; if Sigstore is having trouble (https://status.sigstore.dev), "
+        "wait, or set `attestations: false` to publish without attestations.",
+    ),
+    Msg.ATTESTATION_UNREADABLE: (
+        "Cannot read an attestation",
+        "`$path` is not a PEP 740 attestation: $reason.\n"
+        "Fix: remove it to let this action sign the file, or make it again with "
+        "pypi-attestations.",
+    ),
+    Msg.ATTESTATION_INVALID: (
+        "The attestation for `$filename` does not verify",
+        "$reason\n"
+        'The index would refuse the upload ("Invalid attestations supplied during upload"), '
+        "so nothing was uploaded.\n"
+        "Fix: if it is your own `.publish.attestation`, make it again for this file (or "
+        "remove it to let this action sign); otherwise re-run the job.",
+    ),
+    Msg.ATTESTATION_IDENTITY: (
+        "The attestation for `$filename` was signed by another identity",
+        "The index checks the attestation against the trusted publisher the token was minted "
+        "for:\n"
+        "  expected: Source Repository URI https://github.com/$repository, Build Config URI "
+        "https://github.com/$repository/.github/workflows/$workflow@…\n"
+        "  actual:   Source Repository URI $actual_repository, Build Config URI $actual_build"
+        "\n"
+        "($reason) It would refuse the upload, so nothing was uploaded.\n"
+        "Fix: sign from the workflow the publisher names (`$workflow` in $repository), or "
+        "remove the attestation file to let this action sign.",
+    ),
+    Msg.ATTESTATION_SUBJECT: (
+        "The attestation is for another file than `$filename`",
+        "Its subject is `$subject` with sha256 $subject_digest; this file's sha256 is "
+        "$sha256. The index would refuse the upload, so nothing was uploaded.\n"
+        "Fix: make the attestation for this very file, or remove it to let this action sign.",
+    ),
+    Msg.SUMMARY_ATTESTATIONS: (
+        "Attestations (PEP 740)",
+        "",
     ),
     # --- names and existing files -----------------------------------------------------------
     Msg.NAME_MISMATCH_AFTER_MINT: (

@@ -12,6 +12,7 @@ from publisher import messages
 from publisher.errors import PublishError
 
 if TYPE_CHECKING:
+    from publisher.attest import Attested
     from publisher.dists import Dist
     from publisher.messages import Msg
     from publisher.oidc import Claims
@@ -67,6 +68,7 @@ class Outcome:
     skipped: list[Dist] = field(default_factory=list)
     on_index: set[str] = field(default_factory=set)  # file names there before this run
     claims: Claims | None = None
+    attested: list[Attested] = field(default_factory=list)  # sent with their files
     failure: PublishError | None = None  # what stopped a real run
 
     @property

@@ -23,6 +23,7 @@ from publisher.messages import Msg
 from publisher.outcome import Finding, Outcome
 
 if TYPE_CHECKING:
+    from publisher.attest import Plan
     from publisher.console import Console
     from publisher.http import Http
     from publisher.index import Index, ProjectState
@@ -55,6 +56,7 @@ class Context:
     states: dict[str, ProjectState] = field(default_factory=dict)
     publisher: dict[str, str] = field(default_factory=dict)  # the publisher's fields, if known
     tokens: TokenSource | None = None
+    signing: Plan | None = None  # set when this run signs (PEP 740)
     done: bool = False  # nothing is left to do (every file is on the index)
 
     @property
@@ -84,8 +86,11 @@ STEPS: tuple[Step, ...] = (
     Step(steps.read_oidc_token, ACTION),
     Step(steps.check_workflows, frozenset({Mode.CHECK}), needs_dists=False),
     Step(steps.check_index, EVERY_MODE),
+    Step(steps.plan_attestations, EVERY_MODE),
+    Step(steps.check_attestation_identity, ACTION),
     Step(steps.mint_token, REAL),
     Step(steps.check_names_after_mint, REAL),
+    Step(steps.sign_dists, REAL),
     Step(steps.upload, REAL),
 )
 

@@ -56,6 +56,9 @@ def write_outputs(console: Console, outcome: Outcome, index: Index | None) -> No
     published = sorted({d.project for d in outcome.uploaded + outcome.skipped})
     urls = [index.project_url(p) for p in published] if index else []
     console.set_output("urls", json.dumps(urls))
+    uploaded = {d.filename for d in outcome.uploaded}
+    attested = [a.filename for a in outcome.attested if a.filename in uploaded]
+    console.set_output("attestations", json.dumps(attested))
 
 
 def _result(outcome: Outcome, filename: str) -> str:
@@ -80,6 +83,21 @@ def success_summary(outcome: Outcome, index: Index) -> str:
         intro=messages.render(Msg.SUMMARY_PUBLISHED, fields),
         rows=rows,
         links=links,
+        attestations=_attestations(outcome),
+    )
+
+
+def _attestations(outcome: Outcome) -> str:
+    """The attestations sent, as a table: file, signing identity, log entry."""
+    if not outcome.attested:
+        return ""
+    rows = "\n".join(
+        f"| {_md(a.filename)} | {_md(a.identity)} | {_md(a.log_index)} | "
+        f"{messages.phrase(Msg.ATTESTED_GIVEN if a.given else Msg.ATTESTED_SIGNED)} |"
+        for a in outcome.attested
+    )
+    return _template("summary_attestations.md").substitute(
+        heading=messages.phrase(Msg.SUMMARY_ATTESTATIONS), rows=rows
     )
 
 

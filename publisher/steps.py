@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from publisher.pipeline import Context
 
 Findings = Iterator[Finding]
+SIGSTORE_AUDIENCE = "sigstore"  # the audience of the OIDC token Fulcio takes
 
 
 def report_inputs(ctx: Context) -> Findings:
@@ -32,9 +33,14 @@ def validate_dists(ctx: Context) -> Findings:
     from publisher.dists import check_all
 
     config = ctx.config
+    from publisher.attest import GIVEN_SUFFIX
+
     dists, ignored, problems = check_all(
         config.packages_dir, verify_metadata=config.verify_metadata
     )
+    # A user's own attestations, beside their dists, are not strays: they are sent.
+    paired = {d.filename + GIVEN_SUFFIX for d in dists}
+    ignored = [name for name in ignored if name not in paired]
     ctx.outcome.dists, ctx.outcome.ignored = dists, ignored
     if ignored:
         yield Finding(
@@ -268,6 +274,93 @@ def _release_findings(ctx: Context, state: ProjectState, dist: Dist) -> Findings
         )
 
 
+def plan_attestations(ctx: Context) -> Findings:
+    """Which uploads get a PEP 740 attestation: with trusted publishing, for PyPI and
+    TestPyPI (Sigstore's public-good instance), or for another index when a Sigstore
+    deployment is named; a user's own ``<dist>.publish.attestation`` is used as it is."""
+    from publisher.attest import GIVEN_SUFFIX, Plan, given_path
+
+    config, index = ctx.config, ctx.config.index
+    if not config.attestations:
+        yield Finding("ok", Msg.CHECK_ATTEST_OFF)
+        return
+    if config.password:
+        yield Finding("notice", Msg.ATTEST_SKIPPED_PASSWORD)
+        return
+    if config.sigstore_trust_config is None and not index.is_pypi:
+        yield Finding("notice", Msg.ATTEST_SKIPPED_INDEX, {"index": index.read_url})
+        return
+    ctx.signing = Plan(config.sigstore_trust_config)
+    if ctx.signing.trust_config is not None:
+        ctx.signing.load()  # a bad file is found now, not after the mint
+    given = []
+    for dist in ctx.outcome.remaining:
+        if given_path(dist).is_file():
+            fields = {"filename": dist.filename, "attestation": dist.filename + GIVEN_SUFFIX}
+            given.append(Finding("ok", Msg.CHECK_ATTEST_GIVEN, fields))
+    count = len(ctx.outcome.remaining) - len(given)
+    yield Finding(
+        "ok", Msg.CHECK_ATTEST_PLAN, {"count": count, "deployment": ctx.signing.deployment}
+    )
+    yield from given
+
+
+def check_attestation_identity(ctx: Context) -> Findings:
+    """Before anything is minted or signed: a reusable workflow's attestation names the
+    caller's file, which the index refuses. The dry run also checks that a token for
+    Sigstore can be had (and signs nothing: a signature is a public log entry)."""
+    from publisher.oidc import fetch_token, read_claims, reusable_fields
+
+    claims = ctx.outcome.claims
+    if ctx.signing is None or claims is None:
+        return
+    reusable = reusable_fields(claims)
+    if reusable:
+        from publisher.oidc import workflow_filename
+
+        caller_file = workflow_filename(claims.workflow_ref)
+        yield Finding("error", Msg.ATTEST_REUSABLE, {**reusable, "caller_file": caller_file})
+        return
+    from publisher.pipeline import Mode
+
+    if ctx.mode is Mode.DRY_RUN:
+        token = fetch_token(ctx.env, ctx.http, ctx.console, SIGSTORE_AUDIENCE)
+        identity = f"https://github.com/{read_claims(token).job_workflow_ref}"
+        yield Finding("ok", Msg.CHECK_SIGSTORE_TOKEN, {"identity": identity})
+
+
+def sign_dists(ctx: Context) -> Findings:
+    """Sign each file about to be uploaded (or take the user's own attestation), and
+    check each as the index will: a mismatch stops the run before any upload."""
+    from publisher import attest
+    from publisher.oidc import fetch_token
+
+    claims = ctx.outcome.claims
+    if ctx.signing is None or claims is None:
+        return
+    config = ctx.signing.load()
+    dists = ctx.outcome.remaining
+    given = {d.filename: attest.load_given(d) for d in dists if attest.given_path(d).is_file()}
+    to_sign = [d for d in dists if d.filename not in given]
+    signed = {}
+    if to_sign:
+        token = fetch_token(ctx.env, ctx.http, ctx.console, SIGSTORE_AUDIENCE)
+        signed = attest.sign(to_sign, token, config)
+    for dist in dists:
+        mine = dist.filename in given
+        attestation = given[dist.filename] if mine else signed[dist.filename]
+        checked = attest.check(attestation, dist, claims, config, given=mine)
+        ctx.outcome.attested.append(checked)
+        how = messages.phrase(Msg.ATTESTED_GIVEN if mine else Msg.ATTESTED_SIGNED)
+        fields = {
+            "filename": dist.filename,
+            "how": how,
+            "identity": checked.identity,
+            "log_index": checked.log_index,
+        }
+        yield Finding("ok", Msg.LOG_ATTESTED, fields)
+
+
 def mint_token(ctx: Context) -> Findings:
     """Exchange the OIDC token for an upload token (trusted publishing only)."""
     if ctx.tokens is not None:
@@ -308,7 +401,8 @@ def upload(ctx: Context) -> Findings:
     config = ctx.config
     if ctx.tokens is not None:
         assert ctx.tokens.current is not None
-        uploader = Uploader(ctx.http, config.index, "__token__", ctx.tokens.current.token)
+        attested = {a.filename: a.as_form() for a in ctx.outcome.attested}
+        uploader = Uploader(ctx.http, config.index, "__token__", ctx.tokens.current.token, attested)
     else:
         uploader = Uploader(ctx.http, config.index, config.user, config.password)
     yield from upload_all(

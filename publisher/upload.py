@@ -5,7 +5,7 @@ the file landed (so nothing is sent twice), and the message for each refusal."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -90,11 +90,19 @@ class Uploader:
     twine's, the request goes through the run's :class:`Http` (deadline, size cap, no
     redirects, no output of its own)."""
 
-    def __init__(self, http: Http, index: Index, user: str, password: Secret) -> None:
+    def __init__(
+        self,
+        http: Http,
+        index: Index,
+        user: str,
+        password: Secret,
+        attestations: Mapping[str, dict[str, Any]] | None = None,
+    ) -> None:
         self.http = http
         self.url = index.upload_url
         self.user = user
         self._password = password
+        self.attestations = attestations or {}  # file name -> its PEP 740 attestation
 
     def set_password(self, password: Secret) -> None:
         """Use a new token from now on (after a re-mint)."""
@@ -105,7 +113,7 @@ class Uploader:
         index whether the file landed). Connection faults come back as TRANSIENT."""
         from requests_toolbelt import MultipartEncoder
 
-        fields = upload_form(dist)
+        fields = upload_form(dist, self.attestations.get(dist.filename))
         with dist.path.open("rb") as fh:
             encoder = MultipartEncoder(
                 [*fields, ("content", (dist.filename, fh, "application/octet-stream"))]
@@ -141,7 +149,7 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9.]+", "-", name)
 
 
-def twine_package(dist: Dist) -> Any:
+def twine_package(dist: Dist, attestation: dict[str, Any] | None = None) -> Any:
     """twine's ``PackageFile`` for ``dist``, made from what validation already read.
 
     ``PackageFile.from_filename`` would open and hash the file again (twice the reading
@@ -162,18 +170,19 @@ def twine_package(dist: Dist) -> Any:
             self.signed_filename = self.filename + ".asc"
             self.signed_basefilename = self.basefilename + ".asc"
             self.gpg_signature = None
-            self.attestations = None
+            # twine sends them as the form's `attestations` field: a JSON array.
+            self.attestations = [attestation] if attestation else None
             self.sha2_digest = dist.digests.sha256
             self.blake2_256_digest = dist.digests.blake2_256
 
     return KnownPackage()
 
 
-def upload_form(dist: Dist) -> list[tuple[str, str]]:
+def upload_form(dist: Dist, attestation: dict[str, Any] | None = None) -> list[tuple[str, str]]:
     """The upload's form fields, as twine sends them (``metadata_dictionary`` flattened
     the way twine's ``Repository`` does), with the action and protocol fields."""
     form: list[tuple[str, str]] = []
-    for key, value in twine_package(dist).metadata_dictionary().items():
+    for key, value in twine_package(dist, attestation).metadata_dictionary().items():
         if key == "project_urls":
             form.extend((key, f"{label}, {url}") for label, url in value.items())
         elif key == "keywords":

@@ -23,6 +23,8 @@ NOT_DIAGNOSES = (
     "result-",
     "verdict-",
     "source-",
+    "attested-",
+    "sigstore-",
 )
 DIAGNOSES = {
     k: v

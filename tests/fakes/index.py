@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -67,6 +68,8 @@ class StoredFile:
     blake2_256: str
     size: int
     version: str
+    uploaded: float = field(default_factory=time.time)
+    attestations: str | None = None  # the upload's `attestations` field, verified
 
 
 @dataclass
@@ -109,6 +112,7 @@ class MintedToken:
 
     projects: set[str]
     expires: float
+    publisher: Publisher | None = None  # the trusted publisher it was minted for
 
 
 @dataclass
@@ -176,6 +180,8 @@ class IndexState:
     request_token: str = field(default_factory=lambda: "ghrt-" + secrets.token_hex(16))
     issued: list[str] = field(default_factory=list)  # every OIDC token handed out
     simple_json: bool = True  # False: PEP 503 HTML only, like pypiserver
+    # The trusted root uploaded attestations are verified against (a local Sigstore's).
+    sigstore_root: str | None = None
     sha_upper: bool = False  # write sha256 digests in upper case on the simple API
     # A hostile or broken mint: this error answer, or this token and expires.
     mint_error: tuple[str, str] | None = None
@@ -189,14 +195,25 @@ class IndexState:
         self.projects[normalize(name)] = project
         return project
 
-    def add_file(self, project: str, filename: str, content: bytes, version: str) -> None:
-        """Put a file on a project, as if uploaded earlier."""
+    def add_file(
+        self,
+        project: str,
+        filename: str,
+        content: bytes,
+        version: str,
+        *,
+        uploaded: float | None = None,
+        attestations: str | None = None,
+    ) -> None:
+        """Put a file on a project, as if uploaded earlier (``uploaded``: when)."""
         self.projects[normalize(project)].files[filename] = StoredFile(
             filename,
             hashlib.sha256(content).hexdigest(),
             hashlib.blake2b(content, digest_size=32).hexdigest(),
             len(content),
             version,
+            uploaded if uploaded is not None else time.time(),
+            attestations,
         )
 
     def paths(self, method: str | None = None) -> list[str]:
@@ -404,11 +421,11 @@ class LocalIndex:
             projects = {key for key, p in state.projects.items() if publisher in p.publishers}
             upload_token = "pypi-" + secrets.token_urlsafe(48)
             expires = int(time.time()) + state.token_lifetime
-            state.tokens[upload_token] = MintedToken(projects, expires)
+            state.tokens[upload_token] = MintedToken(projects, expires, publisher)
         if state.token_override is not None:
             upload_token = state.token_override
             with state.lock:
-                state.tokens[upload_token] = MintedToken(projects, expires)
+                state.tokens[upload_token] = MintedToken(projects, expires, publisher)
         if state.expires_override is not None:
             return 200, {"success": True, "token": upload_token, "expires": state.expires_override}
         return 200, {"success": True, "token": upload_token, "expires": expires}
@@ -503,8 +520,60 @@ class LocalIndex:
                     f"'{existing.blake2_256}'). See https://pypi.org/help/#file-name-reuse "
                     "for more information."
                 )
-            state.add_file(name, filename, content, form.get("version", ""))
+            refused = self._release_rules(project, filename, form.get("version", ""))
+            if refused is None and "attestations" in form:
+                refused = self._attestations(identity, form["attestations"], filename, content)
+            if refused is not None:
+                return 400, refused
+            state.add_file(
+                name,
+                filename,
+                content,
+                form.get("version", ""),
+                attestations=form.get("attestations"),
+            )
         return 200, "OK"
+
+    def _release_rules(self, project: Project, filename: str, version: str) -> str | None:
+        """Warehouse's rules for a new file in a release: one sdist, 14 days."""
+        from packaging.version import InvalidVersion, Version
+
+        try:
+            release = Version(version)
+        except InvalidVersion:
+            return None
+        same = [f for f in project.files.values() if _release(f.version) == release]
+        if filename.endswith((".tar.gz", ".zip")) and any(
+            f.filename.endswith((".tar.gz", ".zip")) for f in same
+        ):
+            return "Only one sdist may be uploaded per release."
+        if same and min(f.uploaded for f in same) < time.time() - 14 * 86400:
+            return "Uploading new files to releases older than 14 days is not allowed."
+        return None
+
+    def _attestations(
+        self, identity: MintedToken | str, field_value: str, filename: str, content: bytes
+    ) -> str | None:
+        """Warehouse's check of the `attestations` field (tests/fakes/sigstore.py)."""
+        from fakes.sigstore import UPLOAD_REFUSAL, verify_upload
+
+        if not isinstance(identity, MintedToken) or identity.publisher is None:
+            return UPLOAD_REFUSAL.format(
+                "Attestations are only supported when using Trusted Publishing"
+            )
+        if self.state.sigstore_root is None:
+            return UPLOAD_REFUSAL.format("this index trusts no Sigstore root (a test set-up fault)")
+        publisher = identity.publisher
+        reason = verify_upload(
+            field_value,
+            filename,
+            content,
+            publisher.owner,
+            publisher.repository,
+            publisher.workflow,
+            trusted_root_json=self.state.sigstore_root,
+        )
+        return None if reason is None else UPLOAD_REFUSAL.format(reason)
 
     def _identity(self, auth: str) -> MintedToken | str | None:
         if not auth.lower().startswith("basic "):
@@ -534,6 +603,7 @@ class LocalIndex:
                 "url": f"{self.url}/files/{f.filename}",
                 "hashes": {"sha256": f.sha256.upper() if self.state.sha_upper else f.sha256},
                 "size": f.size,
+                "upload-time": datetime.fromtimestamp(f.uploaded, UTC).isoformat(),
                 "yanked": False,
             }
             for f in project.files.values()
@@ -562,6 +632,15 @@ class LocalIndex:
             {"Content-Type": "text/html"},
             f"<html><body>{links}</body></html>".encode(),
         )
+
+
+def _release(version: str) -> object:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(version)
+    except InvalidVersion:
+        return None
 
 
 def _mint_error(code: str, description: str) -> tuple[int, Any]:

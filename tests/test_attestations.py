@@ -1,0 +1,241 @@
+"""PEP 740 attestations end to end (issue 11): signed with the local Sigstore stand-in,
+checked before upload as the index checks them, and verified again by the fake index
+as Warehouse does; never in a dry run, never with a password, never from a reusable
+workflow (whose attestation the index refuses)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
+from fakes.index import IndexState, LocalIndex, RunClaims
+from fakes.sigstore import LocalSigstore, running_sigstore, sigstore_token
+from pypi_attestations import Attestation, Distribution
+from sigstore.models import ClientTrustConfig
+from sigstore.oidc import IdentityToken
+from sigstore.sign import SigningContext
+
+
+@pytest.fixture(scope="module")
+def stand_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSigstore]:
+    with running_sigstore(tmp_path_factory.mktemp("sigstore")) as running:
+        yield running
+
+
+@pytest.fixture
+def sig(stand_in: LocalSigstore, index: LocalIndex) -> LocalSigstore:
+    """The stand-in, trusted by the fake index, with a clean request log."""
+    index.state.sigstore_root = stand_in.trusted_root_json
+    stand_in.record.requests.clear()
+    return stand_in
+
+
+CLI = [sys.executable, "-m", "pypi_attestations", "verify"]
+
+
+def _inputs(sig: LocalSigstore, **more: str) -> dict[str, str]:
+    return {"sigstore-trust-config": str(sig.trust_config_path), **more}
+
+
+def _ready(github: GitHub, index: LocalIndex) -> None:
+    make_sdist(github.dist)
+    make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+
+
+def _sign(sig: LocalSigstore, path: Path, run: RunClaims | None = None) -> Attestation:
+    """An attestation made elsewhere, as a user would with another signer."""
+    config = ClientTrustConfig.from_json(sig.trust_config_path.read_text())
+    with SigningContext.from_trust_config(config).signer(
+        IdentityToken(sigstore_token(run))
+    ) as signer:
+        return Attestation.sign(signer, Distribution.from_file(path))
+
+
+def test_signed_upload_is_verified_by_the_index(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore, tmp_path: Path
+) -> None:
+    _ready(github, index)
+    run = github.run(_inputs(sig))
+    assert run.code == 0, run.log
+    stored = index.state.projects["example"].files
+    assert all(f.attestations for f in stored.values())  # the index verified each
+    assert sorted(run.output_list("attestations")) == sorted(stored)
+    identity = "https://github.com/octo-org/example/.github/workflows/release.yml@refs/tags/v1.0.0"
+    assert f"signed by {identity}" in run.log
+    assert "Attestations (PEP 740)" in run.summary
+    assert identity in run.summary
+    assert len(sig.requests_to("fulcio")) == 1  # one certificate for the run
+    assert len(sig.requests_to("rekor")) == 2  # one log entry per file
+    # never written into packages-dir
+    assert sorted(p.name for p in github.dist.iterdir()) == sorted(stored)
+
+    # and pypi-attestations itself accepts them offline, with the stand-in's root
+    wheel_name = "example-1.0.0-py3-none-any.whl"
+    wheel = tmp_path / wheel_name
+    wheel.write_bytes((github.dist / wheel_name).read_bytes())
+    sent = json.loads(stored[wheel_name].attestations or "[]")
+    Path(f"{wheel}.publish.attestation").write_text(json.dumps(sent[0]))
+    sig.plant_tuf_cache(tmp_path / "cache")
+    verified = subprocess.run(
+        [*CLI, "attestation", "--identity", identity, "--offline", str(wheel)],
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_reusable_workflow_stops_before_signing_and_minting(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore
+) -> None:
+    """The publisher names the called file, so the mint would succeed; the index would
+    then refuse the attestation, whose Build Config URI is the caller's."""
+    make_wheel(github.dist)
+    index.state.run = RunClaims(called_workflow="octo-org/example/.github/workflows/publish.yml")
+    index.state.add_project("example", publisher_for_run(index, workflow="publish.yml"))
+    run = github.run(_inputs(sig))
+    assert run.code == 1
+    assert "Attestations cannot work from a reusable workflow" in run.log
+    assert "publish.yml" in run.log
+    assert "release.yml" in run.log
+    assert "attestations: false" in run.log
+    assert sig.requests == []
+    assert "/_/oidc/mint-token" not in index.state.paths()
+    assert "/legacy/" not in index.state.paths()
+
+
+def test_reusable_workflow_with_attestations_off_publishes(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore
+) -> None:
+    make_wheel(github.dist)
+    index.state.run = RunClaims(called_workflow="octo-org/example/.github/workflows/publish.yml")
+    index.state.add_project("example", publisher_for_run(index, workflow="publish.yml"))
+    run = github.run(_inputs(sig, attestations="false"))
+    assert run.code == 0, run.log
+    assert sig.requests == []
+
+
+def test_own_attestation_is_checked_and_sent(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore
+) -> None:
+    _ready(github, index)
+    wheel = github.dist / "example-1.0.0-py3-none-any.whl"
+    mine = _sign(sig, wheel)
+    Path(f"{wheel}.publish.attestation").write_text(mine.model_dump_json())
+    sig.record.requests.clear()
+    run = github.run(_inputs(sig))
+    assert run.code == 0, run.log
+    assert "given (yours), checked" in run.log
+    assert len(sig.requests_to("rekor")) == 1  # only the sdist was signed here
+    sent = json.loads(index.state.projects["example"].files[wheel.name].attestations or "[]")
+    assert sent == [json.loads(mine.model_dump_json())]
+    assert "left out" not in run.log  # the attestation file is not a stray
+
+
+def test_attestation_for_another_file_is_refused_locally(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore, tmp_path: Path
+) -> None:
+    _ready(github, index)
+    other = make_wheel(
+        tmp_path / "other", "example", "1.0.0", filename="example-1.0.0-py3-none-any.whl"
+    )
+    other.write_bytes(other.read_bytes() + b"\0")  # same name, other bytes
+    wheel = github.dist / "example-1.0.0-py3-none-any.whl"
+    Path(f"{wheel}.publish.attestation").write_text(_sign(sig, other).model_dump_json())
+    run = github.run(_inputs(sig))
+    assert run.code == 1
+    assert "is for another file" in run.log
+    assert "/legacy/" not in index.state.paths()
+
+
+def test_attestation_from_another_workflow_is_refused_locally(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore
+) -> None:
+    _ready(github, index)
+    wheel = github.dist / "example-1.0.0-py3-none-any.whl"
+    foreign = _sign(sig, wheel, RunClaims(workflow="nightly.yml"))
+    Path(f"{wheel}.publish.attestation").write_text(foreign.model_dump_json())
+    run = github.run(_inputs(sig))
+    assert run.code == 1
+    assert "was signed by another identity" in run.log
+    assert "nightly.yml" in run.log  # the actual identity
+    assert "workflows/release.yml" in run.log  # the expected one
+    assert "/legacy/" not in index.state.paths()
+
+
+def test_password_upload_signs_nothing(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore
+) -> None:
+    make_wheel(github.dist)
+    token = "pypi-user-token-abcdef0123456789"
+    index.state.user_tokens.add(token)
+    run = github.run(_inputs(sig, password=token), oidc=False)
+    assert run.code == 0, run.log
+    assert "No attestations%3A a password is used" in run.log  # a title, escaped
+    assert run.log.count("::notice title=No attestations") == 1
+    assert sig.requests == []
+
+
+def test_other_index_without_a_deployment_signs_nothing(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore
+) -> None:
+    _ready(github, index)
+    run = github.run()
+    assert run.code == 0, run.log
+    assert "No attestations for" in run.log
+    assert sig.requests == []
+    assert json.loads(run.outputs["attestations"]) == []
+
+
+def test_dry_run_signs_nothing(github: GitHub, index: LocalIndex, sig: LocalSigstore) -> None:
+    _ready(github, index)
+    run = github.run(_inputs(sig, **{"dry-run": "true"}))
+    assert run.code == 0, run.log
+    assert sig.requests == []
+    assert "2 file(s) will be signed (PEP 740)" in run.summary
+    assert "OIDC token for Sigstore available" in run.summary
+    assert "/_/oidc/mint-token" not in index.state.paths()
+
+
+def test_two_runs_in_one_job_with_attestations(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore
+) -> None:
+    make_sdist(github.dist)
+    make_wheel(github.dist)
+    before = sorted(p.name for p in github.dist.iterdir())
+    with LocalIndex(IndexState(audience="testpypi", sigstore_root=sig.trusted_root_json)) as test:
+        test.state.pending.append(publisher_for_run(test, project="example"))
+        first = GitHub(test, github.workspace).run(_inputs(sig))
+    assert first.code == 0, first.log
+    assert sorted(p.name for p in github.dist.iterdir()) == before
+    index.state.pending.append(publisher_for_run(index, project="example"))
+    second = github.run(_inputs(sig))
+    assert second.code == 0, second.log
+    assert len(second.output_list("attestations")) == 2
+
+
+def test_signing_failure_is_named(github: GitHub, index: LocalIndex, sig: LocalSigstore) -> None:
+    _ready(github, index)
+    sig.fail("fulcio", 503, times=5)
+    run = github.run(_inputs(sig))
+    assert run.code == 1
+    assert "Signing with Sigstore failed" in run.log
+    assert "/legacy/" not in index.state.paths()
+
+
+def test_bad_trust_config_is_named_before_any_request(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    (github.workspace / "trust.json").write_text("{not json")
+    run = github.run({"sigstore-trust-config": "trust.json"})
+    assert run.code == 1
+    assert "Cannot read the Sigstore trust config" in run.log
+    assert "/_/oidc/mint-token" not in index.state.paths()
