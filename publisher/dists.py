@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
     from packaging.metadata import Metadata, RawMetadata
 
-CHUNK = 1 << 20
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 ACCEPTED_METADATA_VERSIONS = set(indexrules.SUPPORTED_METADATA_VERSIONS)
 # A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than read it.
@@ -61,10 +60,11 @@ RENDER_SECONDS = 10.0
 
 @dataclass(frozen=True)
 class Digests:
-    """The digests the index checks, computed in one pass over the file."""
+    """What the upload says of the file's content: its sha256 (Warehouse needs one
+    digest, and checks whichever are sent: sending only this one hashes each byte
+    once) and its size."""
 
     sha256: str
-    blake2_256: str
     size: int
 
 
@@ -97,16 +97,12 @@ class Dist:
 
 
 def hash_file(path: Path) -> Digests:
-    """sha256 and blake2b-256 of ``path``, reading it once in 1 MiB chunks."""
-    sha = hashlib.sha256()
-    blake = hashlib.blake2b(digest_size=32)
-    size = 0
+    """The sha256 of ``path``, in one pass (``hashlib.file_digest``: into one reused
+    buffer, the GIL released while hashing), and its size."""
     with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            sha.update(chunk)
-            blake.update(chunk)
-            size += len(chunk)
-    return Digests(sha.hexdigest(), blake.hexdigest(), size)
+        sha = hashlib.file_digest(fh, "sha256")
+        size = os.fstat(fh.fileno()).st_size
+    return Digests(sha.hexdigest(), size)
 
 
 def dist_kind(filename: str) -> Literal["sdist", "wheel"] | None:

@@ -173,7 +173,7 @@ def twine_package(dist: Dist, attestation: dict[str, Any] | None = None) -> Any:
             # twine sends them as the form's `attestations` field: a JSON array.
             self.attestations = [attestation] if attestation else None
             self.sha2_digest = dist.digests.sha256
-            self.blake2_256_digest = dist.digests.blake2_256
+            self.blake2_256_digest = None  # not sent: sha256 alone is enough for the index
 
     return KnownPackage()
 
