@@ -13,15 +13,15 @@ FROM python:3.12-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1
 
-# Exact versions with their sha256 (requirements/main.txt), wheels only: no compiler
-# is needed, and pip leaves no cache behind.
-COPY requirements/main.txt /app/requirements.txt
-RUN python -m pip install --no-cache-dir --require-hashes --only-binary=:all: \
+# Exact versions with their sha256, wheels only (no compiler is needed), and only what
+# a publish imports: requirements/image.txt is requirements/main.txt less twine's
+# keyring and the like (tools/image_requirements.py), hence --no-deps. No pip cache.
+COPY requirements/image.txt /app/requirements.txt
+RUN python -m pip install --no-cache-dir --require-hashes --only-binary=:all: --no-deps \
         --disable-pip-version-check --root-user-action=ignore \
         -r /app/requirements.txt
 
-# publisher/inputs.py reads the defaults from action.yml beside the package.
-COPY action.yml entrypoint.py /app/
+COPY entrypoint.py /app/
 COPY publisher /app/publisher
 RUN python -m compileall -q /app
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -32,6 +33,7 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools")]
 
 from demo import PROJECT, build_example
 from fakes.index import IndexState, LocalIndex, Publisher, normalize
+from fakes.sigstore import LocalSigstore
 
 from publisher.inputs import defaults
 
@@ -43,15 +45,18 @@ WORKSPACE, FILE_COMMANDS, HOME, WORKFLOW = (
     "/github/workflow",
 )
 RUNS = {"dry-run": "true", "publish": "false"}  # run name -> the dry-run input
+TRUST_CONFIG = "sigstore-trust-config.json"  # in the workspace
 
 
 def runner_env(index: LocalIndex, run: str, dry_run: str) -> dict[str, str]:
-    """The environment GitHub gives the action's container for one step."""
+    """The environment GitHub gives the action's container for one step. Both sign
+    (PEP 740) with the local Sigstore, whose trust config is in the workspace."""
     claims = index.state.run
     inputs = {
         **defaults(),
         "repository-url": index.upload_url,
         "dry-run": dry_run,
+        "sigstore-trust-config": TRUST_CONFIG,
     }
     return {
         **{f"INPUT_{name.upper()}": value for name, value in inputs.items()},
@@ -76,11 +81,12 @@ def runner_env(index: LocalIndex, run: str, dry_run: str) -> dict[str, str]:
     }
 
 
-def prepare(work: Path, index: LocalIndex) -> list[str]:
+def prepare(work: Path, index: LocalIndex, sigstore: LocalSigstore) -> list[str]:
     """Lay out the mounted folders, build the dists, write one env file per run."""
     for name in ("workspace", "file_commands", "home", "workflow", "runs"):
         (work / name).mkdir(parents=True, exist_ok=True)
     dists = build_example(work / "workspace" / defaults()["packages-dir"])
+    shutil.copy(sigstore.trust_config_path, work / "workspace" / TRUST_CONFIG)
     (work / "workflow" / "event.json").write_text(json.dumps({"ref": index.state.run.ref}))
     for run, dry_run in RUNS.items():
         for kind in ("output", "summary"):
@@ -94,19 +100,24 @@ def prepare(work: Path, index: LocalIndex) -> list[str]:
     return dists
 
 
-def verdict(work: Path, index: LocalIndex, dists: list[str]) -> list[str]:
+def verdict(work: Path, index: LocalIndex, sigstore: LocalSigstore, dists: list[str]) -> list[str]:
     """What went wrong on the index's side; empty when all is as expected."""
     state = index.state
     problems = []
     mints = state.paths("POST").count("/_/oidc/mint-token")
     if mints != 1:
         problems.append(f"expected 1 token exchange (the publish, not the dry run), saw {mints}")
+    logged = len(sigstore.requests_to("rekor"))
+    if logged != len(dists):
+        problems.append(f"expected {len(dists)} signatures (the publish only), saw {logged}")
     project = state.projects.get(normalize(PROJECT))
     held = {f.filename: f.sha256 for f in project.files.values()} if project else {}
     for name in dists:
         local = hashlib.sha256((work / "workspace" / "dist" / name).read_bytes()).hexdigest()
         if held.get(name) != local:
             problems.append(f"{name}: the index holds {held.get(name) or 'nothing'}, not {local}")
+        elif project is not None and not project.files[name].attestations:
+            problems.append(f"{name}: stored without its attestation")
     return problems
 
 
@@ -121,19 +132,23 @@ def main() -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    with LocalIndex(state) as index:
-        dists = prepare(work, index)
+    with LocalSigstore(work / "sigstore") as sigstore, LocalIndex(state) as index:
+        state.sigstore_root = sigstore.trusted_root_json
+        dists = prepare(work, index, sigstore)
         (work / "ready").write_text("\n".join([index.url, *dists]) + "\n")
         print(f"serve_index: local index at {index.url}, dists {', '.join(dists)}", flush=True)
         while not stop.wait(0.2):
             pass
         requests = [f"{method} {path}" for method, path in state.requests]
-        problems = verdict(work, index, dists)
+        problems = verdict(work, index, sigstore, dists)
     print(f"serve_index: the index received {len(requests)} requests:", *requests, sep="\n  ")
     for problem in problems:
         print(f"serve_index: FAILED: {problem}", file=sys.stderr)
     if not problems:
-        print("serve_index: ok: one token exchange (the publish), both dists stored intact")
+        print(
+            "serve_index: ok: one token exchange and one signature per dist (the publish), "
+            "both dists stored intact with their verified attestations"
+        )
     return 1 if problems else 0
 
 

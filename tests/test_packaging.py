@@ -173,3 +173,13 @@ def test_publisher_help_and_check_from_the_wheel(
     assert "owner: octo\nrepository: ex\nworkflow filename: release.yml" in details
     assert "tpa_example-1.0.0-py3-none-any.whl" in details
     assert "/_/oidc/mint-token" not in index.state.paths()
+
+
+def test_image_requirements_come_from_the_runtime_lock() -> None:
+    """The image installs requirements/image.txt with --no-deps: it must be the lock,
+    less only the packages tools/image_requirements.py names."""
+    from image_requirements import IMAGE, MAIN, image_lock
+
+    assert IMAGE.read_text(encoding="utf-8") == image_lock(MAIN.read_text(encoding="utf-8")), (
+        "run: python tools/image_requirements.py"
+    )
