@@ -1,6 +1,6 @@
 """PyPI's upload rules, one test each: what the index refuses is refused, with the rule's
 message key and the file named; what it takes passes. Every case is a small real
-distribution made by the helpers in conftest (docs/warehouse-rules.md lists the rules)."""
+distribution made by the helpers in conftest (the README's "PyPI's upload rules, and ours" lists the rules)."""
 
 from __future__ import annotations
 
