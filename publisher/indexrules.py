@@ -4,7 +4,8 @@ the patterns of the obfuscated code it refuses.
 
 Each rule states the condition of Warehouse's upload view (``warehouse/forklift/``,
 ``warehouse/utils/wheel.py``), written afresh here; the README's section "PyPI's upload
-rules, and ours" maps them one to one. Nothing here reads a file: :mod:`publisher.dists` does, and asks.
+rules, and ours" maps them one to one. Nothing here reads a file: :mod:`publisher.dists`
+does, and asks.
 """
 
 from __future__ import annotations
