@@ -28,6 +28,7 @@ import os
 import platform
 import shlex
 import shutil
+import ssl
 import statistics
 import subprocess
 import sys
@@ -51,10 +52,15 @@ ROOT = HERE.parent
 ENTRYPOINT = ROOT / "entrypoint.py"
 # The fake index and the demo live outside the runtime package, in tests/ and tools/.
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools")]
+
+from fakes.servers import ThrowawayCA
+
 RESULTS_JSON = HERE / "results" / "latest.json"
 RESULTS_MD = HERE / "RESULTS.md"
 BIN = Path(sys.executable).parent
 MB = 1 << 20
+CA = ThrowawayCA(Path(tempfile.mkdtemp(prefix="bench-ca-")))  # the fake index's TLS
+TRUST = {"REQUESTS_CA_BUNDLE": str(CA.bundle), "SSL_CERT_FILE": str(CA.bundle)}
 USER_TOKEN = "pypi-benchmark-user-token"  # a static API token the index accepts
 PROJECT = "tpa-example"  # the example package's project name
 
@@ -156,6 +162,7 @@ def github_env(
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(home),
         "PYTHONPATH": str(ROOT),
+        **TRUST,
         "CI": "true",
         "GITHUB_ACTIONS": "true",
         "GITHUB_WORKSPACE": str(workspace),
@@ -198,6 +205,11 @@ def fresh_index(*, stock: bool = False) -> Iterator[LocalIndex]:
     )
     state.user_tokens.add(USER_TOKEN)
     with LocalIndex(state) as index:
+        # Over TLS, as real indexes are (and as uv's trusted publishing demands).
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(CA.cert, CA.key)
+        index.server.socket = context.wrap_socket(index.server.socket, server_side=True)
+        index.scheme = "https"
         _quiet_server(index)
         if not stock:
             # The fake index sends headers and body in two writes with Nagle on: each
@@ -252,6 +264,7 @@ def run_twine(
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(work / "home"),
         "TWINE_PASSWORD": USER_TOKEN,
+        **TRUST,
     }
     argv = [
         str(BIN / "twine"),
@@ -287,6 +300,7 @@ def run_uv(
         "HOME": str(work / "home"),
         "UV_PUBLISH_TOKEN": USER_TOKEN,
         "UV_CACHE_DIR": str(work / "uv-cache"),
+        **TRUST,
     }
     argv = [
         str(uv_path()),
@@ -349,10 +363,12 @@ def keepalive_probe(requests_each: int = 5) -> dict[str, float]:
     out: dict[str, float] = {}
     for label, stock in (("stock", True), ("nodelay", False)):
         with fresh_index(stock=stock) as index, requests.Session() as session:
-            session.get(f"{index.url}/_/oidc/audience", timeout=10)  # opens the connection
-            times = _timed(
-                lambda: session.get(f"{index.url}/_/oidc/audience", timeout=10), requests_each
+            # Per request: a REQUESTS_CA_BUNDLE in the environment would beat session.verify.
+            get = partial(
+                session.get, f"{index.url}/_/oidc/audience", timeout=10, verify=str(CA.bundle)
             )
+            get()  # opens the connection
+            times = _timed(get, requests_each)
         out[label] = 1000 * median(times)
     return out
 

@@ -15,6 +15,7 @@ later, against the index.
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import hashlib
 import os
@@ -53,6 +54,8 @@ ARCHIVE_ERRORS = (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.
 # punctuation or bytes that are not UTF-8 no build tool writes, and they would garble
 # the log (a newline in a wheel's build tag passes packaging's parser).
 SAFE_FILENAME = re.compile(r"[A-Za-z0-9._+!-]+")
+# One thread hashes while the main one checks the archive (see load_dist).
+_HASHER = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="sha256")
 # Rendering a long description is cut off after this long (docutils is slow on some
 # inputs, grid tables for one); the index would time out on it too.
 RENDER_SECONDS = 10.0
@@ -658,23 +661,32 @@ def load_dist(path: Path, *, verify_metadata: bool = True) -> Dist:
     if not SAFE_FILENAME.fullmatch(path.name):
         raise DistError(Msg.FILENAME_UNSAFE, path=path)
     try:
-        digests = hash_file(path)
+        size = path.stat().st_size
     except OSError as exc:
         raise DistError(Msg.UNREADABLE, path=path, reason=exc.strerror or exc) from None
-    if digests.size == 0:
+    if size == 0:
         raise DistError(Msg.EMPTY_FILE, path=path)
-    with _Archive(path) as archive:
-        raw, top = _read_metadata(path, kind, archive)
-        meta, sent, warnings = _parse_metadata(path, raw)
-        if verify_metadata:
-            warnings += _description_checks(path, meta, sent)
-        if digests.size > DEFAULT_FILE_LIMIT:
-            warnings.append(_warning(Msg.WARN_FILE_SIZE, path=path, size=digests.size >> 20))
-        _check_archive(path, kind, archive)
-        _check_filename(path, kind, meta)
-        _check_license_files(path, kind, archive, top, meta)
-        if kind == "wheel":
-            warnings += _check_wheel_contents(path, archive, top)
+    # The sha256 pass and the archive checks each read the file; hashlib and zlib let
+    # go of the GIL, so on two cores the checks cost next to nothing beside the hash.
+    hashing = _HASHER.submit(hash_file, path)
+    try:
+        with _Archive(path) as archive:
+            raw, top = _read_metadata(path, kind, archive)
+            meta, sent, warnings = _parse_metadata(path, raw)
+            if verify_metadata:
+                warnings += _description_checks(path, meta, sent)
+            if size > DEFAULT_FILE_LIMIT:
+                warnings.append(_warning(Msg.WARN_FILE_SIZE, path=path, size=size >> 20))
+            _check_archive(path, kind, archive)
+            _check_filename(path, kind, meta)
+            _check_license_files(path, kind, archive, top, meta)
+            if kind == "wheel":
+                warnings += _check_wheel_contents(path, archive, top)
+    finally:
+        try:
+            digests = hashing.result()
+        except OSError as exc:
+            raise DistError(Msg.UNREADABLE, path=path, reason=exc.strerror or exc) from None
     return Dist(
         path=path,
         kind=kind,

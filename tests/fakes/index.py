@@ -332,11 +332,13 @@ class LocalIndex:
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
 
+    scheme = "http"  # "https" once the caller wraps the socket in TLS (the benchmarks do)
+
     @property
     def url(self) -> str:
         """Base URL of the index."""
         host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"{self.scheme}://{host!s}:{port}"
 
     @property
     def upload_url(self) -> str:
@@ -376,7 +378,9 @@ class LocalIndex:
     # --- endpoints -------------------------------------------------------------------
 
     def github_token(self, query: dict[str, list[str]], auth: str) -> tuple[int, Any]:
-        if auth != f"bearer {self.state.request_token}":
+        scheme, _, credentials = auth.partition(" ")
+        # The scheme is case-insensitive (RFC 9110): the toolkit sends "bearer", uv "Bearer".
+        if scheme.lower() != "bearer" or credentials != self.state.request_token:
             return 401, {"message": "Bad credentials"}
         audience = query.get("audience", [f"https://github.com/{self.state.run.repository}"])[0]
         token = self.issuer.sign(self.state.run.claims(audience))
