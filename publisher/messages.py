@@ -114,6 +114,7 @@ class Msg(StrEnum):
     UPLOAD_NAME_REUSED = "upload-name-reused"
     UPLOAD_REFUSED = "upload-refused"
     CHECK_DIST = "check-dist"
+    SEVERAL_VERSIONS = "several-versions"
     CHECK_IGNORED = "check-ignored"
     CHECK_PROJECT_EXISTS = "check-project-exists"
     CHECK_PROJECT_MISSING = "check-project-missing"
@@ -539,6 +540,13 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "$problems\n"
         'Fix: correct the README, or declare its type (e.g. `readme = "README.md"` sets '
         "text/markdown), and rebuild. `twine check` shows the same problems.",
+    ),
+    Msg.SEVERAL_VERSIONS: (
+        "packages-dir holds several versions of `$project`",
+        "Versions $versions of `$project` are all there, and all will be uploaded; a "
+        "build left over from an earlier release often is.\n"
+        "Fix: empty the folder before building (`rm -rf dist`), or remove the versions "
+        "you do not mean to publish.",
     ),
     Msg.MANY_PROBLEMS: (
         "$count distributions failed validation",

@@ -56,6 +56,11 @@ def validate_dists(ctx: Context) -> Findings:
             yield Finding("warning", Msg.DIST_WARNING, {"text": text})
     for problem in problems:
         yield Finding.from_error(problem)
+    for project in ctx.outcome.projects:
+        versions = sorted({d.version for d in dists if d.project == project})
+        if len(versions) > 1:  # often a stale build left in dist/
+            fields = {"project": project, "versions": ", ".join(versions)}
+            yield Finding("warning", Msg.SEVERAL_VERSIONS, fields)
 
 
 def check_credentials(ctx: Context) -> Findings:
