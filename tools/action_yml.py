@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ACTION_YML = ROOT / "action.yml"
 sys.path.insert(0, str(ROOT))
 
+from generated import write_or_check
+
 from publisher.inputs import INPUTS
 
 
@@ -56,18 +58,7 @@ def generated(current: str) -> str:
 def main(argv: list[str]) -> int:
     """Rewrite action.yml, or with ``--check`` say whether it is up to date."""
     current = ACTION_YML.read_text(encoding="utf-8")
-    wanted = generated(current)
-    if "--check" in argv:
-        if current != wanted:
-            print(
-                "action.yml's inputs are not generated from publisher/inputs.py: run "
-                "python tools/action_yml.py",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    ACTION_YML.write_text(wanted, encoding="utf-8")
-    return 0
+    return write_or_check(ACTION_YML, generated(current), argv, "python tools/action_yml.py")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from generated import write_or_check
+
 MAIN = ROOT / "requirements" / "main.txt"
 IMAGE = ROOT / "requirements" / "image.txt"
 
@@ -58,17 +62,7 @@ def image_lock(main: str) -> str:
 def main(argv: list[str]) -> int:
     """Rewrite image.txt, or with ``--check`` say whether it is up to date."""
     wanted = image_lock(MAIN.read_text(encoding="utf-8"))
-    if "--check" in argv:
-        current = IMAGE.read_text(encoding="utf-8") if IMAGE.exists() else ""
-        if current != wanted:
-            print(
-                "requirements/image.txt is stale: run python tools/image_requirements.py",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
-    IMAGE.write_text(wanted, encoding="utf-8")
-    return 0
+    return write_or_check(IMAGE, wanted, argv, "python tools/image_requirements.py")
 
 
 if __name__ == "__main__":
