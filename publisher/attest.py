@@ -6,12 +6,11 @@ sigstore and pypi-attestations are imported here only, and only when a run signs
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from publisher import messages
+from publisher import messages, safejson
 from publisher.errors import InputError, PublishError
 from publisher.messages import Msg
 
@@ -155,7 +154,7 @@ def check(
         kind, payload = verifier.verify_dsse(attestation.to_bundle(), policy)
     except (ValueError, sigstore.errors.Error) as exc:
         raise PublishError(Msg.ATTESTATION_INVALID, **fields, reason=_reason(exc)) from None
-    statement = json.loads(payload) if kind == "application/vnd.in-toto+json" else {}
+    statement = safejson.loads(payload) if kind == "application/vnd.in-toto+json" else {}
     subjects = statement.get("subject") or []
     subject = subjects[0] if len(subjects) == 1 and isinstance(subjects[0], dict) else {}
     digest = (subject.get("digest") or {}).get("sha256")

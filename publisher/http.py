@@ -321,11 +321,11 @@ def _read_capped(response: requests.Response, url: str) -> None:
 
 def json_object(response: requests.Response, what: str) -> dict[str, Any]:
     """The answer's body as a JSON object (whatever its Content-Type), or a clear error."""
-    import json
+    from . import safejson
 
     try:
-        data = json.loads(response.content or b"null")
-    except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply
+        data = safejson.loads(response.content or b"null")
+    except ValueError:
         data = None
     if not isinstance(data, dict):
         raise IndexServerError(

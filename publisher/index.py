@@ -201,11 +201,11 @@ def _get_simple(
 def _json_files(body: bytes, uploaded: dict[str, float]) -> dict[str, str] | None:
     """File names and sha256 from a PEP 691 JSON page, or None if it is not one; the
     upload time of each file that has one goes into ``uploaded``."""
-    import json
+    from . import safejson
 
     try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):  # RecursionError: nested too deeply
+        data = safejson.loads(body)
+    except ValueError:
         return None
     entries = data.get("files") if isinstance(data, dict) else None
     if not isinstance(entries, list):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from publisher import messages
 from publisher.errors import IndexServerError, MintError, TransientError
-from publisher.http import RETRY_STATUSES, Again, json_object, retrying
+from publisher.http import RETRY_STATUSES, Again, json_object, retry_after, retrying
 from publisher.messages import Msg
 from publisher.secret import Secret
 
@@ -93,12 +93,14 @@ def mint(
         json={"token": oidc_token.reveal()},
     )
     if response.status_code in RETRY_STATUSES:
-        raise TransientError(
+        transient = TransientError(
             Msg.MINT_STATUS,
             url=index.mint_url,
             status=response.status_code,
-            body=response.text[:300],
+            body=console.redact(response.text[:300]),
         )
+        transient.retry_after = retry_after(response)
+        raise transient
     if response.status_code not in (200, 422):
         raise IndexServerError(
             Msg.MINT_STATUS,

@@ -6,7 +6,6 @@ match; the index verifies the signature, so we never need the key.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from publisher import messages
+from publisher import messages, safejson
 from publisher.errors import IndexServerError, OidcError
 from publisher.http import json_object
 from publisher.messages import Msg
@@ -111,7 +110,7 @@ def read_claims(token: Secret) -> Claims:
         if len(parts) != 3:
             raise ValueError("not three dot-separated parts")
         payload = parts[1] + "=" * (-len(parts[1]) % 4)
-        claims = json.loads(base64.urlsafe_b64decode(payload))
+        claims = safejson.loads(base64.urlsafe_b64decode(payload))
     except (ValueError, binascii.Error) as exc:
         raise OidcError(Msg.TOKEN_UNREADABLE, reason=type(exc).__name__) from None
     if not isinstance(claims, dict):
@@ -130,7 +129,7 @@ def is_fork_pull_request(env: Mapping[str, str]) -> bool:
     if not path:
         return False
     try:
-        event = json.loads(Path(path).read_text(encoding="utf-8"))
+        event = safejson.loads(Path(path).read_bytes())
         return bool(event["pull_request"]["head"]["repo"]["fork"])
     except (OSError, ValueError, KeyError, TypeError):
         return False

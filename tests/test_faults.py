@@ -201,3 +201,17 @@ def test_unexpected_error_still_reports_what_landed(
     assert "KeyError" in run.log
     assert run.output_list("uploaded") == ["example-1.0.0.tar.gz"]
     assert "| `example-1.0.0.tar.gz` | uploaded |" in run.summary
+
+
+def test_mint_retry_after_is_honoured(github: GitHub, index: LocalIndex) -> None:
+    """The one retry loop serves the mint too: a 429 with Retry-After: 1 is waited out
+    in full (before, the mint's own loop could go again after 0.7 s)."""
+    _ready(github, index)
+    index.state.faults.append(Fault("/_/oidc/mint-token", status=429, retry_after=1))
+    started = time.monotonic()
+    run = github.run()
+    assert run.code == 0, run.log
+    mints = [i for i, (m, p) in enumerate(index.state.requests) if p == "/_/oidc/mint-token"]
+    assert len(mints) == 2
+    assert time.monotonic() - started >= 1.0
+    assert "trying again in 1.0 s" in run.log

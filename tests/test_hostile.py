@@ -4,6 +4,7 @@ error instead of "internal error" for each."""
 
 from __future__ import annotations
 
+import base64
 import gzip
 import io
 import json
@@ -330,6 +331,25 @@ def test_deeply_nested_json_is_named(github: GitHub, index: LocalIndex) -> None:
     assert run.code == 1
     assert "Unexpected answer from the index" in run.log
     assert "Internal error" not in run.log
+
+
+def test_deeply_nested_token_claims_are_named(github: GitHub, index: LocalIndex) -> None:
+    """A token whose payload nests thousands deep is unreadable, not a crash."""
+    _ready(github, index)
+    part = base64.urlsafe_b64encode(b'{"a":' + b"[" * 50_000 + b"]" * 50_000 + b"}")
+    token = b"eyJhbGciOiJSUzI1NiJ9." + part.rstrip(b"=") + b".c2lnbmF0dXJlc2lnbmF0dXJl"
+    index.state.faults.append(
+        Fault(
+            "/_github/token",
+            status=200,
+            body=b'{"value": "' + token + b'"}',
+            headers={"Content-Type": "application/json"},
+        )
+    )
+    run = github.run()
+    assert run.code == 1
+    assert "not a readable JWT" in run.log
+    assert "/_/oidc/mint-token" not in index.state.paths()
 
 
 def test_non_ascii_retry_after(github: GitHub, index: LocalIndex) -> None:
