@@ -4,13 +4,12 @@ the file landed (so nothing is sent twice), and the message for each refusal."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from publisher import messages
+from publisher import indexrules, messages
 from publisher.errors import NameCheckError, PublishError, TransientError, UploadError
 from publisher.http import Again, retry_after, retrying, upload_deadline
 from publisher.messages import Msg
@@ -144,11 +143,6 @@ class Uploader:
         return UploadAnswer(kind, response.status_code, reason, retry_after(response))
 
 
-def safe_name(name: str) -> str:
-    """The name twine sends: runs outside ``[A-Za-z0-9.]`` become ``-``."""
-    return re.sub(r"[^A-Za-z0-9.]+", "-", name)
-
-
 def twine_package(dist: Dist, attestation: dict[str, Any] | None = None) -> Any:
     """twine's ``PackageFile`` for ``dist``, made from what validation already read.
 
@@ -165,7 +159,7 @@ def twine_package(dist: Dist, attestation: dict[str, Any] | None = None) -> Any:
             self.metadata = dist.raw_metadata
             self.python_version = dist.python_tag
             self.filetype = "bdist_wheel" if dist.kind == "wheel" else "sdist"
-            self.safe_name = safe_name(dist.name)
+            self.safe_name = indexrules.safe_name(dist.name)
             self.version = dist.raw_metadata["version"]
             self.signed_filename = self.filename + ".asc"
             self.signed_basefilename = self.basefilename + ".asc"
@@ -322,6 +316,6 @@ def warm_imports() -> None:
     def work() -> None:
         # A failure here is reported by the real import later.
         with contextlib.suppress(Exception):
-            import twine.repository  # noqa: F401
+            import twine.package  # noqa: F401
 
     threading.Thread(target=work, name="warm-imports", daemon=True).start()
