@@ -22,7 +22,7 @@ lint: $(BIN)/publisher
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 # The action's packaging (issue 6): action.yml and the workflows against GitHub's
 # schemas (vendored in check-jsonschema, so offline), zizmor's audit of both (offline),
