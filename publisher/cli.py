@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from publisher.outcome import Outcome
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,10 +80,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger().addHandler(logging.NullHandler())
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command == "run":
-        return run_action(os.environ)
-    if args.command == "check":
-        return check_locally(args)
+    try:
+        if args.command == "run":
+            return run_action(os.environ)
+        if args.command == "check":
+            return check_locally(args)
+    except BrokenPipeError:
+        # `publisher check | head`: the reader left; the rest of the report goes nowhere
+        # (pointing stdout at /dev/null keeps the interpreter's final flush quiet too).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
     parser.print_help()
     return EXIT_USAGE
 
@@ -129,6 +138,7 @@ def check_locally(args: argparse.Namespace) -> int:
         print(json.dumps(outcome.as_json(), indent=2))
     else:
         print(dry_run_text(outcome, colour=sys.stdout.isatty()))
+    sys.stdout.flush()  # here, where a closed pipe can still be handled (see main)
     return EXIT_OK if outcome.ok else EXIT_FAILED
 
 

@@ -343,3 +343,25 @@ def test_check_on_the_example_project(tmp_path: Path, index: LocalIndex) -> None
     assert "\033[" not in out  # plain text when not a terminal
     assert out.rstrip().endswith("OK: a real publish would succeed, as far as can be known")
     _no_harm(index)
+
+
+def test_check_into_a_closed_pipe_is_quiet(tmp_path: Path, index: LocalIndex) -> None:
+    """`publisher check --format json | head -1`: the reader leaves early; no traceback."""
+    example = tmp_path / "example"
+    shutil.copytree(ROOT / "example", example)
+    build_example(example / "dist")
+    command = [sys.executable, "-m", "publisher", "check", "--format", "json"]
+    proc = subprocess.Popen(
+        [*command, "--repository-url", index.upload_url],
+        cwd=example,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the report is written
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert "Traceback" not in stderr, stderr
+    assert "BrokenPipe" not in stderr, stderr
