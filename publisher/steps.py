@@ -30,10 +30,12 @@ def report_inputs(ctx: Context) -> Findings:
 
 def validate_dists(ctx: Context) -> Findings:
     """Find, validate and hash the distributions; every bad file is reported."""
+    from packaging.version import Version
+
+    from publisher.attest import GIVEN_SUFFIX
     from publisher.dists import check_all
 
     config = ctx.config
-    from publisher.attest import GIVEN_SUFFIX
 
     dists, ignored, problems = check_all(
         config.packages_dir, verify_metadata=config.verify_metadata
@@ -57,7 +59,7 @@ def validate_dists(ctx: Context) -> Findings:
     for problem in problems:
         yield Finding.from_error(problem)
     for project in ctx.outcome.projects:
-        versions = sorted({d.version for d in dists if d.project == project})
+        versions = sorted({d.version for d in dists if d.project == project}, key=Version)
         if len(versions) > 1:  # often a stale build left in dist/
             fields = {"project": project, "versions": ", ".join(versions)}
             yield Finding("warning", Msg.SEVERAL_VERSIONS, fields)
