@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from publisher.transport import Deadlines
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-MAX_BODY = 8 << 20  # no answer we read is legitimately bigger than this
+MAX_BODY = 8 << 20  # no answer we read is legitimately bigger than this (but:)
+# a simple-API page lists every file of a project: tens of thousands for nightlies.
+MAX_PAGE = 64 << 20
 TIMEOUT = (10.0, 60.0)  # connect, and each read
 REQUEST_DEADLINE = 120.0  # one request, answer included, whatever the reads do
 UPLOAD_RATE = 1 << 20  # bytes per second an upload gets, on top of REQUEST_DEADLINE
@@ -202,11 +204,12 @@ class Http:
         retry: bool = True,
         secret_answer: bool = False,
         deadline: float | None = None,
+        max_body: int = MAX_BODY,
         **kwargs: Any,
     ) -> requests.Response:
         """Send a request, retrying transient faults when ``retry``.
 
-        The body is read, capped at ``MAX_BODY``; a larger answer is an error. After the
+        The body is read, capped at ``max_body`` bytes; a larger answer is an error. After the
         last try the last answer is returned, or, if there was none, an error raised.
         Without ``retry`` a transient fault raises :class:`TransientError` at once. Each
         try has ``deadline`` seconds in all (``REQUEST_DEADLINE`` by default), within
@@ -226,7 +229,11 @@ class Http:
 
         def attempt() -> requests.Response | Again:
             try:
-                response = self._send(method, url, what, deadline or REQUEST_DEADLINE, kwargs)
+                response = self._send(
+                    method, url, what, deadline or REQUEST_DEADLINE, max_body, kwargs
+                )
+            except TransientError as exc:  # cut off at the deadline: may pass, like a timeout
+                return Again(str(exc.fields["fault"]), None, exc)
             except requests.exceptions.SSLError as exc:  # not a passing fault: don't retry
                 raise IndexServerError(Msg.TLS_FAILED, url=url, reason=_short(exc)) from None
             except requests.Timeout:
@@ -252,6 +259,8 @@ class Http:
         def give_up(again: Again, tries: int) -> requests.Response:
             if last:
                 return last[0]
+            if again.error is not None:
+                raise again.error
             raise TransientError(
                 Msg.REQUEST_FAILED, what=what, url=url, fault=again.fault, tries=tries
             )
@@ -260,7 +269,13 @@ class Http:
         return retrying(policy, self.console, what, attempt, give_up)
 
     def _send(
-        self, method: str, url: str, what: str, deadline: float, kwargs: dict[str, Any]
+        self,
+        method: str,
+        url: str,
+        what: str,
+        deadline: float,
+        max_body: int,
+        kwargs: dict[str, Any],
     ) -> requests.Response:
         """One try, cut off after ``deadline`` seconds (or when the run's time is up)."""
         left = self._run_ends - time.monotonic()
@@ -269,11 +284,17 @@ class Http:
         session = self.session
         assert self._deadlines is not None
         limit = min(deadline, left)
-        too_slow = IndexServerError(Msg.REQUEST_TOO_SLOW, what=what, url=url, seconds=int(limit))
+        too_slow = TransientError(
+            Msg.REQUEST_TOO_SLOW,
+            what=what,
+            url=url,
+            seconds=int(limit),
+            fault=f"no complete answer within {int(limit)} s",
+        )
         try:
             with self._deadlines.limit(limit):
                 response = session.request(method, url, stream=True, **kwargs)
-                _read_capped(response, url)
+                _read_capped(response, url, max_body)
         except Exception:
             if self._deadlines.expired:
                 raise too_slow from None
@@ -305,16 +326,16 @@ def _short(exc: Exception) -> str:
     return text if len(text) < 200 else text[:200] + "…"
 
 
-def _read_capped(response: requests.Response, url: str) -> None:
+def _read_capped(response: requests.Response, url: str, limit: int) -> None:
     """Read the whole body into ``response`` (so ``.json()``/``.text`` work), refusing
-    answers larger than ``MAX_BODY``."""
+    answers larger than ``limit`` bytes."""
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_content(64 * 1024):
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > limit:
             response.close()
-            raise IndexServerError(Msg.ANSWER_TOO_LARGE, url=url, limit=MAX_BODY)
+            raise IndexServerError(Msg.ANSWER_TOO_LARGE, url=url, limit=limit)
         chunks.append(chunk)
     response._content = b"".join(chunks)
 

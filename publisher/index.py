@@ -9,11 +9,13 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode, urlsplit
 
 from publisher import messages
-from publisher.http import check_url
+from publisher.errors import IndexServerError
+from publisher.http import MAX_PAGE, check_url
 from publisher.messages import Msg, Url
 
 if TYPE_CHECKING:
@@ -136,6 +138,17 @@ class ProjectState:
     # file name -> when it was uploaded (unix time), where the index says (PEP 700)
     uploaded: dict[str, float] = field(default_factory=dict)
 
+    @cached_property
+    def releases(self) -> dict[tuple[str, Version], dict[str, bool]]:
+        """The index's files by release (normalized name, version), each file name with
+        whether it is an sdist; read once, however many dists are checked against it."""
+        grouped: dict[tuple[str, Version], dict[str, bool]] = {}
+        for name in self.files:
+            found = release_of(name)
+            if found is not None:
+                grouped.setdefault((found[0], found[1]), {})[name] = found[2]
+        return grouped
+
 
 class FileStatus(Enum):
     """How a local file compares with what the index has under its name."""
@@ -164,13 +177,16 @@ def project_state(http: Http, index: Index, project: str, *, fresh: bool = False
     headers = {"Accept": SIMPLE_JSON}
     if fresh:
         headers["Cache-Control"] = "no-cache"
-    url, response = _get_simple(http, index.simple_url(project), project, headers, fresh)
-    if DEVPI_HEADER in response.headers:
-        # devpi answers `<index>/simple/<project>/` with a 404 of its own (it reads it
-        # as project `simple`): ask where devpi keeps the page.
-        url, response = _get_simple(
-            http, index.simple_url(project, devpi=True), project, headers, fresh
-        )
+    try:
+        url, response = _get_simple(http, index.simple_url(project), project, headers, fresh)
+        if DEVPI_HEADER in response.headers:
+            # devpi answers `<index>/simple/<project>/` with a 404 of its own (it reads it
+            # as project `simple`): ask where devpi keeps the page.
+            url, response = _get_simple(
+                http, index.simple_url(project, devpi=True), project, headers, fresh
+            )
+    except IndexServerError as exc:  # too large, too slow, no answer: the check is advisory
+        return ProjectState(None, {}, exc.title)
     if response.status_code == 404:
         return ProjectState(exists=False, files={})
     if response.status_code != 200:
@@ -194,7 +210,7 @@ def _get_simple(
     if fresh:
         url += f"?nocache={uuid.uuid4().hex}"
     what = messages.phrase(Msg.DOING_LOOKUP, project=project)
-    response = http.request("GET", url, what=what, headers=headers)
+    response = http.request("GET", url, what=what, headers=headers, max_body=MAX_PAGE)
     return url, response
 
 
@@ -288,21 +304,20 @@ def wait_for_project(
 
 def release_of(filename: str) -> tuple[str, Version, bool] | None:
     """A file name's normalized project, version and whether it is an sdist; None when
-    the name is not a distribution's."""
-    from packaging.utils import (
-        InvalidSdistFilename,
-        InvalidWheelFilename,
-        parse_sdist_filename,
-        parse_wheel_filename,
-    )
+    the name is not a distribution's. Only name and version are read (a wheel's tags
+    are not parsed): a project's page may list tens of thousands of files."""
+    from packaging.utils import InvalidSdistFilename, canonicalize_name, parse_sdist_filename
+    from packaging.version import InvalidVersion, Version
 
     try:
         if filename.endswith(".whl"):
-            name, version, _, _ = parse_wheel_filename(filename)
-            return str(name), version, False
+            parts = filename[: -len(".whl")].split("-")
+            if len(parts) not in (5, 6):
+                return None
+            return canonicalize_name(parts[0]), Version(parts[1]), False
         if filename.endswith((".tar.gz", ".zip")):
             name, version = parse_sdist_filename(filename)
             return str(name), version, True
-    except (InvalidWheelFilename, InvalidSdistFilename):
+    except (InvalidSdistFilename, InvalidVersion):
         pass
     return None

@@ -178,6 +178,7 @@ class Msg(StrEnum):
     AUDIENCE_REFUSED_NAME = "audience-refused-name"
     AUDIENCE_REFUSED_HOST = "audience-refused-host"
     MINT_TOKEN_IMPLAUSIBLE = "mint-token-implausible"
+    MINT_NO_TOKEN = "mint-no-token"
     FILENAME_UNSAFE = "filename-unsafe"
     NOT_REGULAR_FILE = "not-regular-file"
     DESCRIPTION_TOO_DEEP = "description-too-deep"
@@ -332,6 +333,12 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "index would receive it. No token was requested.\n"
         "Fix: check `repository-url` (PyPI: https://upload.pypi.org/legacy/, TestPyPI: "
         "https://test.pypi.org/legacy/).",
+    ),
+    Msg.MINT_NO_TOKEN: (
+        "The index's mint-token answer holds no upload token",
+        "$url answered HTTP 200, but without a `token` string in its JSON: $body\n"
+        "Fix: check `repository-url`: it must be a Warehouse-compatible index. If it is, "
+        "the index is at fault: re-run the job later.",
     ),
     Msg.MINT_TOKEN_IMPLAUSIBLE: (
         "The index's upload token is not plausible",
@@ -1094,8 +1101,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.UPLOAD_TRANSIENT: (
         "The index kept failing to take `$filename`",
-        "The last answer was HTTP $status $reason, after every retry; the file is not on "
-        "the index.\n"
+        "Every try failed, the last with: $answer; the file is not on the index.\n"
         "Fix: the index is having trouble: wait, then re-run with `skip-existing: true` "
         "to upload what is missing.",
     ),

@@ -118,6 +118,10 @@ def mint(
             )
         console.mask(token)
         return UploadToken(Secret(token), _expires(data.get("expires")))
+    if response.status_code == 200:  # a success without a token is no refusal to explain
+        raise IndexServerError(
+            Msg.MINT_NO_TOKEN, url=index.mint_url, body=console.redact(response.text[:300])
+        )
     failure = parse_failure(data)
     raise MintError(
         diagnosis_key(failure),
@@ -221,6 +225,8 @@ class TokenSource:
 
         def give_up(again: Again, tries: int) -> UploadToken:
             assert again.error is not None
+            if "tries" in again.error.fields:  # each try was a single request
+                again.error.fields["tries"] = tries
             raise again.error
 
         what = messages.phrase(Msg.DOING_MINT_AGAIN)

@@ -17,7 +17,7 @@ MAX_DEPTH = 64
 
 # Strings first (the brackets inside them do not count), then everything but brackets.
 _STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
-_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+_NOT_BRACKETS = bytes(range(256)).translate(None, b"[]{}")
 
 
 def too_deep(data: bytes) -> bool:
@@ -25,7 +25,10 @@ def too_deep(data: bytes) -> bool:
     (unbalanced brackets count as too deep: ``json`` would refuse them anyway)."""
     if data.count(b"[") + data.count(b"{") <= MAX_DEPTH:
         return False
-    brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b"", data))
+    # Without escapes, quotes alternate in and out of strings: much faster on big pages.
+    escaped = b"\\" in data
+    outside = _STRING.sub(b"", data) if escaped else b"".join(data.split(b'"')[::2])
+    brackets = outside.translate(None, _NOT_BRACKETS)
     # Each pass removes the innermost pairs, one level of nesting.
     for _ in range(MAX_DEPTH):
         inner = brackets.replace(b"[]", b"").replace(b"{}", b"")

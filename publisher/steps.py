@@ -250,19 +250,10 @@ def _release_findings(ctx: Context, state: ProjectState, dist: Dist) -> Findings
 
     from packaging.version import Version
 
-    from publisher.index import release_of
-
-    version = Version(dist.version)
-    same_release = {
-        name: found
-        for name in state.files
-        if (found := release_of(name)) is not None
-        and found[0] == dist.project
-        and found[1] == version
-    }
+    same_release = state.releases.get((dist.project, Version(dist.version)), {})
     fields = {"filename": dist.filename, "project": dist.project, "version": dist.version}
     if dist.kind == "sdist":
-        others = sorted(name for name, (_, _, sdist) in same_release.items() if sdist)
+        others = sorted(name for name, sdist in same_release.items() if sdist)
         if others and ctx.config.skip_existing:
             ctx.outcome.skipped.append(dist)
             yield Finding("warning", Msg.SDIST_OTHER_SKIPPED, {**fields, "other": others[0]})

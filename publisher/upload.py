@@ -294,6 +294,8 @@ def upload_error(
         "project": dist.project,
         "status": answer.status,
         "reason": answer.reason,
+        # What the last try ended with: an answer, or a fault with none (status 0).
+        "answer": f"HTTP {answer.status} {answer.reason}" if answer.status else answer.reason,
         "index": index.read_url,
         "settings": index.publishing_settings_url(dist.project),
     }

@@ -215,3 +215,23 @@ def test_mint_retry_after_is_honoured(github: GitHub, index: LocalIndex) -> None
     assert len(mints) == 2
     assert time.monotonic() - started >= 1.0
     assert "trying again in 1.0 s" in run.log
+
+
+def test_mint_that_never_answers_counts_every_try(github: GitHub, index: LocalIndex) -> None:
+    _ready(github, index)
+    index.state.faults.append(Fault("/_/oidc/mint-token", drop=True, times=10))
+    run = github.run()
+    assert run.code == 1
+    assert "try 3 of 4 failed" in run.log
+    assert "(after 4 tries)" in run.log
+    assert index.state.uploads == []
+
+
+def test_upload_that_never_answers_says_so(github: GitHub, index: LocalIndex) -> None:
+    """No answer came at all: the error names the fault, not an "HTTP 0" answer."""
+    _ready(github, index)
+    index.state.faults.append(Fault("/legacy/", drop=True, times=10))
+    run = github.run()
+    assert run.code == 1
+    assert "Every try failed, the last with: connection failed" in run.log
+    assert "HTTP 0" not in run.log

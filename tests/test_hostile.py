@@ -20,7 +20,7 @@ import pytest
 from conftest import GitHub, make_sdist, make_wheel, metadata_text, publisher_for_run
 from fakes.index import Fault, LocalIndex
 
-from publisher import dists, http
+from publisher import dists, http, safejson
 from publisher import index as index_module
 from publisher.cli import main
 from publisher.console import Console
@@ -252,6 +252,21 @@ def test_implausibly_short_token_is_refused_unmasked(github: GitHub, index: Loca
     assert "/legacy/" not in index.state.paths()
 
 
+@pytest.mark.parametrize("body", [b'{"success": false}', b'{"token": 123}', b'{"token": ""}'])
+def test_mint_success_without_a_token_is_named(
+    github: GitHub, index: LocalIndex, body: bytes
+) -> None:
+    """A 200 with no usable token is the index's fault, not a publisher to fix."""
+    _ready(github, index)
+    headers = {"Content-Type": "application/json"}
+    index.state.faults.append(Fault("/_/oidc/mint-token", status=200, body=body, headers=headers))
+    run = github.run()
+    assert run.code == 1
+    assert "mint-token answer holds no upload token" in run.log
+    assert "publisher" not in run.log.split("::error", 1)[1].split("\n", 1)[0].lower()
+    assert "/legacy/" not in index.state.paths()
+
+
 # --- 9. an empty boolean -----------------------------------------------------------------
 
 
@@ -283,13 +298,30 @@ def test_trickled_answer_is_cut_off(
     github: GitHub, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _ready(github, index)
-    monkeypatch.setattr(http, "REQUEST_DEADLINE", 1.0)
-    index.state.faults.append(Fault("/_/oidc/audience", status=200, trickle=0.05, body=b"x" * 400))
+    monkeypatch.setattr(http, "REQUEST_DEADLINE", 0.5)
+    slow = Fault("/_/oidc/audience", status=200, trickle=0.05, body=b"x" * 400, times=10)
+    index.state.faults.append(slow)
     started = time.monotonic()
     run = github.run()
     assert time.monotonic() - started < 10
     assert run.code == 1
     assert "answered too slowly" in run.log
+    assert run.log.count("trying again") == 3  # a cut-off may pass, like a timeout
+
+
+def test_upload_answer_cut_off_after_the_file_landed(
+    github: GitHub, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index stores the file, then trickles its answer past the deadline: the
+    file is on the index, so it is reported as uploaded, not as a failure."""
+    _ready(github, index)
+    monkeypatch.setattr(http, "REQUEST_DEADLINE", 1.0)
+    slow = Fault("/legacy/", status=200, after=True, trickle=0.05, body=b"x" * 100)
+    index.state.faults.append(slow)
+    run = github.run()
+    assert run.code == 0, run.log
+    assert sorted(run.output_list("uploaded")) == sorted(index.state.projects["example"].files)
+    assert len(index.state.uploads) == 2
 
 
 def test_gzip_bomb_upload_answer_is_capped(github: GitHub, index: LocalIndex) -> None:
@@ -461,3 +493,51 @@ def test_escaping_of_every_control_character() -> None:
     assert_log_safe(out.getvalue())
     assert len(out.getvalue().splitlines()) == 1
     assert json.dumps(out.getvalue())  # still text
+
+
+def test_huge_simple_page_is_read(github: GitHub, index: LocalIndex) -> None:
+    """A project with tens of thousands of files (nightlies) has a simple page far
+    larger than any other answer: it is read, not refused."""
+    _ready(github, index)
+    hashes = {"sha256": "0" * 64}
+    files = [
+        {"filename": f"example-0.0.{i}-py3-none-any.whl", "hashes": hashes} for i in range(70_000)
+    ]
+    page = json.dumps({"meta": {"api-version": "1.1"}, "name": "example", "files": files}).encode()
+    assert len(page) > 8 << 20  # more than any other answer may be
+    headers = {"Content-Type": "application/vnd.pypi.simple.v1+json"}
+    index.state.faults.append(Fault("/simple/", status=200, body=page, headers=headers))
+    run = github.run()
+    assert run.code == 0, run.log[-2000:]
+    assert "Could not check" not in run.log
+
+
+def test_slow_simple_page_is_only_a_warning(
+    github: GitHub, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The look-up before the mint is advisory: an index too slow to answer it gets a
+    warning, and the publish goes on."""
+    _ready(github, index)
+    monkeypatch.setattr(http, "REQUEST_DEADLINE", 0.5)
+    index.state.faults.append(Fault("/simple/", status=200, trickle=0.05, body=b"x" * 200, times=4))
+    run = github.run()
+    assert run.code == 0, run.log
+    assert "Could not check" in run.log
+    assert "answered too slowly" in run.log
+    assert len(index.state.uploads) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "deep"),
+    [
+        (b'{"a": [1, {"b": "[[[[["}]}', False),
+        (b'["' + b"[" * 100 + b'"]', False),  # brackets in a string do not nest
+        (b"[" * 65 + b"]" * 65, True),
+        (b"[" * 64 + b"]" * 64, False),
+        (b'["]",' * 70 + b"1" + b"]" * 70, True),  # strings that look like closers
+        (b'["\\"]",' * 70 + b"1" + b"]" * 70, True),  # escaped quotes inside them
+        (b'{"a":' * 70 + b"1" + b"}" * 70, True),
+    ],
+)
+def test_json_depth_is_measured_outside_strings(text: bytes, deep: bool) -> None:
+    assert safejson.too_deep(text) is deep
