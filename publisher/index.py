@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode, urlsplit
 
 from publisher import messages
-from publisher.errors import IndexServerError
+from publisher.errors import IndexServerError, InputError
 from publisher.http import MAX_PAGE, check_url
 from publisher.messages import Msg, Url
 
@@ -39,6 +39,15 @@ UPLOAD_SEGMENTS = {"legacy", "upload"}
 DEVPI_HEADER = "X-Devpi-Server-Version"
 
 
+# PyPI's and TestPyPI's hosts, and where each takes uploads.
+PYPI_UPLOADS = {
+    "upload.pypi.org": "https://upload.pypi.org/legacy/",
+    "pypi.org": "https://upload.pypi.org/legacy/",
+    "test.pypi.org": "https://test.pypi.org/legacy/",
+}
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
 @dataclass(frozen=True)
 class Index:
     """The endpoints of one index, all derived from its upload URL."""
@@ -47,6 +56,32 @@ class Index:
 
     def __post_init__(self) -> None:
         check_url(self.upload_url, "repository-url")
+
+    @classmethod
+    def from_input(cls, url: str) -> Index:
+        """The index ``repository-url`` names, its URL in one spelling (scheme and host
+        in lower case, no default port, no trailing dot, a final ``/``: Warehouse
+        answers `/legacy` with a redirect, which we do not follow). PyPI and TestPyPI
+        take uploads at `/legacy/` only: any other path there is refused now, before it
+        sends a token to a page that cannot take it."""
+        check_url(url, "repository-url")  # credentials first: the URL is echoed below
+        parts = urlsplit(url)
+        if parts.query or parts.fragment:
+            reason = messages.phrase(Msg.URL_HAS_QUERY)
+            raise InputError(Msg.URL_INVALID, url=url, what="repository-url", reason=reason)
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").rstrip(".")
+        netloc = f"[{host}]" if ":" in host else host
+        if parts.port not in (None, DEFAULT_PORTS[scheme]):
+            netloc += f":{parts.port}"
+        path = parts.path if parts.path.endswith("/") else parts.path + "/"
+        expected = PYPI_UPLOADS.get(host)
+        if expected and path != "/legacy/":
+            default = messages.phrase(Msg.URL_PYPI_DEFAULT) if host != "test.pypi.org" else ""
+            raise InputError(
+                Msg.URL_PYPI_PATH, url=url, host=host, expected=expected, default=default
+            )
+        return cls(f"{scheme}://{netloc}{path}")
 
     @property
     def _parts(self) -> tuple[str, str]:

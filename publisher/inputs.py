@@ -198,11 +198,8 @@ def read_config(env: Mapping[str, str], cwd: Path | None = None) -> Config:
     base = cwd or Path.cwd()
     notes: list[Finding] = []
     url = raw_input(env, "repository-url", notes)
-    if not url.endswith("/"):
-        # Warehouse answers /legacy with a redirect, which we do not follow.
-        url += "/"
     return Config(
-        index=Index(url),
+        index=Index.from_input(url),
         packages_dir=base / raw_input(env, "packages-dir", notes),
         user=raw_input(env, "user", notes),
         # Given but empty means "no password" (trusted publishing): no defaults needed.

@@ -48,6 +48,9 @@ class Msg(StrEnum):
     URL_INVALID = "url-invalid"
     URL_HAS_CREDENTIALS = "url-has-credentials"
     URL_NOT_HTTPS = "url-not-https"
+    URL_PYPI_PATH = "url-pypi-path"
+    URL_PYPI_DEFAULT = "phrase-pypi-default"
+    URL_HAS_QUERY = "phrase-url-query"
     REQUEST_FAILED = "request-failed"
     TLS_FAILED = "tls-failed"
     ANSWER_TOO_LARGE = "answer-too-large"
@@ -113,6 +116,7 @@ class Msg(StrEnum):
     UPLOAD_DISABLED = "upload-disabled"
     UPLOAD_NAME_REUSED = "upload-name-reused"
     UPLOAD_REFUSED = "upload-refused"
+    UPLOAD_NO_ENDPOINT = "upload-no-endpoint"
     CHECK_DIST = "check-dist"
     SEVERAL_VERSIONS = "several-versions"
     CHECK_IGNORED = "check-ignored"
@@ -296,6 +300,12 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "The $what `$url` does not use https. Tokens and files would cross the network "
         "unencrypted; plain http is allowed only to this machine (localhost).\n"
         "Fix: use the https:// address of the index.",
+    ),
+    Msg.URL_PYPI_PATH: (
+        "`repository-url` is not $host's upload endpoint",
+        "`repository-url` is `$url`, but $host takes uploads at $expected only (its "
+        "simple API and its pages are found from there).\n"
+        "Fix: set `repository-url: $expected`$default.",
     ),
     Msg.RUN_DEADLINE: (
         "The run took too long",
@@ -1118,6 +1128,14 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "again.\n"
         "Fix: bump the version (or add a build tag to a wheel), rebuild and publish that.",
     ),
+    Msg.UPLOAD_NO_ENDPOINT: (
+        "No upload endpoint at `repository-url`",
+        "$url answered the upload of `$filename` with HTTP $status $reason: nothing there "
+        "takes uploads.\n"
+        "Fix: check `repository-url`. PyPI's is https://upload.pypi.org/legacy/, TestPyPI's "
+        "https://test.pypi.org/legacy/; another index documents its own (often ending in "
+        "`/legacy/`, or the repository's URL itself).",
+    ),
     Msg.UPLOAD_REFUSED: (
         "The index refused `$filename`",
         "The index answered HTTP $status: $reason\n"
@@ -1249,6 +1267,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "",
     ),
     Msg.DOING_LOOKUP: ("looking up $project on the index", ""),
+    Msg.URL_PYPI_DEFAULT: (", or leave `repository-url` out: PyPI is the default", ""),
+    Msg.URL_HAS_QUERY: ("it has a query or a fragment, which an upload URL never has", ""),
     Msg.DOING_UPLOAD: ("uploading $filename (the file is not on the index)", ""),
     Msg.DIST_WARNING: ("Metadata warning", "$text"),
     Msg.DRY_RUN_FAILED: (

@@ -39,6 +39,7 @@ class Answer(Enum):
     DISABLED = "disabled"  # the index is read-only or refuses uploads for now
     NAME_REUSED = "name-reused"  # the file name belonged to a deleted file
     TRANSIENT = "transient"  # 5xx, 429 or a lost connection: the file may have landed
+    NO_ENDPOINT = "no-endpoint"  # 404 or 405: repository-url is not an upload endpoint
     REFUSED = "refused"  # any other refusal: final
 
 
@@ -81,6 +82,8 @@ def classify(status: int, reason: str, body: str) -> Answer:
         return Answer.REFUSED  # a limit per user and hour: retrying now cannot help
     if status == 429 or status >= 500:
         return Answer.TRANSIENT
+    if status in (404, 405):
+        return Answer.NO_ENDPOINT
     return Answer.REFUSED
 
 
@@ -281,6 +284,7 @@ _ERRORS = {
     Answer.TRANSIENT: Msg.UPLOAD_TRANSIENT,
     Answer.DISABLED: Msg.UPLOAD_DISABLED,
     Answer.NAME_REUSED: Msg.UPLOAD_NAME_REUSED,
+    Answer.NO_ENDPOINT: Msg.UPLOAD_NO_ENDPOINT,
 }
 
 
@@ -297,6 +301,7 @@ def upload_error(
         # What the last try ended with: an answer, or a fault with none (status 0).
         "answer": f"HTTP {answer.status} {answer.reason}" if answer.status else answer.reason,
         "index": index.read_url,
+        "url": index.upload_url,
         "settings": index.publishing_settings_url(dist.project),
     }
     if answer.kind is Answer.NEW_PROJECT_REFUSED:

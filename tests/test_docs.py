@@ -25,6 +25,7 @@ NOT_DIAGNOSES = (
     "source-",
     "attested-",
     "sigstore-",
+    "phrase-",
 )
 DIAGNOSES = {
     k: v

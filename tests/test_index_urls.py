@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from publisher.errors import InputError
 from publisher.index import Index
 
 # (upload URL, simple API base)
@@ -75,3 +76,54 @@ def test_other_endpoints_stay_on_the_host() -> None:
     assert index.mint_url == "https://test.pypi.org/_/oidc/mint-token"
     assert index.read_url == "https://test.pypi.org"
     assert index.project_url("x") == "https://test.pypi.org/project/x/"
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("https://upload.pypi.org/legacy/", "https://upload.pypi.org/legacy/"),
+        ("https://upload.pypi.org/legacy", "https://upload.pypi.org/legacy/"),
+        ("HTTPS://Upload.PyPI.org/legacy/", "https://upload.pypi.org/legacy/"),
+        ("https://upload.pypi.org:443/legacy/", "https://upload.pypi.org/legacy/"),
+        ("https://upload.pypi.org./legacy/", "https://upload.pypi.org/legacy/"),
+        ("https://test.pypi.org/legacy", "https://test.pypi.org/legacy/"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080/"),
+        ("http://localhost:80/", "http://localhost/"),
+        ("http://[::1]:3141/alice/dev", "http://[::1]:3141/alice/dev/"),
+        (
+            "https://nexus.example:8443/repository/pypi/",
+            "https://nexus.example:8443/repository/pypi/",
+        ),
+    ],
+)
+def test_repository_url_is_read_in_one_spelling(given: str, used: str) -> None:
+    """PyPI is PyPI however its URL is written: attestations, the read API and the
+    password rule all follow from it."""
+    index = Index.from_input(given)
+    assert index.upload_url == used
+    assert index.is_pypi == ("pypi.org" in used)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("https://upload.pypi.org/", "https://upload.pypi.org/legacy/"),
+        ("https://pypi.org/simple/", "https://upload.pypi.org/legacy/"),
+        ("https://test.pypi.org/simple/", "https://test.pypi.org/legacy/"),
+        ("https://test.pypi.org/", "https://test.pypi.org/legacy/"),
+        ("https://test.pypi.org/legacy//", "https://test.pypi.org/legacy/"),
+        ("https://test.pypi.org/pypi", "https://test.pypi.org/legacy/"),
+    ],
+)
+def test_pypi_takes_uploads_at_legacy_only(given: str, expected: str) -> None:
+    with pytest.raises(InputError) as caught:
+        Index.from_input(given)
+    text = str(caught.value)
+    assert f"`repository-url` is `{given}`" in text
+    assert f"Fix: set `repository-url: {expected}`" in text
+
+
+def test_upload_url_with_a_query_is_refused() -> None:
+    with pytest.raises(InputError) as caught:
+        Index.from_input("https://example.org/legacy/?x=1")
+    assert "query" in str(caught.value)

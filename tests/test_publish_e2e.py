@@ -450,3 +450,15 @@ def test_several_versions_in_packages_dir_are_flagged(github: GitHub, index: Loc
     assert "::warning title=packages-dir holds several versions of `example`" in run.log
     dry = github.run({"dry-run": "true"})
     assert "Versions 1.9.0, 1.10.0 of `example` are all there" in dry.summary  # in order
+
+
+def test_upload_to_a_url_that_takes_no_uploads(github: GitHub, index: LocalIndex) -> None:
+    """`repository-url` names the index's root: the upload gets a 404, which names
+    `repository-url`, not the distribution."""
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run({"repository-url": index.url + "/"})
+    assert run.code == 1
+    assert "No upload endpoint at `repository-url`" in run.log
+    assert "rebuild" not in run.log
+    assert index.state.uploads == []
