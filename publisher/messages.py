@@ -39,6 +39,7 @@ class Msg(StrEnum):
     """The key of every message; ``MESSAGES`` holds the texts."""
 
     INTERNAL_ERROR = "internal-error"
+    INTERNAL_ERROR_CHECK = "internal-error-check"
     INPUT_CONFLICT = "input-conflict"
     INPUT_DEPRECATED = "input-deprecated"
     INPUT_BOOL_EMPTY = "input-bool-empty"
@@ -51,6 +52,7 @@ class Msg(StrEnum):
     URL_PYPI_PATH = "url-pypi-path"
     URL_PYPI_DEFAULT = "phrase-pypi-default"
     URL_HAS_QUERY = "phrase-url-query"
+    NO_SUCH_FOLDER = "phrase-no-such-folder"
     REQUEST_FAILED = "request-failed"
     TLS_FAILED = "tls-failed"
     ANSWER_TOO_LARGE = "answer-too-large"
@@ -129,6 +131,8 @@ class Msg(StrEnum):
     CHECK_NO_REMOTE = "check-no-remote"
     CHECK_PUBLISHER_FIELDS = "check-publisher-fields"
     CHECK_WORKFLOW_NO_JOB = "check-workflow-no-job"
+    CHECK_JOB_NOT_FOUND = "check-job-not-found"
+    CHECK_WORKFLOW_OUTSIDE = "check-workflow-outside"
     CHECK_WORKFLOW_REUSABLE = "check-workflow-reusable"
     CHECK_TRIGGER_PRT = "check-trigger-prt"
     CHECK_TRIGGER_PR = "check-trigger-pr"
@@ -138,6 +142,7 @@ class Msg(StrEnum):
     CHECK_NO_ID_TOKEN = "check-no-id-token"
     CHECK_ENV_EXPRESSION = "check-env-expression"
     WORKFLOW_UNREADABLE = "workflow-unreadable"
+    WORKFLOW_NOT_FOUND = "workflow-not-found"
 
     LOG_RETRYING = "log-retrying"
     LOG_REQUEST = "log-request"
@@ -243,6 +248,12 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "this log. Nothing more was uploaded after it.\n"
         "Fix: re-run with `skip-existing: true` to finish the release; `verbose: true` "
         "shows more.",
+    ),
+    Msg.INTERNAL_ERROR_CHECK: (
+        "Internal error in the action",
+        "$error\nThis is a bug in the action, not in your project; please report it with "
+        "this output. The checks after it did not run; nothing was sent to the index.\n"
+        "Fix: `--verbose` (or `verbose: true`) shows where it happened; report that.",
     ),
     # --- inputs -----------------------------------------------------------------------
     Msg.INPUT_CONFLICT: (
@@ -699,8 +710,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.OIDC_NOT_IN_ACTIONS: (
         "Trusted publishing works only inside GitHub Actions",
         "There is no OIDC token outside a GitHub Actions job.\n"
-        "Fix: run with `dry-run: true` (or `publisher check`) to test locally, or pass "
-        "an API token as `password`.",
+        "Fix: to check a release locally, run `publisher check` (it needs no token); to "
+        "publish from here, pass an API token as `password`.",
     ),
     Msg.OIDC_PULL_REQUEST_TARGET: (
         "PyPI refuses `pull_request_target` runs",
@@ -1182,7 +1193,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.CHECK_NO_WORKFLOW: (
         "No workflow uses the action",
-        "None of the workflows in $folder has a step that uses this action.\n"
+        "None of the workflows in $folder$missing has a step that uses this action.\n"
         "Fix: name one with `--workflow PATH`, or add a publishing job (see README).",
     ),
     Msg.CHECK_NO_REMOTE: (
@@ -1247,6 +1258,23 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "`$path` cannot be read as YAML: $reason.\n"
         "Fix: correct the file (GitHub would refuse it too) or name another with --workflow.",
     ),
+    Msg.WORKFLOW_NOT_FOUND: (
+        "Workflow `$path` not found",
+        "No such file, here or in .github/workflows/.\n"
+        "Fix: give `--workflow` the path of the publishing workflow, e.g. "
+        "`--workflow .github/workflows/release.yml`.",
+    ),
+    Msg.CHECK_JOB_NOT_FOUND: (
+        "No job `$job` in $workflows",
+        "`--job` names a job id (the key under `jobs:`). The jobs that publish: $jobs.\n"
+        "Fix: give one of those, or leave `--job` out to check them all.",
+    ),
+    Msg.CHECK_WORKFLOW_OUTSIDE: (
+        "`$path` is not in .github/workflows/",
+        "GitHub runs only the workflows in .github/workflows/, and PyPI matches the "
+        "publisher against a file name there.\n"
+        "Fix: move the workflow into .github/workflows/ (the file name stays `$name`).",
+    ),
     # --- log lines, summaries and report words (not diagnoses) ---------------------
     Msg.LOG_RETRYING: ("$what: $fault", "try $attempt of $tries failed; trying again in $delay s"),
     Msg.LOG_REQUEST: ("$method $url -> $status $reason", "$body"),
@@ -1268,6 +1296,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.DOING_LOOKUP: ("looking up $project on the index", ""),
     Msg.URL_PYPI_DEFAULT: (", or leave `repository-url` out: PyPI is the default", ""),
+    Msg.NO_SUCH_FOLDER: (" (there is no such folder)", ""),
     Msg.URL_HAS_QUERY: ("it has a query or a fragment, which an upload URL never has", ""),
     Msg.DOING_UPLOAD: ("uploading $filename (the file is not on the index)", ""),
     Msg.DIST_WARNING: ("Metadata warning", "$text"),

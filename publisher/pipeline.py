@@ -109,7 +109,7 @@ def run(ctx: Context, pipeline: tuple[Step, ...] = STEPS) -> Outcome:
         if ctx.mode is Mode.PUBLISH and errors:
             outcome.failure = _failure(errors)
             break
-        if any(f.key is Msg.INTERNAL_ERROR for f in errors):
+        if any(f.key in (Msg.INTERNAL_ERROR, Msg.INTERNAL_ERROR_CHECK) for f in errors):
             break  # a bug of ours: the later steps cannot be trusted to make sense
     return outcome
 
@@ -129,7 +129,7 @@ def _run_step(ctx: Context, step: Step) -> list[Finding]:
     except PublishError as exc:
         record(Finding.from_error(exc))
     except Exception as exc:  # a bug of ours: a message, not a traceback
-        record(Finding.from_error(internal_error(exc)))
+        record(Finding.from_error(internal_error(exc, ctx.mode)))
         if ctx.console.verbose:
             text = "".join(traceback.format_exception(exc))
             ctx.console.info(Msg.LOG_TRACEBACK, traceback=messages.lines(text.splitlines()))
@@ -144,6 +144,8 @@ def _failure(errors: list[Finding]) -> PublishError:
     return PublishError(Msg.MANY_PROBLEMS, count=len(errors), problems=listing)
 
 
-def internal_error(exc: Exception) -> PublishError:
-    """An unexpected exception as a message: its type and text, never a traceback."""
-    return PublishError(Msg.INTERNAL_ERROR, error=f"{type(exc).__name__}: {exc}")
+def internal_error(exc: Exception, mode: Mode = Mode.PUBLISH) -> PublishError:
+    """An unexpected exception as a message: its type and text, never a traceback; what
+    to do next depends on whether anything could have been uploaded."""
+    key = Msg.INTERNAL_ERROR if mode is Mode.PUBLISH else Msg.INTERNAL_ERROR_CHECK
+    return PublishError(key, error=f"{type(exc).__name__}: {exc}")

@@ -142,20 +142,35 @@ def check_workflows(ctx: Context) -> Findings:
 
     if ctx.config.password:
         return
-    found = discover(ctx.root, ctx.workflow, ctx.job)
+    found, unreadable = discover(ctx.root, ctx.workflow, ctx.job)
+    for problem in unreadable:
+        yield Finding.from_error(problem)
+    if ctx.job is not None and not any(facts.jobs for facts in found):
+        everywhere, _ = discover(ctx.root, ctx.workflow)
+        jobs = [f"{f.path.name}: {j.job_id}" for f in everywhere for j in f.jobs]
+        workflows = ", ".join(f.path.name for f in found) or "the workflows that publish"
+        fields = {"job": ctx.job, "workflows": workflows, "jobs": ", ".join(jobs) or "none"}
+        yield Finding("error", Msg.CHECK_JOB_NOT_FOUND, fields)
+        return
     if not found:
-        yield Finding("warning", Msg.CHECK_NO_WORKFLOW, {"folder": ctx.root / ".github/workflows"})
+        folder = ctx.root / ".github" / "workflows"
+        missing = "" if folder.is_dir() else messages.phrase(Msg.NO_SUCH_FOLDER)
+        yield Finding("warning", Msg.CHECK_NO_WORKFLOW, {"folder": folder, "missing": missing})
         return
     remote = github_remote(ctx.root)
     owner, repo = remote or ("", "")
     for facts in found:
+        if facts.path.parent.parts[-2:] != (".github", "workflows"):
+            fields = {"path": str(facts.path), "name": facts.path.name}
+            yield Finding("warning", Msg.CHECK_WORKFLOW_OUTSIDE, fields)
         yield from job_findings(facts)
         for job in facts.jobs:
             ctx.publisher = {
                 "owner": owner,
                 "repository": repo,
                 "workflow_filename": facts.path.name,
-                "environment": job.environment or "",
+                # An expression is known only when the job runs: the link leaves it out.
+                "environment": "" if job.environment_is_expression else job.environment or "",
             }
             yield Finding(
                 "ok",

@@ -48,14 +48,21 @@ class WorkflowFacts:
 def _load(path: Path) -> dict[Any, Any]:
     import yaml
 
+    if not path.exists():
+        raise InputError(Msg.WORKFLOW_NOT_FOUND, path=path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(Msg.WORKFLOW_UNREADABLE, path=path, reason=exc.strerror or exc) from None
+    except UnicodeDecodeError as exc:
+        reason = f"not UTF-8 (byte {exc.start})"
+        raise InputError(Msg.WORKFLOW_UNREADABLE, path=path, reason=reason) from None
     except yaml.YAMLError as exc:
         raise InputError(
             Msg.WORKFLOW_UNREADABLE, path=path, reason=str(exc).splitlines()[0]
         ) from None
+    except RecursionError:
+        raise InputError(Msg.WORKFLOW_UNREADABLE, path=path, reason="nested too deeply") from None
     if not isinstance(data, dict):
         raise InputError(Msg.WORKFLOW_UNREADABLE, path=path, reason="not a mapping")
     return data
@@ -98,13 +105,19 @@ def _grants_id_token(permissions: Any) -> bool:
     return False
 
 
+def _text(value: Any) -> str:
+    """A workflow value that must be a string, stripped; anything else counts as none
+    (GitHub refuses it; and a YAML alias bomb is never turned into text)."""
+    return value.strip() if isinstance(value, str) else ""
+
+
 def uses_action(step: Any) -> bool:
     """Whether a workflow step runs this action or the one it replaces: ``./`` (this
     checkout), ``owner/name[/path]@ref`` with either name under any owner, or the
     anchor's image (``docker://…/gh-action-pypi-publish:tag``)."""
     if not isinstance(step, dict):
         return False
-    uses = str(step.get("uses", "")).strip()
+    uses = _text(step.get("uses"))
     if uses in ("./", "."):
         return True
     if uses.startswith("docker://"):
@@ -156,7 +169,7 @@ def analyse(path: Path, *, job_name: str | None = None, named: bool = False) -> 
         environment = job.get("environment")
         if isinstance(environment, dict):
             environment = environment.get("name")
-        env_text = str(environment) if environment else None
+        env_text = _text(environment) or None
         first = steps[0] if steps else {}
         with_ = first.get("with") if isinstance(first.get("with"), dict) else {}
         facts.jobs.append(
@@ -186,25 +199,35 @@ def find_callers(target: Path, folder: Path) -> list[Path]:
         except InputError:
             continue
         for job in _jobs(data).values():
-            if needle in str(job.get("uses", "")):
+            if needle in _text(job.get("uses")):
                 callers.append(path)
                 break
     return callers
 
 
-def discover(root: Path, explicit: Path | None, job_name: str | None = None) -> list[WorkflowFacts]:
+def discover(
+    root: Path, explicit: Path | None, job_name: str | None = None
+) -> tuple[list[WorkflowFacts], list[InputError]]:
     """The workflow named with ``--workflow``, or every workflow under
     ``root/.github/workflows`` that uses the action; ``job_name`` (``--job``) picks
-    the publishing job."""
+    the publishing job. Also the files of the folder that could not be read."""
     folder = root / ".github" / "workflows"
+    if explicit and not explicit.exists() and (folder / explicit.name).exists():
+        explicit = folder / explicit.name  # `--workflow release.yml`
     paths = [explicit] if explicit else sorted(folder.glob("*.y*ml"))
-    found = []
+    found, unreadable = [], []
     for path in paths:
-        facts = analyse(path, job_name=job_name, named=explicit is not None)
+        try:
+            facts = analyse(path, job_name=job_name, named=explicit is not None)
+        except InputError as exc:
+            if explicit:
+                raise
+            unreadable.append(exc)  # one broken file does not hide the others
+            continue
         if explicit or facts.jobs:
             facts.callers = find_callers(path, path.parent)
             found.append(facts)
-    return found
+    return found, unreadable
 
 
 def github_remote(root: Path) -> tuple[str, str] | None:

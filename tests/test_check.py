@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -365,3 +366,100 @@ def test_check_into_a_closed_pipe_is_quiet(tmp_path: Path, index: LocalIndex) ->
     assert proc.wait(timeout=60) == 1
     assert "Traceback" not in stderr, stderr
     assert "BrokenPipe" not in stderr, stderr
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"# caf\xe9\nname: x\non: push\njobs: {}\n",  # not UTF-8
+        b"x: " + b"[" * 5000 + b"]" * 5000 + b"\n",  # nested past the parser's stack
+    ],
+    ids=["latin-1", "deep"],
+)
+def test_check_goes_on_past_an_unreadable_workflow(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    content: bytes,
+) -> None:
+    """One broken file in .github/workflows is named; the publishing workflow beside
+    it is still checked."""
+    repo = _repo(tmp_path, _workflow())
+    (repo / ".github" / "workflows" / "other.yml").write_bytes(content)
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert code == 1
+    assert _has(report, "error", "other.yml` cannot be read as YAML")
+    assert _has(report, "ok", "workflow filename: release.yml")
+    assert not _has(report, "error", "Internal error")
+
+
+def test_check_survives_a_yaml_alias_bomb(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    lines = ["a0: &a0 [x, x]"] + [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]" for i in range(1, 30)]
+    bomb = "\n".join(lines) + "\non: push\njobs:\n  j:\n    steps:\n      - uses: *a29\n"
+    repo = _repo(tmp_path, _workflow())
+    (repo / ".github" / "workflows" / "bomb.yml").write_text(bomb)
+    started = time.monotonic()
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert time.monotonic() - started < 10
+    assert code == 0, report
+    assert _has(report, "ok", "workflow filename: release.yml")
+
+
+def test_check_job_that_does_not_exist(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = _repo(tmp_path, _workflow())
+    code, report = _check(repo, index, monkeypatch, capsys, "--job", "nope")
+    assert code == 1
+    assert _has(report, "error", "No job `nope` in the workflows that publish")
+    assert _has(report, "error", "release.yml: publish")
+    assert not _has(report, "warning", "No workflow uses the action")
+    code, report = _check(
+        repo, index, monkeypatch, capsys, "--workflow", "release.yml", "--job", "nope"
+    )
+    assert code == 1
+    assert _has(report, "error", "No job `nope` in release.yml")
+
+
+def test_check_workflow_by_file_name_or_missing(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--workflow release.yml` is looked for in .github/workflows/ too; a file that is
+    nowhere is named as missing, not as bad YAML."""
+    repo = _repo(tmp_path, _workflow())
+    code, report = _check(repo, index, monkeypatch, capsys, "--workflow", "release.yml")
+    assert code == 0, report
+    assert _has(report, "ok", "workflow filename: release.yml")
+    assert not _has(report, "warning", "is not in .github/workflows/")
+    code, report = _check(repo, index, monkeypatch, capsys, "--workflow", "nope.yml")
+    assert code == 1
+    assert _has(report, "error", "Workflow `nope.yml` not found")
+    assert not _has(report, "error", "cannot be read as YAML")
+
+
+def test_check_environment_expression_stays_out_of_the_link(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    job = "    environment: ${{ inputs.env }}\n    permissions:\n      id-token: write"
+    repo = _repo(tmp_path, _workflow(job=job))
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert code == 0, report
+    assert _has(report, "warning", "${{ inputs.env }}")
+    links = [t for _, t in _lines(report) if "project_name=example" in t]
+    assert links
+    assert all("environment=" not in link for link in links)
