@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--skip-existing",
         action="store_true",
-        help="files already on the index (same sha256) will be skipped",
+        help="files whose names the index has already will be skipped, as the action does",
     )
     check.add_argument(
         "--no-verify-metadata",

@@ -53,6 +53,7 @@ class Msg(StrEnum):
     URL_PYPI_DEFAULT = "phrase-pypi-default"
     URL_HAS_QUERY = "phrase-url-query"
     NO_SUCH_FOLDER = "phrase-no-such-folder"
+    QUOTE_CUT = "phrase-quote-cut"
     REQUEST_FAILED = "request-failed"
     TLS_FAILED = "tls-failed"
     ANSWER_TOO_LARGE = "answer-too-large"
@@ -149,6 +150,9 @@ class Msg(StrEnum):
     LOG_ANSWER_SECRET = "log-answer-secret"
     LOG_NOTHING_TO_UPLOAD = "log-nothing-to-upload"
     LOG_SKIPPED = "log-skipped"
+    LOG_PROJECT_NEW = "log-project-new"
+    SKIPPED_SAME = "phrase-skipped-same"
+    SKIPPED_OTHER = "phrase-skipped-other"
     LOG_RENEWING = "log-renewing"
     LOG_TOKEN_EXPIRED = "log-token-expired"
     LOG_MINTED = "log-minted"
@@ -266,7 +270,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.INPUT_DEPRECATED: (
         "Input `$alias` is a deprecated spelling of `$name`",
-        "Its value is used for `$name`, as pypa/gh-action-pypi-publish does.\n"
+        "Its value is used for `$name`: `$name` is not given, or holds its default (the "
+        "runner fills the default in, so the two cannot be told apart).\n"
         "Fix: write `$name:` under `with:` instead of `$alias:`.",
     ),
     Msg.INPUT_BOOL_EMPTY: (
@@ -1173,6 +1178,11 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "project on the first run and the upload then fails.\n"
         "Fix: register the pending publisher (pre-filled): $link",
     ),
+    Msg.LOG_PROJECT_NEW: (
+        "Project `$project` is not on $index yet",
+        "The token exchange creates it, through a pending publisher registered for exactly "
+        "`$project`; the name is checked again after the exchange.",
+    ),
     Msg.CHECK_PROJECT_NEW: (
         "Project `$project` is not on $index yet",
         "The first upload with the password creates it.",
@@ -1183,13 +1193,13 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.CHECK_OIDC: (
         "OIDC token available (audience `$audience`)",
-        "The token was read, not exchanged. A trusted publisher must hold: owner `$owner` "
+        "By its claims, the trusted publisher must hold: owner `$owner` "
         "(id $owner_id), repository `$repository`, workflow `$workflow`, environment "
         "`$environment`.",
     ),
     Msg.CHECK_PASSWORD: (
         "A password (API token) is set: trusted publishing is not used",
-        "The token is not checked by a dry run; the index checks it at upload.",
+        "The index checks it at upload (a dry run cannot).",
     ),
     Msg.CHECK_NO_WORKFLOW: (
         "No workflow uses the action",
@@ -1280,7 +1290,9 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.LOG_REQUEST: ("$method $url -> $status $reason", "$body"),
     Msg.LOG_ANSWER_SECRET: ("    (the answer holds a token: not shown)", ""),
     Msg.LOG_NOTHING_TO_UPLOAD: ("Every file is on the index already: nothing to upload.", ""),
-    Msg.LOG_SKIPPED: ("Skipped $filename: the index has it already (same sha256).", ""),
+    Msg.LOG_SKIPPED: ("Skipped $filename (skip-existing): $why.", ""),
+    Msg.SKIPPED_SAME: ("the index has it already, the same bytes", ""),
+    Msg.SKIPPED_OTHER: ("the index keeps its own copy or sdist (see the warning above)", ""),
     Msg.LOG_RENEWING: ("The upload token is about to expire: minting a new one.", ""),
     Msg.LOG_TOKEN_EXPIRED: ("The index says the upload token expired: minting a new one.", ""),
     Msg.LOG_MINTED: ("Minted a short-lived upload token (masked in this log).", ""),
@@ -1297,6 +1309,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.DOING_LOOKUP: ("looking up $project on the index", ""),
     Msg.URL_PYPI_DEFAULT: (", or leave `repository-url` out: PyPI is the default", ""),
     Msg.NO_SUCH_FOLDER: (" (there is no such folder)", ""),
+    Msg.QUOTE_CUT: ("… ($count more characters)", ""),
     Msg.URL_HAS_QUERY: ("it has a query or a fragment, which an upload URL never has", ""),
     Msg.DOING_UPLOAD: ("uploading $filename (the file is not on the index)", ""),
     Msg.DIST_WARNING: ("Metadata warning", "$text"),
@@ -1358,13 +1371,22 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
+# An outside value is quoted up to this many characters: an index's 3 MiB error text
+# would otherwise fill the log and break the step summary (GitHub takes 1 MiB).
+MAX_QUOTE = 2000
+
+
 def escape(value: object) -> str:
     """``value`` as text that is safe on one line of a log or terminal: control and
-    invisible characters become visible escapes (``\\r``, ``\\x1b``, ``\\u202e``).
-    :class:`Text` is ours, and stays as it is."""
+    invisible characters become visible escapes (``\\r``, ``\\x1b``, ``\\u202e``), and
+    the text is cut after ``MAX_QUOTE`` characters. :class:`Text` is ours, and stays
+    as it is."""
     if isinstance(value, Text):
         return value
-    return _UNSAFE.sub(_visible, str(value))
+    text = _UNSAFE.sub(_visible, str(value))
+    if len(text) > MAX_QUOTE:
+        return text[:MAX_QUOTE] + phrase(Msg.QUOTE_CUT, count=len(text) - MAX_QUOTE)
+    return text
 
 
 def lines(values: Iterable[object], *, prefix: str = "", sep: str = "\n") -> Text:

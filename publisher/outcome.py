@@ -66,7 +66,8 @@ class Outcome:
     ignored: list[str] = field(default_factory=list)  # files in packages-dir left alone
     uploaded: list[Dist] = field(default_factory=list)
     skipped: list[Dist] = field(default_factory=list)
-    on_index: set[str] = field(default_factory=set)  # file names there before this run
+    # file name -> sha256 ("" when not given) of the files there before this run
+    on_index: dict[str, str] = field(default_factory=dict)
     claims: Claims | None = None
     attested: list[Attested] = field(default_factory=list)  # sent with their files
     failure: PublishError | None = None  # what stopped a real run

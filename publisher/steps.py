@@ -205,6 +205,8 @@ def check_index(ctx: Context) -> Findings:
 
 
 def _project_finding(ctx: Context, project: str, state: ProjectState) -> Finding:
+    from publisher.pipeline import Mode
+
     index = ctx.index
     if state.exists is None:
         return Finding(
@@ -216,6 +218,8 @@ def _project_finding(ctx: Context, project: str, state: ProjectState) -> Finding
         )
     if ctx.config.password:  # no trusted publishing: the upload creates the project
         return Finding("ok", Msg.CHECK_PROJECT_NEW, {"project": project, "index": index.read_url})
+    if ctx.mode is Mode.PUBLISH:  # the mint and the name check after it will tell
+        return Finding("notice", Msg.LOG_PROJECT_NEW, {"project": project, "index": index.read_url})
     link = index.register_publisher_url({**ctx.publisher, "project_name": project}, None)
     fields = {"project": project, "index": index.read_url, "example": NAME_EXAMPLE, "link": link}
     return Finding("warning", Msg.CHECK_PROJECT_MISSING, fields)

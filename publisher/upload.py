@@ -213,7 +213,9 @@ def upload_all(
     skipped = {d.filename for d in outcome.skipped}
     for dist in outcome.dists:
         if dist.filename in skipped:
-            yield Finding("ok", Msg.LOG_SKIPPED, {"filename": dist.filename})
+            same = outcome.on_index.get(dist.filename, "").lower() == dist.digests.sha256
+            why = messages.phrase(Msg.SKIPPED_SAME if same else Msg.SKIPPED_OTHER)
+            yield Finding("ok", Msg.LOG_SKIPPED, {"filename": dist.filename, "why": why})
             continue
         if tokens and tokens.current and tokens.current.expires_within(RENEW_MARGIN):
             console.info(Msg.LOG_RENEWING)

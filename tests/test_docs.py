@@ -78,6 +78,10 @@ def test_every_message_key_has_a_text_and_is_used() -> None:
     code = "\n".join(
         p.read_text(encoding="utf-8") for p in package.rglob("*.py") if p.name != "messages.py"
     )
+    # messages.py's own functions use a few keys too; its catalogue does not count.
+    own = (package / "messages.py").read_text(encoding="utf-8")
+    start = own.index("\nMESSAGES: dict[Msg, tuple[str, str]] = {")
+    code += own[:start] + own[own.index("\n}\n", start) :]
     unused = [m.name for m in Msg if not re.search(rf"\bMsg\.{m.name}\b", code)]
     assert unused == []
 

@@ -95,6 +95,18 @@ def test_mint_error_text_renders_as_text_in_the_summary(github: GitHub, index: L
     assert_log_safe(run.log)
 
 
+def test_huge_index_text_is_cut(github: GitHub, index: LocalIndex) -> None:
+    """A 3 MiB error description is quoted in part: the log stays readable and the
+    step summary stays far under GitHub's 1 MiB."""
+    _ready(github, index)
+    index.state.mint_error = ("invalid-publisher", "no publisher " + "x" * (3 << 20))
+    run = github.run()
+    assert run.code == 1
+    assert "more characters)" in run.log
+    assert len(run.log) < 100_000
+    assert len(run.summary) < 100_000
+
+
 def test_dry_run_summary_cells_render_as_text(github: GitHub, index: LocalIndex) -> None:
     make_wheel(github.dist)
     index.state.faults.append(

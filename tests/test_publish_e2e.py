@@ -31,6 +31,10 @@ def test_first_publish_through_pending_publisher(github: GitHub, index: LocalInd
     assert stored.sha256 in run.log  # print-hash defaults to true
     assert "Published to" in run.summary
     assert "::add-mask::" in run.log  # tokens are masked for the runner
+    # Before the exchange a new project is news, not a problem to fix.
+    assert "::notice title=Project `example` is not on" in run.log
+    assert "Fix: register the pending publisher" not in run.log
+    assert "::warning" not in run.log
 
 
 def test_publish_to_existing_project_with_publisher(github: GitHub, index: LocalIndex) -> None:
@@ -288,6 +292,7 @@ def test_skip_existing_identical_files(github: GitHub, index: LocalIndex) -> Non
 
     assert run.code == 0, run.log
     assert run.output_list("skipped") == [wheel.name]
+    assert f"Skipped {wheel.name} (skip-existing): the index has it already, the same" in run.log
     assert run.output_list("uploaded") == ["example-1.0.0.tar.gz"]
     assert index.state.uploads == [
         {
@@ -341,6 +346,7 @@ def test_rebuilt_files_are_skipped_with_skip_existing(github: GitHub, index: Loc
         remote = index.state.projects["example"].files[name].sha256
         assert any(remote in w and file_sha256(github.dist / name) in w for w in warnings)
     assert "keeps its copy" in run.log
+    assert "the same bytes" not in run.log
     assert index.state.uploads == []
 
 
