@@ -103,12 +103,18 @@ class Uploader:
         self.http = http
         self.url = index.upload_url
         self.user = user
-        self._password = password
         self.attestations = attestations or {}  # file name -> its PEP 740 attestation
+        self.set_password(password)
 
     def set_password(self, password: Secret) -> None:
-        """Use a new token from now on (after a re-mint)."""
+        """Use this password or token from now on (a new one after a re-mint). The Basic
+        credential it makes is masked too: an index that echoes the request's headers
+        must not show it in the log."""
+        import base64
+
         self._password = password
+        basic = f"{self.user}:{password.reveal()}".encode()
+        self.http.console.mask(base64.b64encode(basic).decode("ascii"))
 
     def send(self, dist: Dist) -> UploadAnswer:
         """Upload ``dist`` once (no retries here: the caller decides, after asking the

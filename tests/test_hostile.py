@@ -553,3 +553,17 @@ def test_slow_simple_page_is_only_a_warning(
 )
 def test_json_depth_is_measured_outside_strings(text: bytes, deep: bool) -> None:
     assert safejson.too_deep(text) is deep
+
+
+def test_echoed_basic_credential_stays_hidden(github: GitHub, index: LocalIndex) -> None:
+    """An index that echoes the request's headers in an error (with `verbose`, answers
+    are shown): the Basic credential, the password in base64, is masked too."""
+    make_wheel(github.dist)
+    token = "pypi-user-token-abcdef0123456789"
+    basic = base64.b64encode(f"__token__:{token}".encode()).decode()
+    echo = f"Bad request. Your headers: Authorization: Basic {basic}".encode()
+    index.state.faults.append(Fault("/legacy/", status=400, body=echo))
+    run = github.run({"password": token, "verbose": "true"}, oidc=False)
+    assert run.code == 1
+    assert f"::add-mask::{basic}" in run.log
+    assert basic not in run.log.replace(f"::add-mask::{basic}", "")
