@@ -6,18 +6,23 @@ sigstore and pypi-attestations are imported here only, and only when a run signs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from publisher import messages, safejson
 from publisher.errors import InputError, PublishError
+from publisher.http import REQUEST_DEADLINE
 from publisher.messages import Msg
 
 if TYPE_CHECKING:
     from cryptography import x509
+    from pydantic import ValidationError
     from pypi_attestations import Attestation
     from sigstore.models import ClientTrustConfig
+    from sigstore.sign import SigningContext
+    from sigstore.verify import Verifier
 
     from publisher.dists import Dist
     from publisher.oidc import Claims
@@ -28,14 +33,28 @@ GIVEN_SUFFIX = ".publish.attestation"  # a user's own attestation, beside its di
 # Fulcio's certificate extensions that the index's GitHub policy reads.
 SOURCE_REPOSITORY_URI = "1.3.6.1.4.1.57264.1.12"
 BUILD_CONFIG_URI = "1.3.6.1.4.1.57264.1.18"
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+# Sigstore's clients (sigstore-python's sessions) set no timeouts: each call of theirs
+# is bounded here, as a request of ours is (see publisher.http).
+SIGSTORE_DEADLINE = REQUEST_DEADLINE
+MAX_GIVEN = 1 << 20  # a real attestation is a few kB
+
+
+@dataclass
 class Plan:
     """A run that signs: with the Sigstore deployment of ``trust_config`` (a client
-    trust config file), or Sigstore's public-good instance when it is None."""
+    trust config file), or Sigstore's public-good instance when it is None. Once
+    :meth:`prepare` d, it holds what signing and checking need; ``given`` holds the
+    user's own attestations, read."""
 
     trust_config: Path | None
+    config: ClientTrustConfig | None = None
+    context: SigningContext | None = None
+    verifier: Verifier | None = None
+    given: dict[str, Attestation] = field(default_factory=dict)
+    checked: dict[str, Attested] = field(default_factory=dict)  # given, and checked
 
     @property
     def deployment(self) -> str:
@@ -44,17 +63,56 @@ class Plan:
             return messages.phrase(Msg.SIGSTORE_PUBLIC)
         return messages.phrase(Msg.SIGSTORE_PRIVATE, path=self.trust_config)
 
-    def load(self) -> ClientTrustConfig:
-        """The deployment's trust config (the public one is fetched by TUF, online)."""
+    def prepare(self) -> None:
+        """Load the deployment's trust config (the public one is fetched by TUF, online)
+        and make its signing context and verifier: a deployment that cannot sign or
+        verify is found now, before anything is minted or signed."""
         from sigstore.models import ClientTrustConfig
+        from sigstore.sign import SigningContext
+        from sigstore.verify import Verifier
 
-        if self.trust_config is None:
-            return ClientTrustConfig.production()
+        def load() -> tuple[ClientTrustConfig, SigningContext, Verifier]:
+            if self.trust_config is None:
+                config = ClientTrustConfig.production()
+            else:
+                config = ClientTrustConfig.from_json(self.trust_config.read_text(encoding="utf-8"))
+            context = SigningContext.from_trust_config(config)
+            return config, context, Verifier(trusted_root=config.trusted_root)
+
         try:
-            return ClientTrustConfig.from_json(self.trust_config.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
-            raise InputError(Msg.TRUST_CONFIG_BAD, path=self.trust_config, reason=reason) from None
+            self.config, self.context, self.verifier = bounded(load, self.deployment)
+        except PublishError:
+            raise
+        except Exception as exc:  # sigstore's errors have no one base
+            if self.trust_config is None:
+                raise PublishError(Msg.SIGSTORE_TRUST_UNAVAILABLE, reason=_reason(exc)) from None
+            raise InputError(
+                Msg.TRUST_CONFIG_BAD, path=self.trust_config, reason=_reason(exc)
+            ) from None
+
+
+def bounded(call: Callable[[], T], what: str, seconds: float = SIGSTORE_DEADLINE) -> T:
+    """``call()``, given ``seconds`` to finish: a Sigstore service that never answers
+    must not hold the job (the thread is left behind; the process ends soon after)."""
+    import threading
+
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(call())
+        except BaseException as exc:  # handed to the caller's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=run, name="sigstore", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise PublishError(Msg.SIGSTORE_TOO_SLOW, what=what, seconds=int(seconds))
+    if failure:
+        raise failure[0]
+    return result[0]
 
 
 @dataclass(frozen=True)
@@ -85,39 +143,92 @@ def load_given(dist: Dist) -> Attestation:
 
     path = given_path(dist)
     try:
+        if path.stat().st_size > MAX_GIVEN:
+            reason = messages.phrase(Msg.ATTESTATION_TOO_LARGE, limit=MAX_GIVEN)
+            raise PublishError(Msg.ATTESTATION_UNREADABLE, path=path, reason=reason)
         return Attestation.model_validate_json(path.read_bytes())
-    except (OSError, ValidationError) as exc:
-        reason = str(exc).splitlines()[0]
-        raise PublishError(Msg.ATTESTATION_UNREADABLE, path=path, reason=reason) from None
+    except OSError as exc:
+        failed = exc.strerror or str(exc)
+        raise PublishError(Msg.ATTESTATION_UNREADABLE, path=path, reason=failed) from None
+    except ValidationError as exc:
+        raise PublishError(Msg.ATTESTATION_UNREADABLE, path=path, reason=_invalid(exc)) from None
 
 
-def sign(dists: list[Dist], token: Secret, config: ClientTrustConfig) -> dict[str, Attestation]:
+def _invalid(exc: ValidationError) -> str:
+    """pydantic's first complaint, with where it is: ``field.sub: message``."""
+    errors = exc.errors()
+    where = ".".join(str(part) for part in errors[0]["loc"]) or "(top)"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {errors[0]['msg']}{more}"
+
+
+class SigningError(PublishError):
+    """Signing failed; ``transient`` when a Sigstore service had a passing fault (no
+    answer, 429, 5xx), worth another try."""
+
+    transient: bool = False
+
+
+def sign(dists: list[Dist], token: Secret, plan: Plan) -> dict[str, Attestation]:
     """Sign each dist: one certificate for the run's identity, one log entry each."""
     from pypi_attestations import Attestation, Distribution
     from sigstore.oidc import IdentityToken
-    from sigstore.sign import SigningContext
 
+    assert plan.context is not None
+    context = plan.context
     signed: dict[str, Attestation] = {}
-    try:
+
+    def sign_all() -> None:
         identity = IdentityToken(token.reveal())
-        context = SigningContext.from_trust_config(config)
         with context.signer(identity) as signer:
             for dist in dists:
                 subject = Distribution(name=dist.filename, digest=dist.digests.sha256)
                 signed[dist.filename] = Attestation.sign(signer, subject)
+
+    try:
+        bounded(sign_all, plan.deployment, SIGSTORE_DEADLINE * (1 + len(dists)))
+    except PublishError:
+        raise
     except Exception as exc:  # sigstore's errors have no one base; each is a failure to sign
         # Sigstore's own texts (and the services' answers) are quoted, escaped.
-        raise PublishError(Msg.SIGNING_FAILED, reason=_reason(exc), done=len(signed)) from None
+        error = SigningError(Msg.SIGNING_FAILED, reason=_reason(exc), done=len(signed))
+        error.transient = _passing(exc)
+        raise error from None
     return signed
 
 
-def _reason(exc: Exception) -> str:
+def _cause(exc: BaseException) -> BaseException | None:
+    return exc.__cause__ or exc.__context__
+
+
+def _passing(exc: BaseException) -> bool:
+    """Whether a Sigstore failure came from a fault that may pass."""
+    import requests
+
+    cause = _cause(exc)
+    if isinstance(cause, requests.HTTPError) and cause.response is not None:
+        status = cause.response.status_code
+        return status == 429 or status >= 500
+    return isinstance(cause, requests.ConnectionError | requests.Timeout)
+
+
+def _reason(exc: BaseException) -> str:
+    """sigstore's text, and what it was about: the service's answer (which sigstore
+    drops for error statuses) or the error below it."""
+    import requests
+
     text = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
-    return text if len(text) < 500 else text[:500] + "…"
+    cause = _cause(exc)
+    if isinstance(cause, requests.HTTPError) and cause.response is not None:
+        answer = cause.response
+        text += f" (HTTP {answer.status_code} from {answer.url}: {answer.text[:300]})"
+    elif cause is not None and str(cause) not in text:
+        text += f" ({type(cause).__name__}: {cause})"
+    return text if len(text) < 800 else text[:800] + "…"
 
 
 def check(
-    attestation: Attestation, dist: Dist, claims: Claims, config: ClientTrustConfig, given: bool
+    attestation: Attestation, dist: Dist, claims: Claims, plan: Plan, given: bool
 ) -> Attested:
     """Check ``attestation`` as the index will: a valid signature by the deployment's
     certificate authority, logged; the signing identity that of the trusted publisher
@@ -125,7 +236,6 @@ def check(
     file's name and sha256; the publish/v1 predicate."""
     import sigstore.errors
     from pypi_attestations import GitHubPublisher
-    from sigstore.verify import Verifier
 
     publisher = GitHubPublisher(repository=claims.repository, workflow=claims.workflow_filename)
     fields: dict[str, object] = {
@@ -149,9 +259,9 @@ def check(
         raise PublishError(
             Msg.ATTESTATION_IDENTITY, **fields, **actual, reason=_reason(exc)
         ) from None
-    verifier = Verifier(trusted_root=config.trusted_root)
+    assert plan.verifier is not None
     try:
-        kind, payload = verifier.verify_dsse(attestation.to_bundle(), policy)
+        kind, payload = plan.verifier.verify_dsse(attestation.to_bundle(), policy)
     except (ValueError, sigstore.errors.Error) as exc:
         raise PublishError(Msg.ATTESTATION_INVALID, **fields, reason=_reason(exc)) from None
     statement = safejson.loads(payload) if kind == "application/vnd.in-toto+json" else {}

@@ -120,6 +120,7 @@ class Msg(StrEnum):
     UPLOAD_NAME_REUSED = "upload-name-reused"
     UPLOAD_REFUSED = "upload-refused"
     UPLOAD_NO_ENDPOINT = "upload-no-endpoint"
+    UPLOAD_ATTESTATION_REFUSED = "upload-attestation-refused"
     CHECK_DIST = "check-dist"
     SEVERAL_VERSIONS = "several-versions"
     CHECK_IGNORED = "check-ignored"
@@ -165,6 +166,7 @@ class Msg(StrEnum):
     DOING_MINT_AGAIN = "doing-mint-again"
     DOING_LOOKUP = "doing-lookup"
     DOING_UPLOAD = "doing-upload"
+    DOING_SIGN = "doing-sign"
     DIST_WARNING = "dist-warning"
     DRY_RUN_FAILED = "dry-run-failed"
     SUMMARY_PUBLISHED = "summary-published"
@@ -227,6 +229,9 @@ class Msg(StrEnum):
     SIGSTORE_PUBLIC = "sigstore-public"
     SIGSTORE_PRIVATE = "sigstore-private"
     TRUST_CONFIG_BAD = "trust-config-bad"
+    SIGSTORE_TRUST_UNAVAILABLE = "trust-unavailable"
+    SIGSTORE_TOO_SLOW = "signing-too-slow"
+    ATTEST_PRIVATE_FOR_PYPI = "attest-private-for-pypi"
     ATTEST_SKIPPED_PASSWORD = "attest-skipped-password"
     ATTEST_SKIPPED_INDEX = "attest-skipped-index"
     CHECK_ATTEST_OFF = "check-attest-off"
@@ -239,6 +244,7 @@ class Msg(StrEnum):
     ATTESTED_GIVEN = "attested-given"
     SIGNING_FAILED = "signing-failed"
     ATTESTATION_UNREADABLE = "attestation-unreadable"
+    ATTESTATION_TOO_LARGE = "phrase-attestation-too-large"
     ATTESTATION_INVALID = "attestation-invalid"
     ATTESTATION_IDENTITY = "attestation-identity"
     ATTESTATION_SUBJECT = "attestation-subject"
@@ -857,6 +863,28 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "(JSON: `trustedRoot` and `signingConfig`, the format `sigstore --trust-config` "
         "reads), or remove the input to use Sigstore's public-good instance.",
     ),
+    Msg.SIGSTORE_TRUST_UNAVAILABLE: (
+        "Cannot get Sigstore's trust data",
+        "Signing for this index needs the public-good instance's trusted root and signing "
+        "config, which sigstore-python fetches (TUF, from tuf-repo-cdn.sigstore.dev); that "
+        "failed: $reason\n"
+        "Nothing was minted or signed.\n"
+        "Fix: re-run the job; if Sigstore is having trouble (https://status.sigstore.dev), "
+        "wait, or set `attestations: false` to publish without attestations.",
+    ),
+    Msg.SIGSTORE_TOO_SLOW: (
+        "Sigstore answered too slowly",
+        "$what did not answer within $seconds s, so the run stopped waiting; nothing was "
+        "uploaded.\n"
+        "Fix: re-run the job; if Sigstore is having trouble (https://status.sigstore.dev), "
+        "wait, or set `attestations: false` to publish without attestations.",
+    ),
+    Msg.ATTEST_PRIVATE_FOR_PYPI: (
+        "$index checks attestations against Sigstore's public-good instance",
+        "`sigstore-trust-config` names another deployment (`$path`): $index would refuse "
+        "every upload with 'Invalid attestations supplied during upload'.\n"
+        "Fix: remove `sigstore-trust-config` when publishing to $index.",
+    ),
     Msg.ATTEST_SKIPPED_PASSWORD: (
         "No attestations: a password is used",
         "PEP 740 attestations prove that a trusted publisher made the file; indexes take them"
@@ -1144,6 +1172,17 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "again.\n"
         "Fix: bump the version (or add a build tag to a wheel), rebuild and publish that.",
     ),
+    Msg.UPLOAD_ATTESTATION_REFUSED: (
+        "The index refused the attestation of `$filename`",
+        "The index answered HTTP $status: $reason\n"
+        "It checked the attestation before storing the file, and the file is not on the "
+        "index. The attestation was checked here as the index checks it, so the two "
+        "disagree on the signing identity or the trusted root. A reusable workflow is the "
+        "usual cause (the index matches the certificate's Build Config URI, the top-level "
+        "workflow, against the publisher's workflow file).\n"
+        "Fix: publish from the top-level workflow registered as the trusted publisher, or "
+        "set `attestations: false`; then re-run with `skip-existing: true`.",
+    ),
     Msg.UPLOAD_NO_ENDPOINT: (
         "No upload endpoint at `repository-url`",
         "$url answered the upload of `$filename` with HTTP $status $reason: nothing there "
@@ -1311,6 +1350,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.NO_SUCH_FOLDER: (" (there is no such folder)", ""),
     Msg.QUOTE_CUT: ("… ($count more characters)", ""),
     Msg.URL_HAS_QUERY: ("it has a query or a fragment, which an upload URL never has", ""),
+    Msg.DOING_SIGN: ("signing with $deployment", ""),
+    Msg.ATTESTATION_TOO_LARGE: ("larger than $limit bytes, which no attestation is", ""),
     Msg.DOING_UPLOAD: ("uploading $filename (the file is not on the index)", ""),
     Msg.DIST_WARNING: ("Metadata warning", "$text"),
     Msg.DRY_RUN_FAILED: (

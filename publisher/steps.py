@@ -15,9 +15,12 @@ from publisher.outcome import Finding
 from publisher.upload import NAME_EXAMPLE
 
 if TYPE_CHECKING:
+    from pypi_attestations import Attestation
+
     from publisher.dists import Dist
     from publisher.index import ProjectState
     from publisher.pipeline import Context
+    from publisher.secret import Secret
 
 Findings = Iterator[Finding]
 SIGSTORE_AUDIENCE = "sigstore"  # the audience of the OIDC token Fulcio takes
@@ -295,7 +298,7 @@ def plan_attestations(ctx: Context) -> Findings:
     """Which uploads get a PEP 740 attestation: with trusted publishing, for PyPI and
     TestPyPI (Sigstore's public-good instance), or for another index when a Sigstore
     deployment is named; a user's own ``<dist>.publish.attestation`` is used as it is."""
-    from publisher.attest import GIVEN_SUFFIX, Plan, given_path
+    from publisher.attest import GIVEN_SUFFIX, Plan, given_path, load_given
 
     config, index = ctx.config, ctx.config.index
     if not config.attestations:
@@ -307,12 +310,22 @@ def plan_attestations(ctx: Context) -> Findings:
     if config.sigstore_trust_config is None and not index.is_pypi:
         yield Finding("notice", Msg.ATTEST_SKIPPED_INDEX, {"index": index.read_url})
         return
-    ctx.signing = Plan(config.sigstore_trust_config)
-    if ctx.signing.trust_config is not None:
-        ctx.signing.load()  # a bad file is found now, not after the mint
+    from publisher.pipeline import Mode
+
+    if config.sigstore_trust_config is not None and index.is_pypi:
+        # The index checks attestations against Sigstore's public-good root only.
+        fields = {"index": index.read_url, "path": config.sigstore_trust_config}
+        yield Finding("error", Msg.ATTEST_PRIVATE_FOR_PYPI, fields)
+        return
+    ctx.signing = plan = Plan(config.sigstore_trust_config)
+    # Found now, not after the mint. Locally (publisher check) the public deployment is
+    # not fetched: its trust data is the runner's to fetch, over the runner's network.
+    if ctx.mode is not Mode.CHECK or plan.trust_config is not None:
+        plan.prepare()
     given = []
     for dist in ctx.outcome.remaining:
         if given_path(dist).is_file():
+            plan.given[dist.filename] = load_given(dist)
             fields = {"filename": dist.filename, "attestation": dist.filename + GIVEN_SUFFIX}
             given.append(Finding("ok", Msg.CHECK_ATTEST_GIVEN, fields))
     count = len(ctx.outcome.remaining) - len(given)
@@ -324,8 +337,9 @@ def plan_attestations(ctx: Context) -> Findings:
 
 def check_attestation_identity(ctx: Context) -> Findings:
     """Before anything is minted or signed: a reusable workflow's attestation names the
-    caller's file, which the index refuses. The dry run also checks that a token for
-    Sigstore can be had (and signs nothing: a signature is a public log entry)."""
+    caller's file, which the index refuses; the user's own attestations are checked as
+    the index will. The dry run also checks that a token for Sigstore can be had (and
+    signs nothing: a signature is a public log entry)."""
     from publisher.oidc import fetch_token, read_claims, reusable_fields
 
     claims = ctx.outcome.claims
@@ -338,8 +352,14 @@ def check_attestation_identity(ctx: Context) -> Findings:
         caller_file = workflow_filename(claims.workflow_ref)
         yield Finding("error", Msg.ATTEST_REUSABLE, {**reusable, "caller_file": caller_file})
         return
+    from publisher import attest
     from publisher.pipeline import Mode
 
+    plan = ctx.signing
+    for dist in ctx.outcome.remaining:  # the user's own: checked before any signature
+        if dist.filename in plan.given:
+            given = plan.given[dist.filename]
+            plan.checked[dist.filename] = attest.check(given, dist, claims, plan, given=True)
     if ctx.mode is Mode.DRY_RUN:
         token = fetch_token(ctx.env, ctx.http, ctx.console, SIGSTORE_AUDIENCE)
         identity = f"https://github.com/{read_claims(token).job_workflow_ref}"
@@ -352,21 +372,22 @@ def sign_dists(ctx: Context) -> Findings:
     from publisher import attest
     from publisher.oidc import fetch_token
 
-    claims = ctx.outcome.claims
-    if ctx.signing is None or claims is None:
+    claims, plan = ctx.outcome.claims, ctx.signing
+    if plan is None or claims is None:
         return
-    config = ctx.signing.load()
     dists = ctx.outcome.remaining
-    given = {d.filename: attest.load_given(d) for d in dists if attest.given_path(d).is_file()}
-    to_sign = [d for d in dists if d.filename not in given]
+    to_sign = [d for d in dists if d.filename not in plan.checked]
     signed = {}
     if to_sign:
         token = fetch_token(ctx.env, ctx.http, ctx.console, SIGSTORE_AUDIENCE)
-        signed = attest.sign(to_sign, token, config)
+        signed = _sign_retrying(ctx, to_sign, token)
     for dist in dists:
-        mine = dist.filename in given
-        attestation = given[dist.filename] if mine else signed[dist.filename]
-        checked = attest.check(attestation, dist, claims, config, given=mine)
+        mine = dist.filename in plan.checked
+        checked = (
+            plan.checked[dist.filename]
+            if mine
+            else attest.check(signed[dist.filename], dist, claims, plan, given=False)
+        )
         ctx.outcome.attested.append(checked)
         how = messages.phrase(Msg.ATTESTED_GIVEN if mine else Msg.ATTESTED_SIGNED)
         fields = {
@@ -376,6 +397,31 @@ def sign_dists(ctx: Context) -> Findings:
             "log_index": checked.log_index,
         }
         yield Finding("ok", Msg.LOG_ATTESTED, fields)
+
+
+def _sign_retrying(ctx: Context, dists: list[Dist], token: Secret) -> dict[str, Attestation]:
+    """Sign, trying again as for any request when a Sigstore service had a passing
+    fault (each try may leave log entries: harmless, they name this job)."""
+    from publisher import attest
+    from publisher.http import Again, retrying
+
+    assert ctx.signing is not None
+    plan = ctx.signing
+
+    def attempt() -> dict[str, Attestation] | Again:
+        try:
+            return attest.sign(dists, token, plan)
+        except attest.SigningError as exc:
+            if not exc.transient:
+                raise
+            return Again(exc.title, None, exc)
+
+    def give_up(again: Again, tries: int) -> dict[str, Attestation]:
+        assert again.error is not None
+        raise again.error
+
+    what = messages.phrase(Msg.DOING_SIGN, deployment=plan.deployment)
+    return retrying(ctx.http.policy, ctx.console, what, attempt, give_up)
 
 
 def mint_token(ctx: Context) -> Findings:

@@ -40,6 +40,7 @@ class Answer(Enum):
     NAME_REUSED = "name-reused"  # the file name belonged to a deleted file
     TRANSIENT = "transient"  # 5xx, 429 or a lost connection: the file may have landed
     NO_ENDPOINT = "no-endpoint"  # 404 or 405: repository-url is not an upload endpoint
+    ATTESTATION_REFUSED = "attestation-refused"  # "Invalid attestations supplied…"
     REFUSED = "refused"  # any other refusal: final
 
 
@@ -76,6 +77,8 @@ def classify(status: int, reason: str, body: str) -> Answer:
         return Answer.BAD_AUTH
     if "read-only mode" in text or "uploads are temporarily disabled" in text:
         return Answer.DISABLED
+    if "invalid attestations supplied" in text or "attestations are only supported" in text:
+        return Answer.ATTESTATION_REFUSED
     if "previously used by a file that has since been deleted" in text:
         return Answer.NAME_REUSED
     if "too many new projects" in text:
@@ -293,6 +296,7 @@ _ERRORS = {
     Answer.DISABLED: Msg.UPLOAD_DISABLED,
     Answer.NAME_REUSED: Msg.UPLOAD_NAME_REUSED,
     Answer.NO_ENDPOINT: Msg.UPLOAD_NO_ENDPOINT,
+    Answer.ATTESTATION_REFUSED: Msg.UPLOAD_ATTESTATION_REFUSED,
 }
 
 

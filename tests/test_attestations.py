@@ -9,17 +9,22 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
-from fakes.index import IndexState, LocalIndex, RunClaims
+from fakes.index import Fault, IndexState, LocalIndex, RunClaims
 from fakes.sigstore import LocalSigstore, running_sigstore, sigstore_token
 from pypi_attestations import Attestation, Distribution
 from sigstore.models import ClientTrustConfig
 from sigstore.oidc import IdentityToken
 from sigstore.sign import SigningContext
+
+from publisher import attest
+from publisher.errors import PublishError
+from publisher.index import Index
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +38,7 @@ def sig(stand_in: LocalSigstore, index: LocalIndex) -> LocalSigstore:
     """The stand-in, trusted by the fake index, with a clean request log."""
     index.state.sigstore_root = stand_in.trusted_root_json
     stand_in.record.requests.clear()
+    stand_in.record.faults.clear()  # a test's leftover faults must not reach the next
     return stand_in
 
 
@@ -229,7 +235,98 @@ def test_signing_failure_is_named(github: GitHub, index: LocalIndex, sig: LocalS
     run = github.run(_inputs(sig))
     assert run.code == 1
     assert "Signing with Sigstore failed" in run.log
+    assert "HTTP 503 from http://127.0.0.1" in run.log  # what Fulcio answered
+    assert "try 3 of 4 failed" in run.log
     assert "/legacy/" not in index.state.paths()
+
+
+@pytest.mark.parametrize("service", ["fulcio", "rekor"])
+def test_one_passing_sigstore_fault_is_retried(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore, service: str
+) -> None:
+    _ready(github, index)
+    sig.fail(service, 503)
+    run = github.run(_inputs(sig))
+    assert run.code == 0, run.log
+    assert all(f.attestations for f in index.state.projects["example"].files.values())
+
+
+def test_a_refused_attestation_is_named_at_upload(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore
+) -> None:
+    """Warehouse's own words for it: not a problem with the distribution."""
+    _ready(github, index)
+    reason = "Invalid attestations supplied during upload: build config mismatch"
+    index.state.faults.append(Fault("/legacy/", status=400, reason=reason))
+    run = github.run(_inputs(sig))
+    assert run.code == 1
+    assert "The index refused the attestation of `example-1.0.0.tar.gz`" in run.log
+    assert "rebuild" not in run.log
+
+
+@pytest.mark.parametrize("dry_run", ["false", "true"])
+@pytest.mark.parametrize("kind", ["garbage", "foreign"])
+def test_own_attestation_is_checked_before_the_mint(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore, dry_run: str, kind: str
+) -> None:
+    """A user's own attestation that the index would refuse stops the run before any
+    token exchange or signature, and fails the dry run too."""
+    _ready(github, index)
+    wheel = github.dist / "example-1.0.0-py3-none-any.whl"
+    own = Path(f"{wheel}.publish.attestation")
+    if kind == "garbage":
+        own.write_text('{"version": 1, "envelope": {}}')
+    else:
+        own.write_text(_sign(sig, wheel, RunClaims(workflow="nightly.yml")).model_dump_json())
+    sig.record.requests.clear()
+    run = github.run(_inputs(sig, **{"dry-run": dry_run}))
+    assert run.code == 1
+    expected = "Cannot read an attestation" if kind == "garbage" else "another identity"
+    assert expected in run.log
+    if kind == "garbage":
+        assert "verification_material: Field required" in run.log  # where, not just that
+    assert "/_/oidc/mint-token" not in index.state.paths()
+    assert sig.requests == []
+
+
+def test_private_deployment_for_pypi_is_refused(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _ready(github, index)
+    monkeypatch.setattr(Index, "is_pypi", property(lambda self: True))
+    run = github.run(_inputs(sig))
+    assert run.code == 1
+    assert "checks attestations against Sigstore's public-good instance" in run.log
+    assert "/_/oidc/mint-token" not in index.state.paths()
+
+
+def test_public_trust_data_is_fetched_before_the_mint(
+    github: GitHub, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sigstore's public-good trust data (TUF, online) that cannot be had is named
+    before the token exchange, not as an internal error after it."""
+    from sigstore.models import ClientTrustConfig
+
+    def unreachable(cls: type[ClientTrustConfig]) -> ClientTrustConfig:
+        raise OSError("tuf-repo-cdn.sigstore.dev: Name or service not known")
+
+    _ready(github, index)
+    monkeypatch.setattr(Index, "is_pypi", property(lambda self: True))
+    monkeypatch.setattr(ClientTrustConfig, "production", classmethod(unreachable))
+    run = github.run()
+    assert run.code == 1
+    assert "Cannot get Sigstore's trust data" in run.log
+    assert "Name or service not known" in run.log
+    assert "Internal error" not in run.log
+    assert "/_/oidc/mint-token" not in index.state.paths()
+
+
+def test_a_sigstore_call_that_never_returns_is_cut_off() -> None:
+    started = time.monotonic()
+    with pytest.raises(PublishError) as caught:
+        attest.bounded(lambda: time.sleep(5), "Fulcio", seconds=0.2)
+    assert time.monotonic() - started < 2
+    assert "Sigstore answered too slowly" in caught.value.title
 
 
 def test_bad_trust_config_is_named_before_any_request(github: GitHub, index: LocalIndex) -> None:
