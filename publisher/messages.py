@@ -175,6 +175,7 @@ class Msg(StrEnum):
     SUMMARY_NO_DISTS = "summary-no-dists"
     RESULT_UPLOADED = "result-uploaded"
     RESULT_SKIPPED = "result-skipped"
+    RESULT_SKIPPED_OTHER = "result-skipped-other"
     RESULT_ON_INDEX = "result-on-index"
     RESULT_NOT_UPLOADED = "result-not-uploaded"
     VERDICT_OK = "verdict-ok"
@@ -255,7 +256,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.INTERNAL_ERROR: (
         "Internal error in the action",
         "$error\nThis is a bug in the action, not in your project; please report it with "
-        "this log. Nothing more was uploaded after it.\n"
+        "this log. Nothing was uploaded after it (what was before is listed below).\n"
         "Fix: re-run with `skip-existing: true` to finish the release; `verbose: true` "
         "shows more.",
     ),
@@ -1369,6 +1370,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.SUMMARY_NO_DISTS: ("(no distribution was validated)", ""),
     Msg.RESULT_UPLOADED: ("uploaded", ""),
     Msg.RESULT_SKIPPED: ("already on the index (skipped)", ""),
+    Msg.RESULT_SKIPPED_OTHER: ("skipped: the index keeps its own, other file", ""),
     Msg.RESULT_ON_INDEX: ("already on the index, not from this run", ""),
     Msg.RESULT_NOT_UPLOADED: ("not uploaded", ""),
     Msg.VERDICT_OK: ("a real publish would succeed, as far as can be known", "OK: "),

@@ -97,8 +97,10 @@ class Outcome:
         """What happened to one file, in words (see ``messages.RESULTS``)."""
         if any(d.filename == filename for d in self.uploaded):
             return "uploaded"
-        if any(d.filename == filename for d in self.skipped):
-            return "skipped"
+        for dist in self.skipped:
+            if dist.filename == filename:
+                same = self.on_index.get(filename, "").lower() == dist.digests.sha256
+                return "skipped" if same else "skipped-other"
         if filename in self.on_index:
             return "on-index"
         return "not-uploaded"

@@ -24,6 +24,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 RESULTS = {
     "uploaded": Msg.RESULT_UPLOADED,
     "skipped": Msg.RESULT_SKIPPED,
+    "skipped-other": Msg.RESULT_SKIPPED_OTHER,
     "on-index": Msg.RESULT_ON_INDEX,
     "not-uploaded": Msg.RESULT_NOT_UPLOADED,
 }

@@ -347,6 +347,7 @@ def test_rebuilt_files_are_skipped_with_skip_existing(github: GitHub, index: Loc
         assert any(remote in w and file_sha256(github.dist / name) in w for w in warnings)
     assert "keeps its copy" in run.log
     assert "the same bytes" not in run.log
+    assert run.summary.count("skipped: the index keeps its own, other file") == 2
     assert index.state.uploads == []
 
 
