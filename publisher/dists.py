@@ -83,7 +83,7 @@ class Dist:
     digests: Digests
     raw_metadata: RawMetadata = field(repr=False, compare=False)
     python_tag: str  # the upload form's pyversion: "source", or the wheel's Python tag
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[DistWarning, ...] = field(default=())
 
     @property
     def filename(self) -> str:
@@ -159,9 +159,19 @@ def find_dists(folder: Path) -> tuple[list[Path], list[str]]:
     return found, ignored
 
 
-def _warning(key: Msg, **fields: object) -> str:
-    """A warning's text, from the message catalogue like every error."""
-    return f"{messages.title(key, fields)}\n{messages.render(key, fields)}"
+class DistWarning(messages.Text):
+    """A warning about a distribution: its text (title and body, from the catalogue
+    like every error), and the key and values it was made from, so that it is shown
+    as a finding of its own."""
+
+    key: Msg
+    fields: dict[str, object]
+
+
+def _warning(key: Msg, **fields: object) -> DistWarning:
+    warning = DistWarning(f"{messages.title(key, fields)}\n{messages.render(key, fields)}")
+    warning.key, warning.fields = key, fields
+    return warning
 
 
 class _Archive:
@@ -319,7 +329,7 @@ def _header_description(raw: bytes) -> bool:
     return _DESCRIPTION_HEADER.search(header_block) is not None
 
 
-def _parse_metadata(path: Path, raw: bytes) -> tuple[Metadata, RawMetadata, list[str]]:
+def _parse_metadata(path: Path, raw: bytes) -> tuple[Metadata, RawMetadata, list[DistWarning]]:
     """The metadata the index validates, the fields the upload sends, and warnings.
 
     The upload sends the fields packaging reads, less License-File below Metadata 2.4
@@ -335,7 +345,7 @@ def _parse_metadata(path: Path, raw: bytes) -> tuple[Metadata, RawMetadata, list
         below_2_4 = Version(fields.get("metadata_version", "0")) < Version("2.4")
     except InvalidVersion:
         below_2_4 = False
-    warnings: list[str] = []
+    warnings: list[DistWarning] = []
     if below_2_4:
         fields.pop("license_files", None)
         unparsed.pop("license-file", None)
@@ -399,13 +409,13 @@ def _flatten(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
     return out
 
 
-def _description_checks(path: Path, meta: Metadata, sent: RawMetadata) -> list[str]:
+def _description_checks(path: Path, meta: Metadata, sent: RawMetadata) -> list[DistWarning]:
     """What ``twine check`` does, and the index's refusal of reST that does not render.
 
     The index renders the description it receives (reST unless the content type says
     otherwise; Markdown and plain text always render). twine warns when the content type
     or the description is missing; so do we."""
-    warnings: list[str] = []
+    warnings: list[DistWarning] = []
     if sent.get("description_content_type") is None:
         warnings.append(_warning(Msg.WARN_NO_CONTENT_TYPE, path=path))
     described = sent.get("description")
@@ -620,7 +630,7 @@ def _check_license_files(
             raise DistError(Msg.LICENSE_FILE_MISSING, path=path, value=license_file, member=member)
 
 
-def _check_wheel_contents(path: Path, archive: _Archive, dist_info: str) -> list[str]:
+def _check_wheel_contents(path: Path, archive: _Archive, dist_info: str) -> list[DistWarning]:
     """RECORD must be there and readable (a RECORD that lists other files than the
     wheel's is accepted, but the index emails the owners), entry points must parse."""
     record = f"{dist_info}/RECORD"
@@ -631,7 +641,7 @@ def _check_wheel_contents(path: Path, archive: _Archive, dist_info: str) -> list
     )
     if entries is None:
         raise DistError(Msg.WHEEL_RECORD_MISSING, path=path, member=record)
-    warnings: list[str] = []
+    warnings: list[DistWarning] = []
     signatures = {f"{dist_info}/RECORD.jws", f"{dist_info}/RECORD.p7s"}
     files = {n for n in archive.names if not n.endswith(("/", "\\")) and n not in signatures}
     if entries != files:

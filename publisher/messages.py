@@ -167,7 +167,6 @@ class Msg(StrEnum):
     DOING_LOOKUP = "doing-lookup"
     DOING_UPLOAD = "doing-upload"
     DOING_SIGN = "doing-sign"
-    DIST_WARNING = "dist-warning"
     DRY_RUN_FAILED = "dry-run-failed"
     SUMMARY_PUBLISHED = "summary-published"
     SUMMARY_SOME_LANDED = "summary-some-landed"
@@ -1354,7 +1353,6 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.DOING_SIGN: ("signing with $deployment", ""),
     Msg.ATTESTATION_TOO_LARGE: ("larger than $limit bytes, which no attestation is", ""),
     Msg.DOING_UPLOAD: ("uploading $filename (the file is not on the index)", ""),
-    Msg.DIST_WARNING: ("Metadata warning", "$text"),
     Msg.DRY_RUN_FAILED: (
         "Dry run: publishing would fail",
         "Fix: read the report above: each `error` line says what would stop the publish "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from publisher import messages
@@ -32,10 +32,20 @@ class UploadToken:
 
     token: Secret
     expires: float
+    minted: float = field(default_factory=time.time)
 
     def expires_within(self, seconds: float) -> bool:
         """Whether the token will be dead ``seconds`` from now."""
         return time.time() + seconds >= self.expires
+
+    def worth_renewing(self, seconds: float) -> bool:
+        """Whether to mint anew before a request that needs the token ``seconds`` more:
+        it dies before then, and it is not fresh (a token that lives less than that
+        from the start would only be replaced by another like it)."""
+        return self.expires_within(seconds) and time.time() - self.minted > FRESH
+
+
+FRESH = 10.0  # seconds after its mint a token counts as new
 
 
 def _expires(value: object) -> float:

@@ -57,8 +57,8 @@ def validate_dists(ctx: Context) -> Findings:
         digest = f", sha256 {dist.digests.sha256}" if config.print_hash else ""
         fields = {"filename": dist.filename, "name": dist.name, "version": dist.version}
         yield Finding("ok", Msg.CHECK_DIST, {**fields, "kind": dist.kind, "hash": digest})
-        for text in dist.warnings:
-            yield Finding("warning", Msg.DIST_WARNING, {"text": text})
+        for warning in dist.warnings:
+            yield Finding("warning", warning.key, warning.fields)
     for problem in problems:
         yield Finding.from_error(problem)
     for project in ctx.outcome.projects:

@@ -226,7 +226,10 @@ def upload_all(
             why = messages.phrase(Msg.SKIPPED_SAME if same else Msg.SKIPPED_OTHER)
             yield Finding("ok", Msg.LOG_SKIPPED, {"filename": dist.filename, "why": why})
             continue
-        if tokens and tokens.current and tokens.current.expires_within(RENEW_MARGIN):
+        # The index checks the token once the whole file has arrived: it must outlive
+        # the upload's own deadline.
+        needed = max(RENEW_MARGIN, upload_deadline(dist.digests.size))
+        if tokens and tokens.current and tokens.current.worth_renewing(needed):
             console.info(Msg.LOG_RENEWING)
             uploader.set_password(tokens.mint(outcome.projects).token)
         yield _upload_one(uploader, http, index, dist, outcome, console, tokens, skip_existing)

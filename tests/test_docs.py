@@ -31,7 +31,7 @@ DIAGNOSES = {
     k: v
     for k, v in MESSAGES.items()
     if not k.startswith(NOT_DIAGNOSES)
-    and k not in ("upload-redirected", "dist-warning", "index-problem-status", "index-problem-page")
+    and k not in ("upload-redirected", "index-problem-status", "index-problem-page")
 }
 
 

@@ -10,6 +10,7 @@ import pytest
 from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
 from fakes.index import Fault, LocalIndex
 
+from publisher import mint, upload
 from publisher.dists import Dist
 
 
@@ -91,13 +92,41 @@ def test_token_expiring_mid_run_is_replaced(github: GitHub, index: LocalIndex) -
     assert len(index.state.projects["example"].files) == 2
 
 
-def test_short_lived_token_is_renewed_before_it_expires(github: GitHub, index: LocalIndex) -> None:
+def test_short_lived_token_is_renewed_before_it_expires(
+    github: GitHub, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _ready(github, index)
     index.state.token_lifetime = 60  # less than the renewal margin
+    monkeypatch.setattr(mint, "FRESH", 0.0)  # as if each upload came minutes later
     run = github.run()
     assert run.code == 0, run.log
     assert index.state.paths("POST").count("/_/oidc/mint-token") == 3  # first + once per file
     assert index.state.paths("POST").count("/legacy/") == 2
+
+
+def test_fresh_token_is_not_replaced_by_one_like_it(github: GitHub, index: LocalIndex) -> None:
+    """A token that lives less than the renewal margin from the start: minting another
+    right away would give the same, and spend an OIDC token."""
+    _ready(github, index)
+    index.state.token_lifetime = 60
+    run = github.run()
+    assert run.code == 0, run.log
+    assert index.state.paths("POST").count("/_/oidc/mint-token") == 1
+
+
+def test_token_must_outlive_a_large_upload(
+    github: GitHub, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index checks the token when the whole file has arrived: a token with less
+    left than an upload may take (its deadline) is renewed before it, not after."""
+    _ready(github, index)
+    index.state.token_lifetime = 400  # past the 180 s margin, short of the upload's time
+    monkeypatch.setattr(mint, "FRESH", 0.0)
+    monkeypatch.setattr(upload, "upload_deadline", lambda size: 500.0)  # a 380 MiB file
+    run = github.run()
+    assert run.code == 0, run.log
+    assert index.state.paths("POST").count("/_/oidc/mint-token") == 3
+    assert index.state.paths("POST").count("/legacy/") == 2  # each file sent once
 
 
 def test_unreachable_index_fails_clearly(github: GitHub) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import GitHub, file_sha256, make_sdist, make_wheel, publisher_for_run
+from conftest import GitHub, file_sha256, make_sdist, make_wheel, metadata_text, publisher_for_run
 from fakes.index import LocalIndex, RunClaims
 
 
@@ -469,3 +469,17 @@ def test_upload_to_a_url_that_takes_no_uploads(github: GitHub, index: LocalIndex
     assert "No upload endpoint at `repository-url`" in run.log
     assert "rebuild" not in run.log
     assert index.state.uploads == []
+
+
+def test_dist_warning_is_its_own_annotation(github: GitHub, index: LocalIndex) -> None:
+    """A metadata warning has its own title, and its lines stay lines (no literal \\n)."""
+    meta = metadata_text("example", "1.0.0", Description_Content_Type=None)  # type: ignore[arg-type]
+    make_wheel(github.dist, metadata=meta)
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run()
+    assert run.code == 0, run.log
+    line = next(x for x in run.log.splitlines() if x.startswith("::warning"))
+    assert line.startswith("::warning title=`long_description_content_type` missing::")
+    assert "\\n" not in line
+    dry = github.run({"dry-run": "true"})
+    assert "\\n" not in dry.summary
