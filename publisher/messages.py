@@ -106,6 +106,9 @@ class Msg(StrEnum):
     MINT_UNKNOWN_CODE = "mint-unknown-code"
     NAME_MISMATCH_AFTER_MINT = "name-mismatch-after-mint"
     UPLOAD_NON_USER_IDENTITY = "upload-non-user-identity"
+    NAME_ONE_NEW_PER_MINT = "name-one-new-per-mint"
+    NAME_NO_PENDING_PUBLISHER = "name-no-pending-publisher"
+    SEVERAL_NEW_PROJECTS = "several-new-projects"
     FILE_EXISTS_DIFFERENT = "file-exists-different"
     FILE_EXISTS_UNKNOWN = "file-exists-unknown"
     INDEX_UNREADABLE = "index-unreadable"
@@ -1006,6 +1009,36 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "  2. delete the empty project the pending publisher created (its settings on "
         "$index), then register a pending publisher for exactly `$project`: "
         "$pending_link",
+    ),
+    Msg.NAME_ONE_NEW_PER_MINT: (
+        "`$project` needs a pending publisher of its own",
+        "`$filename` is for `$project`, which is not on the index. The token exchange "
+        "created $created (through its pending publisher), and one exchange creates one "
+        "project only: PyPI takes one pending publisher per workflow and environment at a "
+        "time. Nothing was uploaded.\n"
+        "Fix: now that $created exists, register a pending publisher for exactly "
+        "`$project` ($pending_link), then re-run; with `skip-existing: true` if some "
+        "files are up already.",
+    ),
+    Msg.NAME_NO_PENDING_PUBLISHER: (
+        "No pending publisher created `$project`",
+        "`$filename` is for `$project`, which is not on the index, and the token exchange "
+        "did not create it: the token came from the trusted publisher of $existing (on "
+        "the index already), or from a pending publisher registered under another name "
+        "(which created *that* project, empty). Nothing was uploaded.\n"
+        "Fix: register a pending publisher for exactly `$project` ($pending_link), then "
+        "re-run. If you registered one under another name, delete the empty project it "
+        "made (its settings on $index).",
+    ),
+    Msg.SEVERAL_NEW_PROJECTS: (
+        "$count new projects in one run: $projects",
+        "A trusted-publishing token exchange creates one project, through the pending "
+        "publisher that matches this workflow; PyPI takes one pending publisher per "
+        "workflow and environment at a time. So the first run creates one of them and "
+        "stops before uploading; the next needs its own pending publisher, registered "
+        "once the first exists.\n"
+        "Fix: publish one project first (or register each pending publisher in turn, one "
+        "run each), or create the projects from your account beforehand.",
     ),
     Msg.UPLOAD_NON_USER_IDENTITY: (
         "The token cannot create the project `$project`",

@@ -202,6 +202,11 @@ def check_index(ctx: Context) -> Findings:
         outcome.on_index.update(state.files)
         yield _project_finding(ctx, project, state)
         yield from _file_findings(ctx, state, [d for d in outcome.dists if d.project == project])
+    new = [p for p, state in ctx.states.items() if state.exists is False]
+    if len(new) > 1 and not ctx.config.password:  # one exchange creates one project
+        yield Finding(
+            "warning", Msg.SEVERAL_NEW_PROJECTS, {"count": len(new), "projects": _names(new)}
+        )
     if not outcome.remaining:
         ctx.done = True
         yield Finding("ok", Msg.LOG_NOTHING_TO_UPLOAD)
@@ -439,22 +444,31 @@ def check_names_after_mint(ctx: Context) -> Findings:
     if ctx.tokens is None:
         return
     missing = [p for p, state in ctx.states.items() if state.exists is False]
-    for project in missing:
-        if wait_for_project(ctx.http, ctx.index, project).exists is not False:
-            continue
-        dist = next(d for d in ctx.outcome.dists if d.project == project)
-        raise NameCheckError(
-            Msg.NAME_MISMATCH_AFTER_MINT,
-            filename=dist.filename,
-            name=dist.name,
-            project=project,
-            example=NAME_EXAMPLE,
-            pending_link=ctx.index.register_publisher_url(
-                {**ctx.publisher, "project_name": project}, None
-            ),
-            index=ctx.index.read_url,
-        )
+    still = [p for p in missing if wait_for_project(ctx.http, ctx.index, p).exists is False]
+    if not still:
+        return
+    project = still[0]
+    dist = next(d for d in ctx.outcome.dists if d.project == project)
+    pending = {**ctx.publisher, "project_name": project}
+    fields = {
+        "filename": dist.filename,
+        "name": dist.name,
+        "project": project,
+        "pending_link": ctx.index.register_publisher_url(pending, None),
+        "index": ctx.index.read_url,
+    }
+    created = [p for p in missing if p not in still]
+    existing = [p for p, state in ctx.states.items() if state.exists]
+    if created:  # the exchange made one of ours: the others need their own turn
+        raise NameCheckError(Msg.NAME_ONE_NEW_PER_MINT, **fields, created=_names(created))
+    if existing:  # the token may well be an existing project's
+        raise NameCheckError(Msg.NAME_NO_PENDING_PUBLISHER, **fields, existing=_names(existing))
+    raise NameCheckError(Msg.NAME_MISMATCH_AFTER_MINT, **fields, example=NAME_EXAMPLE)
     yield from ()
+
+
+def _names(projects: list[str]) -> str:
+    return ", ".join(f"`{p}`" for p in projects)
 
 
 def upload(ctx: Context) -> Findings:

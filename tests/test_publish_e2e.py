@@ -483,3 +483,34 @@ def test_dist_warning_is_its_own_annotation(github: GitHub, index: LocalIndex) -
     assert "\\n" not in line
     dry = github.run({"dry-run": "true"})
     assert "\\n" not in dry.summary
+
+
+def test_two_new_projects_one_pending_publisher(github: GitHub, index: LocalIndex) -> None:
+    """The first release of two packages from one workflow: the exchange creates the
+    one with the pending publisher; the other is named as needing its own, and
+    nothing is deleted or renamed."""
+    make_wheel(github.dist, "example")
+    make_wheel(github.dist, "other")
+    index.state.pending.append(publisher_for_run(index, project="example"))
+    run = github.run()
+    assert run.code == 1
+    assert "2 new projects in one run" in run.log
+    assert "`other` needs a pending publisher of its own" in run.log
+    assert "created `example`" in run.log
+    assert "delete" not in run.log.split("needs a pending publisher", 1)[1]
+    assert "project_name=other" in run.log
+    assert index.state.uploads == []
+
+
+def test_new_project_beside_an_existing_one(github: GitHub, index: LocalIndex) -> None:
+    """The token came from the existing project's publisher: the new one lacks a
+    pending publisher; no rename to suggest."""
+    make_wheel(github.dist, "example")
+    make_wheel(github.dist, "other")
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run()
+    assert run.code == 1
+    assert "No pending publisher created `other`" in run.log
+    assert "the trusted publisher of `example`" in run.log
+    assert "pyproject.toml" not in run.log
+    assert index.state.uploads == []
