@@ -1227,7 +1227,9 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.UPLOAD_REFUSED: (
         "The index refused `$filename`",
         "The index answered HTTP $status: $reason\n"
-        "Fix: read the index's reason above; correct the distribution and rebuild.",
+        "Fix: the index's reason, quoted here, names what it refused; correct that in "
+        "the distribution, rebuild and re-run (with `skip-existing: true` if some files "
+        "are up already).",
     ),
     # --- dry run (publisher check): one line per check -------------------------------
     Msg.CHECK_DIST: (
