@@ -158,6 +158,7 @@ class Msg(StrEnum):
     SKIPPED_SAME = "phrase-skipped-same"
     SKIPPED_OTHER = "phrase-skipped-other"
     LOG_RENEWING = "log-renewing"
+    LOG_RENEWAL_FAILED = "log-renewal-failed"
     LOG_TOKEN_EXPIRED = "log-token-expired"
     LOG_MINTED = "log-minted"
     LOG_UPLOADED = "log-uploaded"
@@ -1367,6 +1368,11 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.LOG_SKIPPED: ("Skipped $filename (skip-existing): $why.", ""),
     Msg.SKIPPED_SAME: ("the index has it already, the same bytes", ""),
     Msg.SKIPPED_OTHER: ("the index keeps its own copy or sdist (see the warning above)", ""),
+    Msg.LOG_RENEWAL_FAILED: (
+        "Renewing the upload token failed, after $uploaded file(s) were uploaded",
+        "The token exchange worked at the start of this run; the error below is about the "
+        "new one. Something changed since (the publisher's settings, or the index).",
+    ),
     Msg.LOG_RENEWING: ("The upload token is about to expire: minting a new one.", ""),
     Msg.LOG_TOKEN_EXPIRED: ("The index says the upload token expired: minting a new one.", ""),
     Msg.LOG_MINTED: ("Minted a short-lived upload token (masked in this log).", ""),

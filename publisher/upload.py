@@ -231,8 +231,18 @@ def upload_all(
         needed = max(RENEW_MARGIN, upload_deadline(dist.digests.size))
         if tokens and tokens.current and tokens.current.worth_renewing(needed):
             console.info(Msg.LOG_RENEWING)
-            uploader.set_password(tokens.mint(outcome.projects).token)
+            _renew(uploader, tokens, outcome, console)
         yield _upload_one(uploader, http, index, dist, outcome, console, tokens, skip_existing)
+
+
+def _renew(uploader: Uploader, tokens: TokenSource, outcome: Outcome, console: Console) -> None:
+    """Mint a new upload token mid-run. If that fails, say first that it was a renewal:
+    the same exchange worked at the start of the run, so the cause is what changed."""
+    try:
+        uploader.set_password(tokens.mint(outcome.projects).token)
+    except PublishError:
+        console.warning(Msg.LOG_RENEWAL_FAILED, uploaded=len(outcome.uploaded))
+        raise
 
 
 def _landed(http: Http, index: Index, dist: Dist) -> bool:
@@ -262,7 +272,7 @@ def _upload_one(
         if answer.kind is Answer.TOKEN_EXPIRED and tokens is not None and not renewed:
             renewed = True
             console.info(Msg.LOG_TOKEN_EXPIRED)
-            uploader.set_password(tokens.mint(outcome.projects).token)
+            _renew(uploader, tokens, outcome, console)
             answer = uploader.send(dist)
         if answer.kind is Answer.STORED:
             outcome.uploaded.append(dist)

@@ -264,3 +264,18 @@ def test_upload_that_never_answers_says_so(github: GitHub, index: LocalIndex) ->
     assert run.code == 1
     assert "Every try failed, the last with: connection failed" in run.log
     assert "HTTP 0" not in run.log
+
+
+def test_failed_renewal_says_it_was_a_renewal(
+    github: GitHub, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first exchange worked; the renewal before the second file fails: the log
+    says so before the error, and the first file is reported as uploaded."""
+    _ready(github, index)
+    index.state.token_lifetime = 60
+    monkeypatch.setattr(mint, "FRESH", 0.0)
+    index.state.faults.append(Fault("/_/oidc/mint-token", status=502, skip=2, times=10))
+    run = github.run()
+    assert run.code == 1
+    assert "Renewing the upload token failed, after 1 file(s) were uploaded" in run.log
+    assert len(run.output_list("uploaded")) == 1
