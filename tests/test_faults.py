@@ -277,5 +277,5 @@ def test_failed_renewal_says_it_was_a_renewal(
     index.state.faults.append(Fault("/_/oidc/mint-token", status=502, skip=2, times=10))
     run = github.run()
     assert run.code == 1
-    assert "Renewing the upload token failed, after 1 file(s) were uploaded" in run.log
+    assert "Renewing the upload token failed%2C after 1 file(s) were uploaded" in run.log
     assert len(run.output_list("uploaded")) == 1
