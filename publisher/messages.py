@@ -8,9 +8,11 @@ says what went wrong with the values involved, then how to fix it.
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
+from pathlib import PurePath
 from string import Template
 
 # Fields that some messages show only in some cases; empty unless the caller sets them.
@@ -1458,6 +1460,16 @@ def _visible(match: re.Match[str]) -> str:
 MAX_QUOTE = 2000
 
 
+def _shown(path: PurePath) -> str:
+    """A path as the user knows it: relative to the working directory (the workspace,
+    in a job) when it is inside it, else whole."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
 def escape(value: object) -> str:
     """``value`` as text that is safe on one line of a log or terminal: control and
     invisible characters become visible escapes (``\\r``, ``\\x1b``, ``\\u202e``), and
@@ -1465,6 +1477,8 @@ def escape(value: object) -> str:
     as it is."""
     if isinstance(value, Text):
         return value
+    if isinstance(value, PurePath):
+        value = _shown(value)
     text = _UNSAFE.sub(_visible, str(value))
     if len(text) > MAX_QUOTE:
         return text[:MAX_QUOTE] + phrase(Msg.QUOTE_CUT, count=len(text) - MAX_QUOTE)
