@@ -567,3 +567,13 @@ def test_echoed_basic_credential_stays_hidden(github: GitHub, index: LocalIndex)
     assert run.code == 1
     assert f"::add-mask::{basic}" in run.log
     assert basic not in run.log.replace(f"::add-mask::{basic}", "")
+
+
+def test_paths_are_shown_from_the_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    from publisher import messages
+
+    assert messages.escape(tmp_path / "dist" / "x.whl") == "dist/x.whl"
+    assert messages.escape(Path("/elsewhere/x.whl")) == "/elsewhere/x.whl"
