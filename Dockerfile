@@ -9,7 +9,8 @@ FROM python:3.12-slim-bookworm
 
 # The container lives for one step: writing .pyc files at run time only costs time
 # (ours are compiled below, at build time). Unbuffered, so our log lines and workflow
-# commands reach the runner in the order they were printed.
+# commands reach the runner in the order they were printed (the entry point passes
+# -u too, as it ignores PYTHON* variables at run time).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1
 
@@ -25,4 +26,8 @@ COPY entrypoint.py /app/
 COPY publisher /app/publisher
 RUN python -m compileall -q /app
 
-ENTRYPOINT ["python", "/app/entrypoint.py"]
+# -E: the workflow's PYTHONPATH (say `src`) and other PYTHON* variables reach this
+# process and could swap the modules a publish imports; -s: no user site-packages (a
+# step before may have written to /github/home); -u stands for PYTHONUNBUFFERED, which
+# -E ignores. The absolute path: a workflow's PATH cannot pick another python.
+ENTRYPOINT ["/usr/local/bin/python", "-E", "-s", "-u", "/app/entrypoint.py"]

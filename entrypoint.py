@@ -6,6 +6,10 @@ import sys
 from publisher.cli import main
 
 if __name__ == "__main__":
+    # The runner reads the log as UTF-8, whatever locale a workflow's `env:` sets; an
+    # encoding error must not turn a diagnosis into a crash.
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(encoding="utf-8", errors="backslashreplace")  # type: ignore[union-attr]
     code = main(["run"])
     sys.stdout.flush()
     sys.stderr.flush()

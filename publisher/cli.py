@@ -153,15 +153,15 @@ def run_action(env: Mapping[str, str]) -> int:
     for key in ("INPUT_PASSWORD", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"):
         console.mask(env.get(key, "").strip())
     try:
-        if env.get("RUNNER_OS", "Linux") != "Linux":
-            raise InputError(Msg.NOT_LINUX, os=env["RUNNER_OS"])
-        from publisher.inputs import read_config
+        try:
+            if env.get("RUNNER_OS", "Linux") != "Linux":
+                raise InputError(Msg.NOT_LINUX, os=env["RUNNER_OS"])
+            from publisher.inputs import read_config
 
-        config = read_config(env)
-    except PublishError as exc:
-        _conclude(console, None, Outcome(failure=exc), dry_run=False)
-        return EXIT_FAILED
-    try:
+            config = read_config(env)
+        except PublishError as exc:
+            _conclude(console, None, Outcome(failure=exc), dry_run=False)
+            return EXIT_FAILED
         return _run_pipeline(config, env, console)
     except Exception as exc:  # a bug of ours outside the steps: say so, without secrets
         from publisher.pipeline import internal_error

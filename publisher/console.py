@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from publisher import messages
+from publisher.messages import Msg
 
 if TYPE_CHECKING:
     from publisher.errors import PublishError
-    from publisher.messages import Msg
     from publisher.outcome import Finding
 
 _COMMAND_LIKE = re.compile(r"^(\s*)::|##\[")
@@ -57,6 +57,7 @@ class Console:
         self._output_file = env.get("GITHUB_OUTPUT") or None
         self._summary_file = env.get("GITHUB_STEP_SUMMARY") or None
         self._masked: set[str] = set()
+        self._unwritable: set[str] = set()  # file commands already warned about
 
     def _command(self, text: str) -> None:
         """One of our own workflow commands (its values escaped by the caller)."""
@@ -143,16 +144,26 @@ class Console:
                 line = f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
             else:
                 line = f"{name}={value}\n"
-            with Path(self._output_file).open("a", encoding="utf-8") as fh:
-                fh.write(line)
+            self._append(self._output_file, "GITHUB_OUTPUT", line)
         else:
             self._print(f"output {name}={value}")
+
+    def _append(self, path: str, variable: str, text: str) -> None:
+        """Append to a file command's file. One that cannot be written is a warning:
+        the publish itself is done (or failed) by then, and says so."""
+        try:
+            with Path(path).open("a", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            if variable not in self._unwritable:
+                self._unwritable.add(variable)
+                reason = exc.strerror or type(exc).__name__
+                self.warning(Msg.FILE_COMMAND_FAILED, variable=variable, path=path, reason=reason)
 
     def summary(self, markdown: str) -> None:
         """Append to the step summary, or print it outside Actions."""
         markdown = self.redact(markdown)
         if self._summary_file:
-            with Path(self._summary_file).open("a", encoding="utf-8") as fh:
-                fh.write(markdown.rstrip("\n") + "\n")
+            self._append(self._summary_file, "GITHUB_STEP_SUMMARY", markdown.rstrip("\n") + "\n")
         else:
             self._print(markdown.rstrip("\n"))

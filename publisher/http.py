@@ -105,7 +105,7 @@ def retrying(
         delay = policy.next_wait(tries, result.retry_after, waited)
         if delay is None:
             return give_up(result, tries)
-        console.warning(
+        console.info(  # a plain line: annotations are few per step, kept for findings
             Msg.LOG_RETRYING,
             what=what,
             fault=result.fault,

@@ -163,7 +163,8 @@ def raw_input(env: Mapping[str, str], name: str, notes: list[Finding] | None = N
         fields = {"name": name, "hyphen": hyphen, "underscore": underscore}
         found.append(Finding("warning", Msg.INPUT_CONFLICT, fields))
     elif second:
-        spelling = spec.alias or underscore
+        # What the user wrote: the anchor's alias, or the name with underscores.
+        spelling = spec.alias or underscore.removeprefix("INPUT_").lower()
         found.append(Finding("notice", Msg.INPUT_DEPRECATED, {"name": name, "alias": spelling}))
         value = second
     if notes is not None:

@@ -42,6 +42,7 @@ class Msg(StrEnum):
 
     INTERNAL_ERROR = "internal-error"
     INTERNAL_ERROR_CHECK = "internal-error-check"
+    FILE_COMMAND_FAILED = "file-command-failed"
     INPUT_CONFLICT = "input-conflict"
     INPUT_DEPRECATED = "input-deprecated"
     INPUT_BOOL_EMPTY = "input-bool-empty"
@@ -270,6 +271,13 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "$error\nThis is a bug in the action, not in your project; please report it with "
         "this output. The checks after it did not run; nothing was sent to the index.\n"
         "Fix: `--verbose` (or `verbose: true`) shows where it happened; report that.",
+    ),
+    Msg.FILE_COMMAND_FAILED: (
+        "Cannot write `$variable`",
+        "`$path` (from `$variable`) cannot be written: $reason. The step's outputs or "
+        "summary are missing; the publish itself is not affected (see the log).\n"
+        "Fix: do not set `$variable` yourself, in `env:` or elsewhere: the runner sets it "
+        "for each step.",
     ),
     # --- inputs -----------------------------------------------------------------------
     Msg.INPUT_CONFLICT: (

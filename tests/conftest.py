@@ -24,6 +24,7 @@ from fakes.index import IndexState, LocalIndex, Publisher
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "entrypoint.py"
+IMAGE_FLAGS = ("-E", "-s", "-u")  # as the Dockerfile's ENTRYPOINT runs it
 # What the runner reads: every input action.yml declares, with its default.
 DECLARED_INPUTS = {
     name: str(spec.get("default", ""))
@@ -266,7 +267,7 @@ class GitHub:
         }
         if subprocess_run or SUBPROCESS_ALWAYS:
             proc = subprocess.run(
-                [sys.executable, str(ENTRYPOINT)],
+                [sys.executable, *IMAGE_FLAGS, str(ENTRYPOINT)],
                 cwd=self.workspace,
                 env=environment,
                 capture_output=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import GitHub, file_sha256, make_sdist, make_wheel, metadata_text, publisher_for_run
 from fakes.index import LocalIndex, RunClaims
@@ -514,3 +516,43 @@ def test_new_project_beside_an_existing_one(github: GitHub, index: LocalIndex) -
     assert "the trusted publisher of `example`" in run.log
     assert "pyproject.toml" not in run.log
     assert index.state.uploads == []
+
+
+@pytest.mark.parametrize("variable", ["GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY"])
+def test_unwritable_file_command_does_not_fail_a_publish(
+    github: GitHub, index: LocalIndex, variable: str, tmp_path: Path
+) -> None:
+    """The files are on the index: a broken GITHUB_OUTPUT or summary file is a warning,
+    not a failed release."""
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run(env={variable: str(tmp_path)}, subprocess_run=True)  # a directory
+    assert run.code == 0, run.log
+    assert f"::warning title=Cannot write `{variable}`" in run.log
+    assert len(index.state.uploads) == 2
+
+
+def test_input_error_with_an_unwritable_output_is_named(
+    github: GitHub, index: LocalIndex, tmp_path: Path
+) -> None:
+    run = github.run(
+        {"skip-existing": "maybe"},
+        env={"GITHUB_OUTPUT": str(tmp_path / "missing" / "out")},
+        subprocess_run=True,
+    )
+    assert run.code == 1
+    assert "Input `skip-existing` must be true or false" in run.log
+
+
+def test_workflow_pythonpath_cannot_swap_the_actions_modules(
+    github: GitHub, index: LocalIndex
+) -> None:
+    """`env: PYTHONPATH: src` at workflow level reaches the container; the entry point
+    ignores it (as the image runs it, with -E)."""
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    fake = github.workspace / "src" / "requests"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise SystemExit(3)\n")
+    run = github.run(env={"PYTHONPATH": "src"}, subprocess_run=True)
+    assert run.code == 0, run.log
