@@ -321,8 +321,19 @@ class Http:
         )
 
 
+# urllib3 wraps the cause in its pools' and connections' names: the cause is the part
+# a user can act on ("[Errno 111] Connection refused", "Read timed out").
+_ERRNO = re.compile(r"\[Errno [-\d]+\] [^'\")]+")
+_INNER = re.compile(r"\w+\((?:'([^']+)'|\"([^\"]+)\")\)")
+
+
 def _short(exc: Exception) -> str:
+    """A requests error in a few words: its cause, without urllib3's object names."""
     text = str(exc)
+    if errno := _ERRNO.search(text):
+        text = errno.group().strip()
+    elif inner := _INNER.findall(text):
+        text = next(part for part in inner[-1] if part)
     return text if len(text) < 200 else text[:200] + "…"
 
 

@@ -78,7 +78,8 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "verify-metadata",
         "true",
-        "Check each distribution's metadata (like `twine check`) before uploading.",
+        "Check that each long description renders on the index, and warn as `twine "
+        "check` does (the metadata itself is always validated).",
         "bool",
         alias="verify_metadata",
     ),
@@ -88,7 +89,8 @@ INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "verbose",
         "false",
-        "Print every request made to the index and the index's full answers.",
+        "Print every request made to the index and its answer (the first 2000 bytes, "
+        "escaped; never one that holds a token).",
         "bool",
     ),
     InputSpec(

@@ -923,8 +923,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.CHECK_ATTEST_PLAN: (
         "$count file(s) will be signed (PEP 740) with $deployment",
         "Each file gets an attestation signed for this job's identity and logged for good in "
-        "the deployment's public transparency log, checked here as the index checks it, and "
-        "sent with the file.$given",
+        "the deployment's public transparency log, checked by the action as the index "
+        "checks it, and sent with the file.$given",
     ),
     Msg.CHECK_ATTEST_GIVEN: (
         "`$attestation` will be sent with `$filename`",
@@ -1274,7 +1274,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.CHECK_FILE_SKIPPED: (
         "`$filename` is on the index already",
-        "Same sha256: it would be skipped (skip-existing).",
+        "Same sha256: skipped (skip-existing).",
     ),
     Msg.CHECK_OIDC: (
         "OIDC token available (audience `$audience`)",

@@ -89,7 +89,7 @@ def test_action_dry_run_existing_files(github: GitHub, index: LocalIndex) -> Non
     run = github.run({"dry-run": "true", "skip-existing": "true"})
 
     assert run.code == 0, run.log  # skip-existing skips both, as twine does
-    assert "Same sha256: it would be skipped" in run.summary
+    assert "Same sha256: skipped (skip-existing)" in run.summary
     assert "is on the index with other content: skipped" in run.summary
     _no_harm(index)
 
