@@ -110,6 +110,7 @@ class Msg(StrEnum):
     NAME_MISMATCH_AFTER_MINT = "name-mismatch-after-mint"
     UPLOAD_NON_USER_IDENTITY = "upload-non-user-identity"
     NAME_ONE_NEW_PER_MINT = "name-one-new-per-mint"
+    NAME_CHECK_UNANSWERED = "name-check-unanswered"
     NAME_NO_PENDING_PUBLISHER = "name-no-pending-publisher"
     SEVERAL_NEW_PROJECTS = "several-new-projects"
     FILE_EXISTS_DIFFERENT = "file-exists-different"
@@ -126,6 +127,7 @@ class Msg(StrEnum):
     UPLOAD_NAME_REUSED = "upload-name-reused"
     UPLOAD_REFUSED = "upload-refused"
     UPLOAD_NO_ENDPOINT = "upload-no-endpoint"
+    UPLOAD_UNCONFIRMED = "upload-unconfirmed"
     UPLOAD_ATTESTATION_REFUSED = "upload-attestation-refused"
     CHECK_DIST = "check-dist"
     SEVERAL_VERSIONS = "several-versions"
@@ -160,6 +162,7 @@ class Msg(StrEnum):
     LOG_PROJECT_NEW = "log-project-new"
     SKIPPED_SAME = "phrase-skipped-same"
     SKIPPED_OTHER = "phrase-skipped-other"
+    SKIPPED_UNKNOWN = "phrase-skipped-unknown"
     LOG_RENEWING = "log-renewing"
     LOG_RENEWAL_FAILED = "log-renewal-failed"
     LOG_TOKEN_EXPIRED = "log-token-expired"
@@ -1021,6 +1024,13 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "$index), then register a pending publisher for exactly `$project`: "
         "$pending_link",
     ),
+    Msg.NAME_CHECK_UNANSWERED: (
+        "Cannot check that `$project` exists after the token exchange",
+        "`$project` was not on the index before the exchange, and now the index does not "
+        "say whether it is ($problem). If the token is for another name, every upload "
+        "would fail (and each file would be signed for nothing), so nothing was uploaded.\n"
+        "Fix: re-run the job; the token exchange is safe to repeat.",
+    ),
     Msg.NAME_ONE_NEW_PER_MINT: (
         "`$project` needs a pending publisher of its own",
         "`$filename` is for `$project`, which is not on the index. The token exchange "
@@ -1227,6 +1237,13 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Fix: publish from the top-level workflow registered as the trusted publisher, or "
         "set `attestations: false`; then re-run with `skip-existing: true`.",
     ),
+    Msg.UPLOAD_UNCONFIRMED: (
+        "Cannot tell whether `$filename` reached the index",
+        "Its upload ended without an answer ($fault), and the index could not be asked "
+        "whether the file landed, so it was not sent again.\n"
+        "Fix: re-run the job with `skip-existing: true`: files on the index are skipped, "
+        "the rest uploaded.",
+    ),
     Msg.UPLOAD_NO_ENDPOINT: (
         "No upload endpoint at `repository-url`",
         "$url answered the upload of `$filename` with HTTP $status $reason: nothing there "
@@ -1377,6 +1394,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.LOG_NOTHING_TO_UPLOAD: ("Every file is on the index already: nothing to upload.", ""),
     Msg.LOG_SKIPPED: ("Skipped $filename (skip-existing): $why.", ""),
     Msg.SKIPPED_SAME: ("the index has it already, the same bytes", ""),
+    Msg.SKIPPED_UNKNOWN: ("the index has a file of that name (it gives no sha256 to compare)", ""),
     Msg.SKIPPED_OTHER: ("the index keeps its own copy or sdist (see the warning above)", ""),
     Msg.LOG_RENEWAL_FAILED: (
         "Renewing the upload token failed, after $uploaded file(s) were uploaded",

@@ -228,24 +228,26 @@ class TokenSource:
         the start, with a new OIDC token, since the last may have been used up."""
 
         def attempt() -> UploadToken | Again:
+            # Getting the OIDC token retries on its own: its failure ends the run here,
+            # it is not tried again from the start (that would multiply the tries).
+            token = self._token_for_exchange()
             try:
-                return self._mint_once(projects)
+                return self._mint_once(projects, token)
             except TransientError as exc:
                 return Again(exc.title, exc.retry_after, exc)
 
         def give_up(again: Again, tries: int) -> UploadToken:
             assert again.error is not None
-            if "tries" in again.error.fields:  # each try was a single request
+            if "tries" in again.error.fields:  # each try was a single mint request
                 again.error.fields["tries"] = tries
             raise again.error
 
         what = messages.phrase(Msg.DOING_MINT_AGAIN)
         return retrying(self.http.policy, self.console, what, attempt, give_up)
 
-    def _mint_once(self, projects: list[str]) -> UploadToken:
+    def _mint_once(self, projects: list[str], token: Secret) -> UploadToken:
         from publisher.oidc import reusable_explanation
 
-        token = self._token_for_exchange()
         assert self.claims is not None
         try:
             self.current = mint(self.http, self.console, self.index, token, self.claims, projects)

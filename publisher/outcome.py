@@ -99,8 +99,9 @@ class Outcome:
             return "uploaded"
         for dist in self.skipped:
             if dist.filename == filename:
-                same = self.on_index.get(filename, "").lower() == dist.digests.sha256
-                return "skipped" if same else "skipped-other"
+                remote = self.on_index.get(filename, "").lower()
+                # No digest from the index: nothing says the bytes differ.
+                return "skipped" if remote in ("", dist.digests.sha256) else "skipped-other"
         if filename in self.on_index:
             return "on-index"
         return "not-uploaded"

@@ -444,7 +444,11 @@ def check_names_after_mint(ctx: Context) -> Findings:
     if ctx.tokens is None:
         return
     missing = [p for p, state in ctx.states.items() if state.exists is False]
-    still = [p for p in missing if wait_for_project(ctx.http, ctx.index, p).exists is False]
+    after = {p: wait_for_project(ctx.http, ctx.index, p) for p in missing}
+    for project, state in after.items():
+        if state.exists is None:  # no answer: the check must not pass by default
+            raise NameCheckError(Msg.NAME_CHECK_UNANSWERED, project=project, problem=state.problem)
+    still = [p for p in missing if after[p].exists is False]
     if not still:
         return
     project = still[0]

@@ -114,10 +114,16 @@ class Uploader:
         credential it makes is masked too: an index that echoes the request's headers
         must not show it in the log."""
         import base64
+        import contextlib
+
+        from requests.auth import _basic_auth_str
 
         self._password = password
-        basic = f"{self.user}:{password.reveal()}".encode()
-        self.http.console.mask(base64.b64encode(basic).decode("ascii"))
+        # What requests sends (latin-1), and the UTF-8 form too.
+        utf8 = base64.b64encode(f"{self.user}:{password.reveal()}".encode()).decode("ascii")
+        self.http.console.mask(utf8)
+        with contextlib.suppress(UnicodeEncodeError):  # not latin-1: requests sends none
+            self.http.console.mask(_basic_auth_str(self.user, password.reveal()).split()[1])
 
     def send(self, dist: Dist) -> UploadAnswer:
         """Upload ``dist`` once (no retries here: the caller decides, after asking the
@@ -222,8 +228,15 @@ def upload_all(
     skipped = {d.filename for d in outcome.skipped}
     for dist in outcome.dists:
         if dist.filename in skipped:
-            same = outcome.on_index.get(dist.filename, "").lower() == dist.digests.sha256
-            why = messages.phrase(Msg.SKIPPED_SAME if same else Msg.SKIPPED_OTHER)
+            remote = outcome.on_index.get(dist.filename, "").lower()
+            key = (
+                Msg.SKIPPED_UNKNOWN
+                if not remote
+                else Msg.SKIPPED_SAME
+                if remote == dist.digests.sha256
+                else Msg.SKIPPED_OTHER
+            )
+            why = messages.phrase(key)
             yield Finding("ok", Msg.LOG_SKIPPED, {"filename": dist.filename, "why": why})
             continue
         # The index checks the token once the whole file has arrived: it must outlive
@@ -245,10 +258,13 @@ def _renew(uploader: Uploader, tokens: TokenSource, outcome: Outcome, console: C
         raise
 
 
-def _landed(http: Http, index: Index, dist: Dist) -> bool:
+def _landed(http: Http, index: Index, dist: Dist) -> bool | None:
+    """Whether the file is on the index, byte for byte; None when the index cannot say."""
     from publisher.index import FileStatus, compare, project_state
 
     state = project_state(http, index, dist.project, fresh=True)
+    if state.exists is None:
+        return None
     return compare(state, dist.filename, dist.digests.sha256) is FileStatus.SAME
 
 
@@ -277,11 +293,20 @@ def _upload_one(
         if answer.kind is Answer.STORED:
             outcome.uploaded.append(dist)
             return Finding("ok", Msg.LOG_UPLOADED, {"filename": dist.filename})
-        if answer.kind in (Answer.TRANSIENT, Answer.EXISTS) and _landed(http, index, dist):
+        landed = (
+            _landed(http, index, dist)
+            if answer.kind in (Answer.TRANSIENT, Answer.EXISTS)
+            else False
+        )
+        if landed:
             # The answer was lost or garbled but the file is there, byte for byte.
             outcome.uploaded.append(dist)
             confirmed = {"filename": dist.filename, "reason": answer.reason}
             return Finding("ok", Msg.LOG_UPLOAD_CONFIRMED, confirmed)
+        if landed is None and answer.kind is Answer.TRANSIENT:
+            # Not sent again blind (nothing is sent twice): stop, and say what to do.
+            fault = f"{answer.status or ''} {answer.reason}".strip()
+            raise UploadError(Msg.UPLOAD_UNCONFIRMED, filename=dist.filename, fault=fault)
         if answer.kind is Answer.EXISTS and skip_existing:
             # Put there since the pre-check (another job, say): skipped, as twine does.
             outcome.skipped.append(dist)

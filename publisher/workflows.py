@@ -212,7 +212,8 @@ def discover(
     ``root/.github/workflows`` that uses the action; ``job_name`` (``--job``) picks
     the publishing job. Also the files of the folder that could not be read."""
     folder = root / ".github" / "workflows"
-    if explicit and not explicit.exists() and (folder / explicit.name).exists():
+    bare = explicit is not None and explicit.parent == Path()
+    if explicit and bare and not explicit.exists() and (folder / explicit.name).exists():
         explicit = folder / explicit.name  # `--workflow release.yml`
     paths = [explicit] if explicit else sorted(folder.glob("*.y*ml"))
     found, unreadable = [], []
