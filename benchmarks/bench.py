@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 ENTRYPOINT = ROOT / "entrypoint.py"
+IMAGE_FLAGS = ("-E", "-s", "-u")  # as the Dockerfile's ENTRYPOINT runs it
 # The fake index and the demo live outside the runtime package, in tests/ and tools/.
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tools")]
 
@@ -238,7 +239,7 @@ def run_ours(
     env = github_env(
         index, workspace, work / "home", {"packages-dir": "dist", "attestations": "false"}
     )
-    return [sys.executable, str(ENTRYPOINT)], env, workspace
+    return [sys.executable, *IMAGE_FLAGS, str(ENTRYPOINT)], env, workspace
 
 
 SIGSTORE: LocalSigstore | None = None  # the local Sigstore, while bench_publish runs
@@ -253,7 +254,7 @@ def run_ours_signing(
     workspace = work / "workspace"
     inputs = {"packages-dir": "dist", "sigstore-trust-config": str(SIGSTORE.trust_config_path)}
     env = github_env(index, workspace, work / "home", inputs)
-    return [sys.executable, str(ENTRYPOINT)], env, workspace
+    return [sys.executable, *IMAGE_FLAGS, str(ENTRYPOINT)], env, workspace
 
 
 def run_twine(
@@ -734,7 +735,9 @@ def bench_startup(work: Path, runs: int) -> tuple[list[Row], dict[str, Any]]:
         for i in range(runs + 1):  # the first is a warm-up
             bare = first_lines([sys.executable, "-c", "print('ready')"], plain, work, None)
             helped = first_lines([sys.executable, "-m", "publisher", "--help"], plain, work, None)
-            dry = first_lines([sys.executable, str(ENTRYPOINT)], env, workspace, "No distributions")
+            dry = first_lines(
+                [sys.executable, *IMAGE_FLAGS, str(ENTRYPOINT)], env, workspace, "No distributions"
+            )
             if i:
                 samples["python"].append(bare[0])
                 samples["help"].append(helped[0])
