@@ -187,6 +187,7 @@ class Msg(StrEnum):
     RESULT_SKIPPED_OTHER = "result-skipped-other"
     RESULT_ON_INDEX = "result-on-index"
     RESULT_NOT_UPLOADED = "result-not-uploaded"
+    RESULT_REFUSED = "result-refused"
     VERDICT_OK = "verdict-ok"
     VERDICT_FAILED = "verdict-failed"
     UPLOAD_REDIRECTED = "upload-redirected"
@@ -1440,6 +1441,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.RESULT_SKIPPED_OTHER: ("skipped: the index keeps its own, other file", ""),
     Msg.RESULT_ON_INDEX: ("already on the index, not from this run", ""),
     Msg.RESULT_NOT_UPLOADED: ("not uploaded", ""),
+    Msg.RESULT_REFUSED: ("not uploaded: refused by the checks (see above)", ""),
     Msg.VERDICT_OK: ("a real publish would succeed, as far as can be known", "OK: "),
     Msg.ENDPOINT_AUDIENCE: ("the audience endpoint", ""),
     Msg.ENDPOINT_OIDC: ("GitHub's OIDC token endpoint", ""),

@@ -64,6 +64,7 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     dists: list[Dist] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # files in packages-dir left alone
+    refused: list[str] = field(default_factory=list)  # files that failed validation
     uploaded: list[Dist] = field(default_factory=list)
     skipped: list[Dist] = field(default_factory=list)
     # file name -> sha256 ("" when not given) of the files there before this run

@@ -104,8 +104,12 @@ def _attestations(outcome: Outcome) -> str:
 
 def failure_summary(error: PublishError, outcome: Outcome) -> str:
     """Markdown for a failed run: the diagnosis, and what did and did not reach the index."""
+    refused = messages.phrase(Msg.RESULT_REFUSED)
     rows = (
-        "\n".join(f"| `{d.filename}` | {_result(outcome, d.filename)} |" for d in outcome.dists)
+        "\n".join(
+            [f"| `{d.filename}` | {_result(outcome, d.filename)} |" for d in outcome.dists]
+            + [f"| {_md(name)} | {refused} |" for name in outcome.refused]
+        )
         or f"| {messages.phrase(Msg.SUMMARY_NO_DISTS)} | |"
     )
     advice = Msg.SUMMARY_SOME_LANDED if outcome.uploaded else Msg.SUMMARY_NONE_LANDED

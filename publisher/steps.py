@@ -6,6 +6,7 @@ run in which mode, and what a finding does to the run, is the pipeline's busines
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from publisher import messages
@@ -60,6 +61,8 @@ def validate_dists(ctx: Context) -> Findings:
         for warning in dist.warnings:
             yield Finding("warning", warning.key, warning.fields)
     for problem in problems:
+        if isinstance(path := problem.fields.get("path"), PurePath):
+            ctx.outcome.refused.append(path.name)
         yield Finding.from_error(problem)
     for project in ctx.outcome.projects:
         versions = sorted({d.version for d in dists if d.project == project}, key=Version)

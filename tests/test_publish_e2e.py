@@ -556,3 +556,13 @@ def test_workflow_pythonpath_cannot_swap_the_actions_modules(
     (fake / "__init__.py").write_text("raise SystemExit(3)\n")
     run = github.run(env={"PYTHONPATH": "src"}, subprocess_run=True)
     assert run.code == 0, run.log
+
+
+def test_refused_file_is_listed_in_the_failure_summary(github: GitHub, index: LocalIndex) -> None:
+    make_wheel(github.dist)
+    (github.dist / "example-1.0.0.tar.gz").write_bytes(b"not a tarball")
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run()
+    assert run.code == 1
+    assert "| example-1.0.0.tar.gz | not uploaded: refused by the checks" in run.summary
+    assert "| `example-1.0.0-py3-none-any.whl` | not uploaded |" in run.summary
