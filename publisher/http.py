@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
 from publisher import messages
@@ -86,15 +86,22 @@ class Again:
     error: PublishError | None = None
 
 
+def reraise(again: Again, tries: int) -> NoReturn:
+    """The usual end of retrying: the last try's error."""
+    assert again.error is not None
+    raise again.error
+
+
 def retrying(
     policy: RetryPolicy,
     console: Console,
     what: str,
     attempt: Callable[[], T | Again],
-    give_up: Callable[[Again, int], T],
+    give_up: Callable[[Again, int], T] = reraise,
 ) -> T:
     """The one retry loop: call ``attempt`` until it gives a result, waiting between
-    tries as ``policy`` says; when it says stop, return ``give_up(last, tries)``."""
+    tries as ``policy`` says; when it says stop, return ``give_up(last, tries)`` (by
+    default, raise the last try's error)."""
     waited = 0.0
     tries = 0
     while True:

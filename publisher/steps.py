@@ -424,12 +424,8 @@ def _sign_retrying(ctx: Context, dists: list[Dist], token: Secret) -> dict[str, 
                 raise
             return Again(exc.title, None, exc)
 
-    def give_up(again: Again, tries: int) -> dict[str, Attestation]:
-        assert again.error is not None
-        raise again.error
-
     what = messages.phrase(Msg.DOING_SIGN, deployment=plan.deployment)
-    return retrying(ctx.http.policy, ctx.console, what, attempt, give_up)
+    return retrying(ctx.http.policy, ctx.console, what, attempt)
 
 
 def mint_token(ctx: Context) -> Findings:

@@ -318,12 +318,8 @@ def _upload_one(
         fault = f"{answer.status or ''} {answer.reason}".strip()
         return Again(fault, answer.retry_after, error)
 
-    def give_up(again: Again, tries: int) -> Finding:
-        assert again.error is not None
-        raise again.error
-
     what = messages.phrase(Msg.DOING_UPLOAD, filename=dist.filename)
-    return retrying(http.policy, console, what, attempt, give_up)
+    return retrying(http.policy, console, what, attempt)
 
 
 _ERRORS = {
