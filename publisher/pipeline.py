@@ -64,6 +64,11 @@ class Context:
         """The index this run publishes to."""
         return self.config.index
 
+    @property
+    def new_projects(self) -> list[str]:
+        """The projects the look-up before the mint found not on the index."""
+        return [p for p, state in self.states.items() if state.exists is False]
+
 
 @dataclass(frozen=True)
 class Step:

@@ -205,7 +205,7 @@ def check_index(ctx: Context) -> Findings:
         outcome.on_index.update(state.files)
         yield _project_finding(ctx, project, state)
         yield from _file_findings(ctx, state, [d for d in outcome.dists if d.project == project])
-    new = [p for p, state in ctx.states.items() if state.exists is False]
+    new = ctx.new_projects
     if len(new) > 1 and not ctx.config.password:  # one exchange creates one project
         yield Finding(
             "warning", Msg.SEVERAL_NEW_PROJECTS, {"count": len(new), "projects": _names(new)}
@@ -442,7 +442,7 @@ def check_names_after_mint(ctx: Context) -> Findings:
 
     if ctx.tokens is None:
         return
-    missing = [p for p, state in ctx.states.items() if state.exists is False]
+    missing = ctx.new_projects
     after = {p: wait_for_project(ctx.http, ctx.index, p) for p in missing}
     for project, state in after.items():
         if state.exists is None:  # no answer: the check must not pass by default
