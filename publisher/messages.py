@@ -102,6 +102,7 @@ class Msg(StrEnum):
     MINT_INVALID_PAYLOAD = "mint-invalid-payload"
     MINT_UNKNOWN_ISSUER = "mint-unknown-issuer"
     MINT_PROJECT_REFUSED = "mint-project-refused"
+    MINT_REGISTRATION_DISABLED = "mint-registration-disabled"
     MINT_INVALID_TOKEN = "mint-invalid-token"
     MINT_INVALID_REUSE_TOKEN = "mint-invalid-reuse-token"
     MINT_INVALID_PENDING_PUBLISHER = "mint-invalid-pending-publisher"
@@ -127,6 +128,8 @@ class Msg(StrEnum):
     UPLOAD_NAME_REUSED = "upload-name-reused"
     UPLOAD_REFUSED = "upload-refused"
     UPLOAD_NO_ENDPOINT = "upload-no-endpoint"
+    UPLOAD_NOT_ALLOWED = "upload-not-allowed"
+    UPLOAD_TOKEN_SCOPE = "upload-token-scope"
     UPLOAD_UNCONFIRMED = "upload-unconfirmed"
     UPLOAD_ATTESTATION_REFUSED = "upload-attestation-refused"
     CHECK_DIST = "check-dist"
@@ -795,6 +798,13 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "$url answered HTTP $status: $body\n"
         "Fix: check `repository-url`; if the index is having trouble, re-run later.",
     ),
+    Msg.MINT_REGISTRATION_DISABLED: (
+        "The index is not taking new projects right now",
+        "The token exchange would create the project through its pending publisher, and "
+        "the index refused: `$code`: $description\n"
+        "Fix: wait until the index takes new projects again (its status page says), then "
+        "re-run; nothing was created or uploaded.",
+    ),
     Msg.MINT_NOT_ENABLED: (
         "Trusted publishing for GitHub is disabled on the index",
         "The index refused the token exchange: `$code`: $description\n"
@@ -1180,6 +1190,22 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "The index refused `$filename`: HTTP $status $reason\n"
         "The project exists, but this run's trusted publisher is not one of its publishers.\n"
         "Fix: add the publisher on $settings (or check the project name in pyproject.toml).",
+    ),
+    Msg.UPLOAD_NOT_ALLOWED: (
+        "The index does not let this token upload to `$project`",
+        "The index refused `$filename`: HTTP $status $reason\n"
+        "With trusted publishing this is what an archived or quarantined project answers "
+        "(the token exchange works, the upload does not); with an API token, its account "
+        "has no role on the project that allows uploads.\n"
+        "Fix: see the project's settings on $index (unarchive it, or give the account "
+        "the Maintainer or Owner role), then re-run.",
+    ),
+    Msg.UPLOAD_TOKEN_SCOPE: (
+        "The API token may not upload to `$project`",
+        "The index refused `$filename`: HTTP $status $reason\n"
+        "The token given as `password` is scoped to other projects.\n"
+        "Fix: make an API token for `$project` (or for all your projects) on $index and "
+        "store it as the secret; or use trusted publishing (no password).",
     ),
     Msg.UPLOAD_EXISTS: (
         "`$filename` already exists on the index",

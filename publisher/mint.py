@@ -151,6 +151,8 @@ def diagnosis_key(failure: MintFailure) -> Msg:
             return Msg.MINT_UNKNOWN_ISSUER
         if "malformed jwt" in text or "validation error" in text:
             return Msg.MINT_INVALID_PAYLOAD
+        if "temporarily disabled" in text:  # "New project registration temporarily…"
+            return Msg.MINT_REGISTRATION_DISABLED
         return Msg.MINT_PROJECT_REFUSED
     return BY_CODE.get(failure.code, Msg.MINT_UNKNOWN_CODE)
 

@@ -4,6 +4,9 @@ the file landed (so nothing is sent twice), and the message for each refusal."""
 
 from __future__ import annotations
 
+import contextlib
+import html
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -34,6 +37,7 @@ class Answer(Enum):
     EXISTS = "exists"  # the index already has a file by that name
     NEW_PROJECT_REFUSED = "new-project-refused"  # "Non-user identities cannot create…"
     NOT_FOR_PROJECT = "not-for-project"  # token not linked to this project
+    NOT_ALLOWED = "not-allowed"  # "isn't allowed to upload": no role, or archived
     TOKEN_EXPIRED = "token-expired"
     BAD_AUTH = "bad-auth"
     DISABLED = "disabled"  # the index is read-only or refuses uploads for now
@@ -54,20 +58,48 @@ class UploadAnswer:
     retry_after: float | None = None  # what a 429/503 asked for (Retry-After)
 
 
+# A page's title, less an "Error:" and the status code before it (bottle, pyramid).
+_TITLE = re.compile(
+    r"<title>\s*(?:error:\s*)?(?:\d{3}\s+)?(.*?)\s*</title>", re.IGNORECASE | re.DOTALL
+)
+
+
+def answer_reason(status: int, reason: str, body: str) -> str:
+    """The index's reason for an answer. Warehouse puts its message in the status
+    line's reason phrase, but a proxy on the way may put back the standard phrase
+    ("Forbidden"); the message is then still the title of the HTML page."""
+    from http import HTTPStatus
+
+    with contextlib.suppress(ValueError):
+        if reason.strip().lower() not in ("", HTTPStatus(status).phrase.lower()):
+            return reason
+    title = _TITLE.search(body)
+    # A title that is only the phrase again (pypiserver's bare 403) says nothing more.
+    if title and title.group(1).strip().lower() not in ("", reason.strip().lower()):
+        return html.unescape(" ".join(title.group(1).split()))
+    return reason
+
+
 def classify(status: int, reason: str, body: str) -> Answer:
     """Sort an upload answer by status and the index's reason phrase."""
     text = f"{reason}\n{body}".lower()
     if status == 200:
         return Answer.STORED
+    if "conflicts with an existing project" in text:
+        return Answer.REFUSED  # Warehouse's 409 on a name, never a file already there
     if status == 409 or (status == 400 and "already exist" in text):
-        return Answer.EXISTS
+        return Answer.EXISTS  # pypiserver and devpi say 409 for a file already there
     if "non-user identities cannot create new projects" in text:
         return Answer.NEW_PROJECT_REFUSED
+    if "read-only mode" in text or "uploads are temporarily disabled" in text:
+        return Answer.DISABLED
     if status == 403 and "not valid for project" in text:
         return Answer.NOT_FOR_PROJECT
+    if status == 403 and "isn't allowed to upload to project" in text:
+        return Answer.NOT_ALLOWED
     if status == 403 and "expired" in text:
         return Answer.TOKEN_EXPIRED
-    if status in (401, 403) and "authentication" in text:
+    if status in (401, 403) and ("authentication" in text or "invalid api token" in text):
         return Answer.BAD_AUTH
     if status == 401:  # by definition: credentials missing or not taken (devpi says so)
         return Answer.BAD_AUTH
@@ -75,8 +107,6 @@ def classify(status: int, reason: str, body: str) -> Answer:
         # A bare 403 that names no cause (pypiserver's answer to a wrong password):
         # for an upload that is the credentials. Warehouse always gives a reason.
         return Answer.BAD_AUTH
-    if "read-only mode" in text or "uploads are temporarily disabled" in text:
-        return Answer.DISABLED
     if "invalid attestations supplied" in text or "attestations are only supported" in text:
         return Answer.ATTESTATION_REFUSED
     if "previously used by a file that has since been deleted" in text:
@@ -156,7 +186,7 @@ class Uploader:
                     Msg.UPLOAD_REDIRECTED, location=response.headers.get("Location", "?")
                 ),
             )
-        reason = response.reason or ""
+        reason = answer_reason(response.status_code, response.reason or "", response.text[:4000])
         kind = classify(response.status_code, reason, response.text[:2000])
         return UploadAnswer(kind, response.status_code, reason, retry_after(response))
 
@@ -324,6 +354,7 @@ def _upload_one(
 
 _ERRORS = {
     Answer.NOT_FOR_PROJECT: Msg.UPLOAD_NOT_FOR_PROJECT,
+    Answer.NOT_ALLOWED: Msg.UPLOAD_NOT_ALLOWED,
     Answer.EXISTS: Msg.UPLOAD_EXISTS,
     Answer.TOKEN_EXPIRED: Msg.UPLOAD_TOKEN_EXPIRED,
     Answer.TRANSIENT: Msg.UPLOAD_TRANSIENT,
@@ -357,13 +388,14 @@ def upload_error(
             return UploadError(Msg.UPLOAD_BAD_TOKEN, **fields)
         key = Msg.UPLOAD_BAD_PASSWORD if index.is_pypi else Msg.UPLOAD_BAD_CREDENTIALS
         return UploadError(key, user=user, **fields)
+    if answer.kind is Answer.NOT_FOR_PROJECT and not tokens:  # an API token, scoped
+        return UploadError(Msg.UPLOAD_TOKEN_SCOPE, **fields)
     return UploadError(_ERRORS.get(answer.kind, Msg.UPLOAD_REFUSED), **fields)
 
 
 def warm_imports() -> None:
     """Import twine in the background while the early steps wait on the network: a
     release job starts with a cold interpreter every time."""
-    import contextlib
     import threading
 
     def work() -> None:

@@ -150,3 +150,14 @@ def test_non_json_answer_is_explained() -> None:
     with pytest.raises(IndexServerError) as caught:
         mint(Http(console), console, INDEX, Secret("jwt"), CLAIMS, ["x"])
     assert "proxy login" in str(caught.value)
+
+
+@responses.activate
+def test_project_registration_disabled_is_a_wait() -> None:
+    """Not a name to change: the index takes no new projects for now."""
+    error = _mint_error(
+        "invalid-payload",
+        "New project registration temporarily disabled. See https://pypi.org/help#admin-intervention for details.",
+    )
+    assert error.title == "The index is not taking new projects right now"
+    assert "Fix: wait" in str(error)

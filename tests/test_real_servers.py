@@ -524,7 +524,7 @@ VERBATIM = [
     # A 403 that names its cause is not taken for bad credentials: devpi's account
     # without upload rights, Warehouse's user who is not a maintainer.
     (403, "no permission to submit", "", Answer.REFUSED),
-    (403, "The user 'a' isn't allowed to upload to project 'x'.", "", Answer.REFUSED),
+    (403, "The user 'a' isn't allowed to upload to project 'x'.", "", Answer.NOT_ALLOWED),
 ]
 
 

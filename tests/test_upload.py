@@ -15,7 +15,7 @@ from publisher.dists import load_dist
 from publisher.http import Http
 from publisher.index import Index
 from publisher.secret import Secret
-from publisher.upload import Answer, Uploader, classify, upload_error
+from publisher.upload import Answer, Uploader, answer_reason, classify, upload_error
 
 NON_USER = (
     "Non-user identities cannot create new projects. This was probably caused by successfully "
@@ -59,6 +59,23 @@ ANSWERS = [
     ),
     (429, "Too many new projects created", Answer.REFUSED),
     (400, "Uploading new files to releases older than 14 days is not allowed.", Answer.REFUSED),
+    # Warehouse's 409 is about a project name (a race), never a file already there.
+    (409, "The name 'x' conflicts with an existing project. See …", Answer.REFUSED),
+    (403, "Invalid API Token: signatures do not match", Answer.BAD_AUTH),
+    (403, "Invalid API Token: deleted or nonexistent macaroon", Answer.BAD_AUTH),
+    (
+        403,
+        "The given token isn't allowed to upload to project 'x'. See https://pypi.org/help/#project-name for more information.",
+        Answer.NOT_ALLOWED,
+    ),
+]
+
+# Warehouse's message, as a proxy may deliver it: the standard reason phrase, and the
+# message only in the HTML page's title.
+PAGES = [
+    (403, "Read-only mode: Uploads are temporarily disabled.", Answer.DISABLED),
+    (403, "Invalid API Token: token is expired", Answer.TOKEN_EXPIRED),
+    (400, NON_USER, Answer.NEW_PROJECT_REFUSED),
 ]
 
 
@@ -67,6 +84,18 @@ ANSWERS = [
 )
 def test_answers_are_sorted(status: int, reason: str, kind: Answer) -> None:
     assert classify(status, reason, "") is kind
+
+
+@pytest.mark.parametrize(("status", "message", "kind"), PAGES)
+def test_message_in_the_page_title_is_read(status: int, message: str, kind: Answer) -> None:
+    from http import HTTPStatus
+
+    phrase = HTTPStatus(status).phrase
+    page = f"<html>\n <head>\n  <title>{status} {message}</title>\n </head>\n<body></body></html>"
+    reason = answer_reason(status, phrase, page)
+    assert reason == message
+    assert classify(status, reason, page) is kind
+    assert answer_reason(status, "Custom reason", page) == "Custom reason"
 
 
 @responses.activate
