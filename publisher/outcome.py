@@ -94,15 +94,21 @@ class Outcome:
         """True when nothing stopped (a dry run: nothing would stop) the publish."""
         return self.failure is None and not self.errors
 
+    def skipped_as(self, dist: Dist) -> str:
+        """What the index had of a skipped file: ``same`` bytes, ``other`` bytes, or
+        ``unknown`` (it gave no sha256: nothing says the bytes differ)."""
+        remote = self.on_index.get(dist.filename, "").lower()
+        if not remote:
+            return "unknown"
+        return "same" if remote == dist.digests.sha256 else "other"
+
     def result(self, filename: str) -> str:
         """What happened to one file, in words (see ``messages.RESULTS``)."""
         if any(d.filename == filename for d in self.uploaded):
             return "uploaded"
         for dist in self.skipped:
             if dist.filename == filename:
-                remote = self.on_index.get(filename, "").lower()
-                # No digest from the index: nothing says the bytes differ.
-                return "skipped" if remote in ("", dist.digests.sha256) else "skipped-other"
+                return "skipped-other" if self.skipped_as(dist) == "other" else "skipped"
         if filename in self.on_index:
             return "on-index"
         return "not-uploaded"

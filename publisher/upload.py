@@ -258,15 +258,7 @@ def upload_all(
     skipped = {d.filename for d in outcome.skipped}
     for dist in outcome.dists:
         if dist.filename in skipped:
-            remote = outcome.on_index.get(dist.filename, "").lower()
-            key = (
-                Msg.SKIPPED_UNKNOWN
-                if not remote
-                else Msg.SKIPPED_SAME
-                if remote == dist.digests.sha256
-                else Msg.SKIPPED_OTHER
-            )
-            why = messages.phrase(key)
+            why = messages.phrase(_SKIPPED_AS[outcome.skipped_as(dist)])
             yield Finding("ok", Msg.LOG_SKIPPED, {"filename": dist.filename, "why": why})
             continue
         # The index checks the token once the whole file has arrived: it must outlive
@@ -352,6 +344,11 @@ def _upload_one(
     return retrying(http.policy, console, what, attempt)
 
 
+_SKIPPED_AS = {
+    "same": Msg.SKIPPED_SAME,
+    "other": Msg.SKIPPED_OTHER,
+    "unknown": Msg.SKIPPED_UNKNOWN,
+}
 _ERRORS = {
     Answer.NOT_FOR_PROJECT: Msg.UPLOAD_NOT_FOR_PROJECT,
     Answer.NOT_ALLOWED: Msg.UPLOAD_NOT_ALLOWED,
