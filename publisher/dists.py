@@ -4,8 +4,8 @@ A file passes exactly when PyPI's upload view (Warehouse's ``file_upload``) woul
 it as a new file, and fails for the reason PyPI would give, checked in PyPI's order:
 the metadata as the upload form carries it, the long description, the archive, the
 file name, then the files a wheel must hold. The rules themselves are in
-:mod:`publisher.indexrules` and :mod:`publisher.zipcheck`; the README's section "PyPI's
-upload rules, and ours" maps each to Warehouse's code. The metadata is read where PyPI reads it
+:mod:`publisher.indexrules` and :mod:`publisher.zipcheck`; ``docs/upload-rules.md`` maps
+each to Warehouse's code. The metadata is read where PyPI reads it
 (``{top}/PKG-INFO`` under an sdist's one top-level folder, and
 ``{name}-{version}.dist-info/METADATA`` named as in the wheel's file name), and each file
 is read once, in chunks, to compute the digests the upload sends. Rules that need the

@@ -34,7 +34,7 @@ TIMEOUT = (10.0, 60.0)  # connect, and each read
 REQUEST_DEADLINE = 120.0  # one request, answer included, whatever the reads do
 UPLOAD_RATE = 1 << 20  # bytes per second an upload gets, on top of REQUEST_DEADLINE
 VERBOSE_BODY = 2000  # characters of an answer that verbose shows
-RUN_DEADLINE = 30 * 60.0  # the whole run's network time; see README, "What happens when"
+RUN_DEADLINE = 30 * 60.0  # the whole run's network time; see docs/troubleshooting.md
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not worth holding the job for
 T = TypeVar("T")
 

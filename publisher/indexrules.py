@@ -3,8 +3,8 @@ index receives it and the checks it adds to ``packaging``'s, entry points, RECOR
 the patterns of the obfuscated code it refuses.
 
 Each rule states the condition of Warehouse's upload view (``warehouse/forklift/``,
-``warehouse/utils/wheel.py``), written afresh here; the README's section "PyPI's upload
-rules, and ours" maps them one to one. Nothing here reads a file: :mod:`publisher.dists`
+``warehouse/utils/wheel.py``), written afresh here; ``docs/upload-rules.md`` maps them
+one to one. Nothing here reads a file: :mod:`publisher.dists`
 does, and asks.
 """
 

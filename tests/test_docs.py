@@ -1,5 +1,5 @@
-"""The README documents every diagnosis and every input, and the messages keep their
-promise of naming a fix."""
+"""The README and docs/ document every diagnosis and every input, and the messages keep
+their promise of naming a fix."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from conftest import ROOT
 from publisher.messages import MESSAGES, Msg
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+# The reference material lives in docs/, linked from the README: read as one text.
+DOCS = README + "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md")))
 # Lines of the dry-run report, log lines, phrases and summary words: not diagnoses.
 NOT_DIAGNOSES = (
     "check-",
@@ -41,7 +43,7 @@ def test_readme_names_every_diagnosis(key: Msg) -> None:
     for chunk in re.split(r"`?\$\w+`?", title):
         chunk = chunk.strip()
         if len(chunk) > 3:
-            assert chunk in README, f"README lacks the diagnosis {title!r}"
+            assert chunk in DOCS, f"the docs lack the diagnosis {title!r}"
 
 
 @pytest.mark.parametrize("key", sorted(DIAGNOSES))
@@ -55,17 +57,17 @@ def test_readme_documents_every_input_with_its_default() -> None:
     inputs = yaml.safe_load((ROOT / "action.yml").read_text())["inputs"]
     for name, spec in inputs.items():
         if "deprecationMessage" in spec:
-            assert f"`{name}`" in README, f"README lacks the deprecated spelling {name}"
+            assert f"`{name}`" in DOCS, f"the docs lack the deprecated spelling {name}"
             continue
         default = spec.get("default", "")
         row = f"| `{name}` | " + (f"`{default}`" if default else "(empty)")
-        assert row in README, f"README lacks the input {name} with default {default!r}"
+        assert row in DOCS, f"the docs lack the input {name} with default {default!r}"
 
 
 def test_readme_documents_every_output() -> None:
     outputs = yaml.safe_load((ROOT / "action.yml").read_text())["outputs"]
     for name in outputs:
-        assert f"| `{name}` |" in README
+        assert f"| `{name}` |" in DOCS
 
 
 def test_every_message_key_has_a_text_and_is_used() -> None:
@@ -111,3 +113,14 @@ def test_action_yml_inputs_come_from_the_package() -> None:
 
     current = ACTION_YML.read_text(encoding="utf-8")
     assert current == generated(current), "run: python tools/action_yml.py"
+
+
+def test_readme_links_resolve_and_stay_short() -> None:
+    """The README is the adopter's page: under 300 lines, its links to docs/ resolve."""
+    assert len(README.splitlines()) < 300
+    for target in re.findall(r"\]\((docs/[^)#]+)", README):
+        assert (ROOT / target).is_file(), target
+    for page in (ROOT / "docs").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([\w./-]+\.md)", text):
+            assert (page.parent / target).is_file(), f"{page.name}: {target}"
