@@ -230,6 +230,7 @@ class GitHub:
         env: dict[str, str] | None = None,
         runner_defaults: bool = True,
         subprocess_run: bool = False,
+        command: list[str] | None = None,
     ) -> ActionRun:
         """Run the action. ``runner_defaults`` sets every declared input as the runner
         does (with action.yml's defaults); otherwise only ``inputs`` are set.
@@ -237,7 +238,9 @@ class GitHub:
         ``subprocess_run`` runs ``entrypoint.py`` in a new process, as the container
         does; otherwise the same entry point runs in this process with the same
         environment, working directory and captured output (faster). Set
-        ``E2E_SUBPROCESS=1`` to run every test in a subprocess."""
+        ``E2E_SUBPROCESS=1`` to run every test in a subprocess. ``command`` runs that
+        instead of entrypoint.py (an installed ``publisher run``), without this
+        checkout on ``PYTHONPATH``."""
         files = self.workspace.parent / "github"
         files.mkdir(exist_ok=True)
         output, summary = files / "output", files / "summary"
@@ -265,9 +268,11 @@ class GitHub:
             **(self.index.github_env() if oidc else {}),
             **(env or {}),
         }
-        if subprocess_run or SUBPROCESS_ALWAYS:
+        if command is not None:
+            del environment["PYTHONPATH"]
+        if subprocess_run or SUBPROCESS_ALWAYS or command is not None:
             proc = subprocess.run(
-                [sys.executable, *IMAGE_FLAGS, str(ENTRYPOINT)],
+                command or [sys.executable, *IMAGE_FLAGS, str(ENTRYPOINT)],
                 cwd=self.workspace,
                 env=environment,
                 capture_output=True,

@@ -16,9 +16,10 @@ from contextlib import chdir
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
-from demo import build_example
-from fakes.index import LocalIndex
+from conftest import ROOT, GitHub, publisher_for_run
+from demo import PROJECT, build_example
+from fakes.index import LocalIndex, normalize
+from fakes.sigstore import running_sigstore
 
 TEST_ONLY = {"jwt", "pytest", "responses", "hypothesis", "flit_core", "fakes", "demo", "conftest"}
 UV = Path(sys.executable).parent / "uv"
@@ -74,21 +75,14 @@ def _uv(*args: str) -> None:
 
 @pytest.fixture(scope="module")
 def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A fresh venv with the wheel and the pinned runtime dependencies, nothing else."""
+    """A fresh venv where only the wheel was installed, with what it declares it needs
+    (as `pip install <wheel>` does), at the versions of the lock the image is tested
+    with: a dependency missing from pyproject.toml is missing here too."""
     where = tmp_path_factory.mktemp("venv") / "venv"
     _uv("venv", "--quiet", "--python", sys.executable, str(where))
     python = str(where / "bin" / "python")
-    _uv(
-        "pip",
-        "install",
-        "--quiet",
-        "--python",
-        python,
-        "--require-hashes",
-        "-r",
-        str(ROOT / "requirements" / "main.txt"),
-    )
-    _uv("pip", "install", "--quiet", "--python", python, "--no-deps", str(wheel))
+    lock = str(ROOT / "requirements" / "main.txt")
+    _uv("pip", "install", "--quiet", "--python", python, "--constraint", lock, str(wheel))
     yield where
     shutil.rmtree(where, ignore_errors=True)
 
@@ -173,6 +167,54 @@ def test_publisher_help_and_check_from_the_wheel(
     assert "owner: octo\nrepository: ex\nworkflow filename: release.yml" in details
     assert "tpa_example-1.0.0-py3-none-any.whl" in details
     assert "/_/oidc/mint-token" not in index.state.paths()
+
+
+def test_publisher_run_from_the_wheel_dry_run_then_publish(
+    venv: Path, github: GitHub, index: LocalIndex, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """`publisher run` from the wheel, as the action: a dry run, then a publish through a
+    pending publisher, both signing with a Sigstore deployment (so sigstore and
+    pypi-attestations must be installed), the second with its attestations stored."""
+    dists = build_example(github.dist)
+    index.state.pending.append(publisher_for_run(index, project=PROJECT))
+    with running_sigstore(tmp_path_factory.mktemp("sigstore")) as sigstore:
+        index.state.sigstore_root = sigstore.trusted_root_json
+        inputs = {"sigstore-trust-config": str(sigstore.trust_config_path)}
+        command = [str(venv / "bin" / "publisher"), "run"]
+        dry = github.run({**inputs, "dry-run": "true"}, command=command)
+        assert dry.code == 0, dry.log
+        assert "OK: a real publish would succeed" in dry.log
+        assert index.minted() == []
+        published = github.run(inputs, command=command)
+    assert published.code == 0, published.log
+    assert sorted(published.output_list("attestations")) == sorted(dists)
+    stored = index.state.projects[normalize(PROJECT)].files
+    assert {name: bool(stored[name].attestations) for name in dists} == dict.fromkeys(dists, True)
+
+
+def _third_party_imports() -> set[str]:
+    stdlib = set(sys.stdlib_module_names) | {"publisher"}
+    return {name for names in _runtime_imports().values() for name in names} - stdlib
+
+
+def test_pyproject_names_every_library_the_code_imports() -> None:
+    """Each library publisher/ imports is a dependency of its own in pyproject.toml,
+    not something another dependency happens to bring (sigstore once was not)."""
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {canonicalize_name(Requirement(r).name) for r in project["dependencies"]}
+    provided = packages_distributions()
+    missing = {
+        module: sorted(canonicalize_name(d) for d in provided.get(module, [module]))
+        for module in _third_party_imports()
+        if not declared & {canonicalize_name(d) for d in provided.get(module, [module])}
+    }
+    assert missing == {}, "add these to [project] dependencies"
 
 
 def test_image_requirements_come_from_the_runtime_lock() -> None:
