@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from publisher import indexrules, messages
+from publisher import files, indexrules, messages
 from publisher.errors import DistError
+from publisher.files import Identity
 from publisher.messages import Msg
 
 if TYPE_CHECKING:
@@ -83,6 +84,10 @@ class Dist:
     digests: Digests
     raw_metadata: RawMetadata = field(repr=False, compare=False)
     python_tag: str  # the upload form's pyversion: "source", or the wheel's Python tag
+    # The real path of its folder, and the file as it was validated: the upload sends
+    # that file, in that state, or nothing (see open_dist).
+    root: Path
+    identity: Identity
     warnings: tuple[DistWarning, ...] = field(default=())
 
     @property
@@ -100,12 +105,51 @@ class Dist:
 
 
 def hash_file(path: Path) -> Digests:
-    """The sha256 of ``path``, in one pass (``hashlib.file_digest``: into one reused
-    buffer, the GIL released while hashing), and its size."""
+    """The sha256 of ``path``, in one pass, and its size."""
     with path.open("rb") as fh:
+        return hash_fd(fh.fileno())
+
+
+def hash_fd(fd: int) -> Digests:
+    """The sha256 of the open file ``fd`` (``hashlib.file_digest``: into one reused
+    buffer, the GIL released while hashing), and the size hashed. It reads with a
+    position of its own, so the archive checks can read the same file at once."""
+    with files.PositionedReader(fd) as fh:
         sha = hashlib.file_digest(fh, "sha256")
-        size = os.fstat(fh.fileno()).st_size
-    return Digests(sha.hexdigest(), size)
+        return Digests(sha.hexdigest(), fh.tell())
+
+
+@contextmanager
+def open_dist(dist: Dist) -> Iterator[files.DistStream]:
+    """The bytes of ``dist`` to upload: the file validated, opened again inside its
+    folder (no link followed out of it), refused before a byte is sent if it is not
+    that file in that state any more, and streamed hashed (see ``DistStream``)."""
+
+    def changed() -> DistError:
+        return DistError(Msg.DIST_CHANGED, path=dist.path, sha256=dist.digests.sha256)
+
+    fd = _open(dist.path, dist.root)
+    try:
+        if Identity.of(fd) != dist.identity:
+            raise changed()
+        yield files.DistStream(fd, dist.digests.size, dist.digests.sha256, changed)
+    finally:
+        os.close(fd)
+
+
+def _open(path: Path, root: Path) -> int:
+    """``path`` opened inside ``root``, or the user's error."""
+    try:
+        return files.open_inside(path, root)
+    except files.Refused as refused:
+        if refused.outside:
+            raise DistError(
+                Msg.SYMLINK_ESCAPES, path=path, target=refused.target, folder=path.parent
+            ) from None
+        raise DistError(Msg.NOT_REGULAR_FILE, path=path) from None
+    except (OSError, RuntimeError) as exc:  # gone, unreadable, or a loop of links
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise DistError(Msg.UNREADABLE, path=path, reason=reason) from None
 
 
 def dist_kind(filename: str) -> Literal["sdist", "wheel"] | None:
@@ -178,21 +222,25 @@ class _Archive:
     """An open sdist or wheel: its member names and their contents. Damage found on the
     way is a ``corrupt-archive`` error, wherever it turns up."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, fd: int, size: int) -> None:
+        self.path, self.fd, self.size = path, fd, size
         self.is_zip = path.name.endswith((".whl", ".zip"))
         self._zip: zipfile.ZipFile | None = None
         self._tar: tarfile.TarFile | None = None
         with self.errors():
             if self.is_zip:
-                self._zip = zipfile.ZipFile(path)
+                self._zip = zipfile.ZipFile(self.reader())
                 self.infos = self._zip.infolist()
                 self.names = [i.filename for i in self.infos]
             else:
-                self._tar = tarfile.open(path, mode="r:gz")  # noqa: SIM115 (closed by close())
+                self._tar = tarfile.open(fileobj=self.reader(), mode="r:gz")  # noqa: SIM115
                 # Reads the whole stream, as the index does (and finds damage anywhere).
                 self.members = self._tar.getmembers()
                 self.names = [m.name for m in self.members]
+
+    def reader(self) -> io.BufferedReader:
+        """A reader of the archive's file with a position of its own."""
+        return files.reader(self.fd)
 
     def close(self) -> None:
         """Close the archive."""
@@ -498,11 +546,11 @@ def _check_archive(path: Path, kind: str, archive: _Archive) -> None:
     """The index's archive checks: one archive format, no decompression bomb, only
     stored or deflated members, the WHEEL file in the named ``.dist-info`` folder, no
     obfuscated code, the ZIP records framed one way, no sparse tar members."""
-    if zipfile.is_zipfile(path) and tarfile.is_tarfile(path):
+    if zipfile.is_zipfile(archive.reader()) and tarfile.is_tarfile(archive.reader()):
         raise DistError(Msg.ARCHIVE_POLYGLOT, path=path)
     if archive.is_zip:
         unpacked = sum(i.file_size for i in archive.infos)
-        packed = path.stat().st_size
+        packed = archive.size
         if unpacked > RATIO_MIN_SIZE and unpacked / packed > RATIO_LIMIT:
             raise DistError(
                 Msg.ARCHIVE_RATIO, path=path, unpacked=unpacked, packed=packed, limit=RATIO_LIMIT
@@ -536,7 +584,7 @@ def _check_archive(path: Path, kind: str, archive: _Archive) -> None:
         from publisher.zipcheck import framing_problem
 
         central = {i.orig_filename: (i.compress_size, i.file_size) for i in archive.infos}
-        if problem := framing_problem(path, central):
+        if problem := framing_problem(archive.reader(), central):
             raise DistError(Msg.ZIP_FRAMING, path=path, problem=problem)
 
 
@@ -662,25 +710,52 @@ def _check_wheel_contents(path: Path, archive: _Archive, dist_info: str) -> list
     return warnings
 
 
-def load_dist(path: Path, *, verify_metadata: bool = True) -> Dist:
+def load_dist(path: Path, *, verify_metadata: bool = True, root: Path | None = None) -> Dist:
     """Read, check and hash one distribution file: it passes when the index would take
-    it, and fails with the index's reason, found in the index's order."""
+    it, and fails with the index's reason, found in the index's order. The file is
+    opened once, inside ``root`` (the real path of its folder), and everything checked
+    is read from that one open file, which must not change meanwhile."""
     kind = dist_kind(path.name)
     if kind is None:
         raise DistError(Msg.NOT_A_DIST, path=path)
     if not SAFE_FILENAME.fullmatch(path.name):
         raise DistError(Msg.FILENAME_UNSAFE, path=path)
+    root = root or files.real_folder(path.parent)
+    fd = _open(path, root)
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise DistError(Msg.UNREADABLE, path=path, reason=exc.strerror or exc) from None
+        identity = Identity.of(fd)
+        digests, meta, sent, warnings = _validate(path, kind, fd, identity.size, verify_metadata)
+        if Identity.of(fd) != identity or digests.size != identity.size:
+            raise DistError(Msg.DIST_CHANGED, path=path, sha256=digests.sha256)
+    finally:
+        os.close(fd)
+    return Dist(
+        path=path,
+        kind=kind,
+        name=sent["name"],
+        version=str(meta.version),
+        metadata_version=meta.metadata_version,
+        digests=digests,
+        raw_metadata=sent,
+        # name-version(-build)-python-abi-platform.whl: the python tag is third from last.
+        python_tag=path.name[: -len(".whl")].split("-")[-3] if kind == "wheel" else "source",
+        root=root,
+        identity=identity,
+        warnings=tuple(warnings),
+    )
+
+
+def _validate(
+    path: Path, kind: Literal["sdist", "wheel"], fd: int, size: int, verify_metadata: bool
+) -> tuple[Digests, Metadata, RawMetadata, list[DistWarning]]:
+    """The checks of :func:`load_dist` on the open file ``fd``, and its digests."""
     if size == 0:
         raise DistError(Msg.EMPTY_FILE, path=path)
     # The sha256 pass and the archive checks each read the file; hashlib and zlib let
     # go of the GIL, so on two cores the checks cost next to nothing beside the hash.
-    hashing = _HASHER.submit(hash_file, path)
+    hashing = _HASHER.submit(hash_fd, fd)
     try:
-        with _Archive(path) as archive:
+        with _Archive(path, fd, size) as archive:
             raw, top = _read_metadata(path, kind, archive)
             meta, sent, warnings = _parse_metadata(path, raw)
             if verify_metadata:
@@ -693,22 +768,12 @@ def load_dist(path: Path, *, verify_metadata: bool = True) -> Dist:
             if kind == "wheel":
                 warnings += _check_wheel_contents(path, archive, top)
     finally:
+        # Waited for even when a check failed: the descriptor is closed after this.
         try:
             digests = hashing.result()
         except OSError as exc:
             raise DistError(Msg.UNREADABLE, path=path, reason=exc.strerror or exc) from None
-    return Dist(
-        path=path,
-        kind=kind,
-        name=sent["name"],
-        version=str(meta.version),
-        metadata_version=meta.metadata_version,
-        digests=digests,
-        raw_metadata=sent,
-        # name-version(-build)-python-abi-platform.whl: the python tag is third from last.
-        python_tag=path.name[: -len(".whl")].split("-")[-3] if kind == "wheel" else "source",
-        warnings=tuple(warnings),
-    )
+    return digests, meta, sent, warnings
 
 
 def check_all(
@@ -717,11 +782,12 @@ def check_all(
     """Find and validate every distribution in ``folder``: the good ones, the names of
     files left alone, and one error for each problem found (every file is looked at)."""
     paths, ignored = find_dists(folder)
+    root = files.real_folder(folder)
     dists: list[Dist] = []
     problems: list[DistError] = []
     for path in paths:
         try:
-            dists.append(load_dist(path, verify_metadata=verify_metadata))
+            dists.append(load_dist(path, verify_metadata=verify_metadata, root=root))
         except DistError as exc:
             problems.append(exc)
     from packaging.version import Version

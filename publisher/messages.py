@@ -210,6 +210,7 @@ class Msg(StrEnum):
     MINT_NO_TOKEN = "mint-no-token"
     FILENAME_UNSAFE = "filename-unsafe"
     NOT_REGULAR_FILE = "not-regular-file"
+    DIST_CHANGED = "dist-changed"
     DESCRIPTION_TOO_DEEP = "description-too-deep"
     DESCRIPTION_TOO_SLOW = "description-too-slow"
     SDIST_TOP_LEVEL = "sdist-top-level"
@@ -413,6 +414,15 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "`$path` is named like a distribution but is not a regular file (a named pipe, a "
         "device or a socket); reading it could block the run for ever.\n"
         "Fix: remove it from packages-dir and put the real file there.",
+    ),
+    Msg.DIST_CHANGED: (
+        "A distribution changed after it was checked",
+        "`$path` is no longer the file that was validated (sha256 $sha256): another file "
+        "was put in its place, a link re-pointed, or it was written to, while or after "
+        "it was checked. It was not uploaded: an upload sends the bytes validated or "
+        "stops before its last byte.\n"
+        "Fix: nothing may write to packages-dir while the action runs (another step in "
+        "the background, a second job on the same runner); re-run the job.",
     ),
     Msg.DESCRIPTION_TOO_DEEP: (
         "Long description is nested too deeply",

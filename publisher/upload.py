@@ -160,10 +160,13 @@ class Uploader:
         index whether the file landed). Connection faults come back as TRANSIENT."""
         from requests_toolbelt import MultipartEncoder
 
+        from publisher.dists import open_dist
+
         fields = upload_form(dist, self.attestations.get(dist.filename))
-        with dist.path.open("rb") as fh:
+        # The file validated, or nothing: a file changed since stops the upload.
+        with open_dist(dist) as body:
             encoder = MultipartEncoder(
-                [*fields, ("content", (dist.filename, fh, "application/octet-stream"))]
+                [*fields, ("content", (dist.filename, body, "application/octet-stream"))]
             )
             try:
                 response = self.http.request(

@@ -134,21 +134,18 @@ def _central_entry(fh: BinaryIO) -> tuple[bytes, int]:
     return name, 46 + name_len + extra_len
 
 
-def framing_problem(
-    path: str | os.PathLike[str], central: dict[str, tuple[int, int]]
-) -> str | None:
-    """The first framing problem of the ZIP archive at ``path``, or None.
+def framing_problem(fh: BinaryIO, central: dict[str, tuple[int, int]]) -> str | None:
+    """The first framing problem of the ZIP archive ``fh`` (read from the start), or None.
 
     ``central`` maps each name in the central directory (as :mod:`zipfile` decodes it)
     to its (compressed, uncompressed) sizes; the local headers must agree with it."""
-    with open(path, "rb") as fh:
-        try:
-            _walk(fh, central)
-        except FramingError as exc:
-            return str(exc)
-        end = fh.tell()
-        if end != os.fstat(fh.fileno()).st_size:
-            return "Trailing data"
+    try:
+        _walk(fh, central)
+    except FramingError as exc:
+        return str(exc)
+    end = fh.tell()
+    if end != fh.seek(0, os.SEEK_END):
+        return "Trailing data"
     return None
 
 
