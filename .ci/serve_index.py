@@ -35,7 +35,7 @@ from demo import PROJECT, build_example
 from fakes.index import IndexState, LocalIndex, Publisher, normalize
 from fakes.sigstore import LocalSigstore
 
-from publisher.inputs import defaults
+from publisher.inputs import SPECS, declared
 
 # Where the runner mounts things in a docker action (server-facts.md, section 10).
 WORKSPACE, FILE_COMMANDS, HOME, WORKFLOW = (
@@ -53,7 +53,7 @@ def runner_env(index: LocalIndex, run: str, dry_run: str) -> dict[str, str]:
     (PEP 740) with the local Sigstore, whose trust config is in the workspace."""
     claims = index.state.run
     inputs = {
-        **defaults(),
+        **declared(),
         "repository-url": index.upload_url,
         "dry-run": dry_run,
         "sigstore-trust-config": TRUST_CONFIG,
@@ -85,7 +85,7 @@ def prepare(work: Path, index: LocalIndex, sigstore: LocalSigstore) -> list[str]
     """Lay out the mounted folders, build the dists, write one env file per run."""
     for name in ("workspace", "file_commands", "home", "workflow", "runs"):
         (work / name).mkdir(parents=True, exist_ok=True)
-    dists = build_example(work / "workspace" / defaults()["packages-dir"])
+    dists = build_example(work / "workspace" / SPECS["packages-dir"].default)
     shutil.copy(sigstore.trust_config_path, work / "workspace" / TRUST_CONFIG)
     (work / "workflow" / "event.json").write_text(json.dumps({"ref": index.state.run.ref}))
     for run, dry_run in RUNS.items():

@@ -110,9 +110,9 @@ def check_locally(args: argparse.Namespace) -> int:
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     console = Console(env, verbose=args.verbose, stream=sys.stderr)
     # The options become the action's inputs, so defaults and checks have one home.
+    given = {"REPOSITORY-URL": args.repository_url, "PACKAGES-DIR": args.packages_dir}
     inputs = {
-        "INPUT_REPOSITORY-URL": args.repository_url or "",
-        "INPUT_PACKAGES-DIR": str(args.packages_dir or ""),
+        **{f"INPUT_{name}": str(value) for name, value in given.items() if value is not None},
         "INPUT_SKIP-EXISTING": str(args.skip_existing),
         "INPUT_VERIFY-METADATA": str(not args.no_verify_metadata),
         "INPUT_VERBOSE": str(args.verbose),

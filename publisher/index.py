@@ -50,20 +50,27 @@ DEFAULT_PORTS = {"https": 443, "http": 80}
 
 @dataclass(frozen=True)
 class Index:
-    """The endpoints of one index, all derived from its upload URL."""
+    """The endpoints of one index, derived from its upload URL.
+
+    ``upload_url`` is that URL in one spelling, for comparisons and for deriving the
+    other endpoints; ``written`` is ``repository-url`` exactly as the user wrote it,
+    where uploads go (twine posts to the URL as given: Jazzband's index routes
+    ``/projects/<name>/upload`` and answers 404 to ``…/upload/``) and what messages
+    quote."""
 
     upload_url: str
+    written: str = ""  # as the user wrote it; empty: ``upload_url`` was written
 
     def __post_init__(self) -> None:
         check_url(self.upload_url, "repository-url")
 
     @classmethod
     def from_input(cls, url: str) -> Index:
-        """The index ``repository-url`` names, its URL in one spelling (scheme and host
-        in lower case, no default port, no trailing dot, a final ``/``: Warehouse
-        answers `/legacy` with a redirect, which we do not follow). PyPI and TestPyPI
-        take uploads at `/legacy/` only: any other path there is refused now, before it
-        sends a token to a page that cannot take it."""
+        """The index ``repository-url`` names. Its one spelling has the scheme and host
+        in lower case, no default port, no trailing dot and a final ``/``. PyPI and
+        TestPyPI take uploads at `/legacy/` only (they answer `/legacy` with a
+        redirect, which no upload follows): any other path there is refused now,
+        before it sends a token to a page that cannot take it."""
         check_url(url, "repository-url")  # credentials first: the URL is echoed below
         parts = urlsplit(url)
         if parts.query or parts.fragment:
@@ -81,7 +88,18 @@ class Index:
             raise InputError(
                 Msg.URL_PYPI_PATH, url=url, host=host, expected=expected, default=default
             )
-        return cls(f"{scheme}://{netloc}{path}")
+        return cls(f"{scheme}://{netloc}{path}", url)
+
+    @property
+    def given(self) -> str:
+        """``repository-url`` in the user's own spelling, for messages."""
+        return self.written or self.upload_url
+
+    @property
+    def post_url(self) -> str:
+        """Where uploads are sent: the URL exactly as written, but for PyPI and
+        TestPyPI, whose one upload URL is `/legacy/`."""
+        return self.upload_url if self.is_pypi else self.given
 
     @property
     def _parts(self) -> tuple[str, str]:

@@ -22,6 +22,17 @@ _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 
 
+# What action.yml declares as the default of a hyphen spelling that has an old
+# underscore twin (``repository-url`` beside ``repository_url``). The anchor declares
+# its defaults on the underscore spellings and merges ``kebab || snake``, so a value
+# written under the hyphen spelling always wins, even one equal to the default. The
+# runner fills every declared default in, so the hyphen spelling needs a default of its
+# own that no one writes (not "": an expression that came out empty must stay
+# visible) for a written value to be told from none; the real default sits on the
+# underscore spelling, as in the anchor.
+UNSET = "(not set)"
+
+
 @dataclass(frozen=True)
 class InputSpec:
     """One declared input."""
@@ -31,22 +42,35 @@ class InputSpec:
     description: str
     kind: Literal["text", "bool", "secret"] = "text"
     alias: str | None = None  # the anchor's deprecated snake_case spelling
+    # An empty value (an expression that came out empty) is an error, never the
+    # default: for repository-url it would mean a publish to pypi.org.
+    required: bool = False
 
     @property
-    def variables(self) -> tuple[str, str]:
-        """``INPUT_*`` names of the input and of its underscore spelling (the alias, or
-        the same name set from a step's ``env:``)."""
-        hyphen = f"INPUT_{self.name.upper()}"
-        return hyphen, hyphen.replace("-", "_")
+    def variable(self) -> str:
+        """The ``INPUT_*`` variable the runner sets: ``INPUT_REPOSITORY-URL``."""
+        return f"INPUT_{self.name.upper()}"
+
+    @property
+    def alias_variable(self) -> str | None:
+        """The ``INPUT_*`` variable of the declared old spelling, if there is one."""
+        return f"INPUT_{self.alias.upper()}" if self.alias else None
+
+    @property
+    def declared_default(self) -> str:
+        """The default action.yml gives this spelling (:data:`UNSET` when the old
+        spelling carries the real one)."""
+        return UNSET if self.alias else self.default
 
 
 INPUTS: tuple[InputSpec, ...] = (
     InputSpec(
         "repository-url",
         "https://upload.pypi.org/legacy/",
-        'Upload endpoint of the index (Warehouse "legacy" API). The audience and '
-        "mint-token endpoints are taken from the same host.",
+        'Upload endpoint of the index (Warehouse "legacy" API), used as written; the '
+        "audience and mint-token endpoints are taken from the same host.",
         alias="repository_url",
+        required=True,
     ),
     InputSpec(
         "packages-dir",
@@ -118,9 +142,12 @@ INPUTS: tuple[InputSpec, ...] = (
 SPECS = {spec.name: spec for spec in INPUTS}
 
 
-def defaults() -> dict[str, str]:
-    """Every input's default, as the runner fills them in from ``action.yml``."""
-    return {spec.name: spec.default for spec in INPUTS}
+def declared() -> dict[str, str]:
+    """Every input ``action.yml`` declares, old spellings too, with the default it
+    declares: what the runner sets for a workflow that gives none."""
+    found = {spec.name: spec.declared_default for spec in INPUTS}
+    found.update({spec.alias: spec.default for spec in INPUTS if spec.alias})
+    return found
 
 
 @dataclass(frozen=True)
@@ -145,35 +172,48 @@ class Config:
 
 def raw_input(env: Mapping[str, str], name: str, notes: list[Finding] | None = None) -> str:
     """An input's value as GitHub passes it (``INPUT_REPOSITORY-URL``), trimmed as the
-    toolkit does; the default when absent, or empty for a text input.
+    toolkit does; its default when not given. Only what action.yml declares is read:
+    the input and its old spelling, if it has one (``INPUT_REPOSITORY_URL``).
 
-    The underscore spelling (``INPUT_REPOSITORY_URL``: the anchor's deprecated alias,
-    or the name set in ``env:``) is taken, with a notice, when the hyphen form is
-    absent, empty or its default (which the runner fills in); otherwise the hyphen form
-    wins, as in the anchor, with a warning. An empty boolean is an error: an expression
-    that evaluated to nothing must not turn, say, a dry run into a real publish."""
+    Both spellings merge as in pypa/gh-action-pypi-publish, ``kebab || snake`` over
+    its declarations (defaults on the old spelling): a value written under the hyphen
+    spelling wins, whatever the other holds (with a warning when both differ);
+    otherwise the old spelling's value is used (with a notice unless it is the
+    default). An empty value, from an expression that came out empty, is an error for
+    a boolean and for ``repository-url``: an empty ``dry-run`` must not publish for
+    real, an empty ``repository-url`` must not publish to pypi.org."""
     from publisher.outcome import Finding
 
     spec = SPECS[name]
-    hyphen, underscore = spec.variables
-    first = env.get(hyphen)
-    second = env.get(underscore, "").strip() if underscore != hyphen else ""
-    value = first.strip() if first is not None else None
     found: list[Finding] = []
-    if second and value not in (None, "", spec.default) and value != second:
-        # Never echo the values: one of them may be a secret.
-        fields = {"name": name, "hyphen": hyphen, "underscore": underscore}
-        found.append(Finding("warning", Msg.INPUT_CONFLICT, fields))
-    elif second:
-        # What the user wrote: the anchor's alias, or the name with underscores.
-        spelling = spec.alias or underscore.removeprefix("INPUT_").lower()
-        found.append(Finding("notice", Msg.INPUT_DEPRECATED, {"name": name, "alias": spelling}))
-        value = second
+    value = _given(env, spec.variable, spec.declared_default)
+    variable, spelling = spec.variable, name
+    if spec.alias is not None and spec.alias_variable is not None:
+        old = _given(env, spec.alias_variable, spec.default)
+        if value not in (UNSET, ""):
+            if old not in ("", spec.default, value):
+                # Never echo the values: one of them may be a secret.
+                fields = {"name": name, "hyphen": variable, "underscore": spec.alias_variable}
+                found.append(Finding("warning", Msg.INPUT_CONFLICT, fields))
+        elif value == UNSET or old not in ("", spec.default):
+            # `kebab || snake`: the old spelling's value (the default, unless written).
+            if old != spec.default:
+                fields = {"name": name, "alias": spec.alias}
+                found.append(Finding("notice", Msg.INPUT_DEPRECATED, fields))
+            value, variable, spelling = old, spec.alias_variable, spec.alias
     if notes is not None:
         notes.extend(found)
     if value == "" and spec.kind == "bool":
-        raise InputError(Msg.INPUT_BOOL_EMPTY, name=name, variable=hyphen)
-    return value or spec.default
+        raise InputError(Msg.INPUT_BOOL_EMPTY, name=spelling, variable=variable)
+    if value == "" and spec.required:
+        raise InputError(Msg.INPUT_EMPTY, name=spelling, variable=variable, default=spec.default)
+    return spec.default if value in ("", UNSET) else value
+
+
+def _given(env: Mapping[str, str], variable: str, default: str) -> str:
+    """A variable's value, trimmed; ``default`` when the runner did not set it."""
+    value = env.get(variable)
+    return default if value is None else value.strip()
 
 
 def parse_bool(name: str, value: str) -> bool:

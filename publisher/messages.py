@@ -46,6 +46,7 @@ class Msg(StrEnum):
     INPUT_CONFLICT = "input-conflict"
     INPUT_DEPRECATED = "input-deprecated"
     INPUT_BOOL_EMPTY = "input-bool-empty"
+    INPUT_EMPTY = "input-empty"
     INPUT_NOT_BOOL = "input-not-bool"
     PASSWORD_WITH_USER = "password-with-user"
     NOT_LINUX = "not-linux"
@@ -298,8 +299,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.INPUT_DEPRECATED: (
         "Input `$alias` is a deprecated spelling of `$name`",
-        "Its value is used for `$name`: `$name` is not given, or holds its default (the "
-        "runner fills the default in, so the two cannot be told apart).\n"
+        "Its value is used for `$name`, which is not given (as in "
+        "pypa/gh-action-pypi-publish, a value written under `$name` would win).\n"
         "Fix: write `$name:` under `with:` instead of `$alias:`.",
     ),
     Msg.INPUT_BOOL_EMPTY: (
@@ -309,6 +310,15 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "`dry-run` must not publish for real.\n"
         "Fix: give `$name` a value, true or false (e.g. `$${{ inputs.x || 'false' }}`), "
         "or remove it from `with:` to get its default.",
+    ),
+    Msg.INPUT_EMPTY: (
+        "Input `$name` is empty",
+        'The input `$name` is set but empty (`$variable` is ""), typically from an '
+        "expression that evaluated to nothing (a variable or secret that is not set). "
+        "It is not taken as its default, $default: that would publish somewhere you did "
+        "not name.\n"
+        "Fix: make the expression give the upload URL (e.g. define the variable it "
+        "reads), or remove `$name` from `with:` to publish to $default.",
     ),
     Msg.INPUT_NOT_BOOL: (
         "Input `$name` must be true or false",
@@ -1287,7 +1297,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "takes uploads.\n"
         "Fix: check `repository-url`. PyPI's is https://upload.pypi.org/legacy/, TestPyPI's "
         "https://test.pypi.org/legacy/; another index documents its own (often ending in "
-        "`/legacy/`, or the repository's URL itself).",
+        "`/legacy/`, or the repository's URL itself), and gets uploads at exactly the URL "
+        "written, as with twine: a final `/` matters to some.",
     ),
     Msg.UPLOAD_REFUSED: (
         "The index refused `$filename`",

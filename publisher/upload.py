@@ -134,7 +134,7 @@ class Uploader:
         attestations: Mapping[str, dict[str, Any]] | None = None,
     ) -> None:
         self.http = http
-        self.url = index.upload_url
+        self.url = index.post_url
         self.user = user
         self.attestations = attestations or {}  # file name -> its PEP 740 attestation
         self.set_password(password)
@@ -378,7 +378,7 @@ def upload_error(
         # What the last try ended with: an answer, or a fault with none (status 0).
         "answer": f"HTTP {answer.status} {answer.reason}" if answer.status else answer.reason,
         "index": index.read_url,
-        "url": index.upload_url,
+        "url": index.given,
         "settings": index.publishing_settings_url(dist.project),
     }
     if answer.kind is Answer.NEW_PROJECT_REFUSED:

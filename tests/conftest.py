@@ -248,7 +248,9 @@ class GitHub:
         summary.write_text("")
         event_path = files / "event.json"
         event_path.write_text(json.dumps(event_payload or {}))
-        given = {"repository-url": self.index.upload_url, **(inputs or {})}
+        given = dict(inputs or {})
+        if "repository_url" not in given:  # either spelling names the index
+            given.setdefault("repository-url", self.index.upload_url)
         values = {**DECLARED_INPUTS, **given} if runner_defaults else given
         environment = {
             "PATH": os.environ.get("PATH", ""),

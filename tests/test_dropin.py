@@ -24,11 +24,9 @@ from publisher.steps import check_credentials, validate_dists
 EXAMPLES: list[dict[str, Any]] = json.loads(
     (ROOT / "tests" / "data" / "anchor_examples.json").read_text(encoding="utf-8")
 )
-# Cases where we differ from the anchor on purpose (README, "Moving from
-# pypa/gh-action-pypi-publish"): both spellings given with the hyphen one at its
-# default (the runner fills defaults in, so we cannot tell it was written), and
-# booleans that are neither true nor false to us ("no" is true to the anchor).
-DIFFERENT_ON_PURPOSE = {"alias-both-given-kebab-wins", "bool-no-is-true"}
+# Cases where we differ from the anchor on purpose (docs/migration.md): booleans that
+# are neither true nor false to us ("no" is true to the anchor).
+DIFFERENT_ON_PURPOSE = {"bool-no-is-true"}
 DOCUMENTED = [e for e in EXAMPLES if e["id"] not in DIFFERENT_ON_PURPOSE]
 TOKEN = "pypi-AgEIcHlwaS5vcmcCJGEzZjZmNmI5LWJlY2UtNDg4Yi1hZjRkLWI1ZjFmNjM1NDY1YQ"
 
@@ -57,8 +55,24 @@ def test_anchor_example_reads_as_documented(example: dict[str, Any], tmp_path: P
     auth = "password" if config.password or config.user != "__token__" else "trusted-publishing"
     assert auth == expected["auth"]
     assert config.user == expected["user"]
-    deprecated = sorted(str(n.fields["alias"]) for n in config.notes)
-    assert deprecated == sorted(expected["deprecation_warnings_for"])
+    deprecated = sorted(str(n.fields["alias"]) for n in config.notes if n.key == "input-deprecated")
+    assert deprecated == _noticed(example)
+
+
+def _noticed(example: dict[str, Any]) -> list[str]:
+    """The old spellings we give a notice for: those the runner warns about (written
+    in `with:`) whose value is not the default (one written as its default cannot be
+    told from none; the runner's own deprecation warning covers it)."""
+    from publisher.inputs import INPUTS
+
+    specs = {spec.alias: spec for spec in INPUTS if spec.alias}
+    written = example["with"]
+    return sorted(
+        alias
+        for alias in example["expected"]["deprecation_warnings_for"]
+        if written.get(alias, "") not in ("", specs[alias].default)
+        and not written.get(specs[alias].name)  # a value written there wins
+    )
 
 
 @pytest.mark.parametrize("example", DOCUMENTED, ids=[e["id"] for e in DOCUMENTED])
@@ -73,9 +87,10 @@ def test_anchor_example_publishes(
     for key in ("repository-url", "repository_url"):
         if key in inputs:
             inputs[key] = index.upload_url
-    inputs.setdefault(
-        "repository-url", expected["index"] if to_pypi_with_user else index.upload_url
-    )
+    if "repository_url" not in inputs:
+        inputs.setdefault(
+            "repository-url", expected["index"] if to_pypi_with_user else index.upload_url
+        )
     inputs.pop("attestations", None)  # issue 11
     folder = github.workspace / expected["packages_dir"]
     make_sdist(folder)
@@ -100,10 +115,152 @@ def test_anchor_example_publishes(
         assert run.output_list("skipped") == ["example-1.0.0-py3-none-any.whl"]
     else:
         assert len(run.output_list("uploaded")) == 2
-    for alias in expected["deprecation_warnings_for"]:
+    for alias in _noticed(example):
         assert f"Input `{alias}` is a deprecated spelling" in run.log
     minted = "/_/oidc/mint-token" in index.state.paths()
     assert minted is (expected["auth"] == "trusted-publishing")
+
+
+# --- both spellings, as the runner passes them: the anchor's merge, exactly ----------------
+
+ABSENT = None
+# Per input: the default, and another value a workflow may write.
+SPELLINGS = {
+    "repository-url": ("https://upload.pypi.org/legacy/", "https://test.pypi.org/legacy/"),
+    "skip-existing": ("false", "true"),
+    "packages-dir": ("dist", "wheelhouse"),
+}
+
+
+def _anchor_value(name: str, kebab: str | None, snake: str | None) -> str:
+    """What pypa/gh-action-pypi-publish v1.14 ends up with (docs/anchor-notes.md §1-2):
+    its action.yml declares the kebab input without a default and the snake one with
+    it, the runner fills both in, and the composite passes `kebab || snake`; an empty
+    result reaches twine, which then uploads to its default index, PyPI."""
+    default = SPELLINGS[name][0]
+    merged = (kebab or "") or (default if snake is None else snake)
+    return merged or default
+
+
+def _runner_env(name: str, kebab: str | None, snake: str | None) -> dict[str, str]:
+    """The INPUT_* variables the runner sets from our action.yml for that `with:`."""
+    from conftest import DECLARED_INPUTS
+
+    values = dict(DECLARED_INPUTS)
+    alias = name.replace("-", "_")
+    if kebab is not None:
+        values[name] = kebab
+    if snake is not None:
+        values[alias] = snake
+    return {f"INPUT_{k.upper()}": v for k, v in values.items()}
+
+
+@pytest.mark.parametrize("name", sorted(SPELLINGS))
+@pytest.mark.parametrize("kebab", ["absent", "empty", "default", "other"])
+@pytest.mark.parametrize("snake", ["absent", "empty", "default", "other"])
+def test_both_spellings_merge_as_in_the_anchor(
+    name: str, kebab: str, snake: str, tmp_path: Path
+) -> None:
+    """Every way a workflow can write an input and its old spelling gives the
+    anchor's value, except that an empty value with nothing else written is an error
+    naming the input (the anchor would publish to pypi.org, or not skip)."""
+    from publisher.errors import InputError
+
+    default, other = SPELLINGS[name]
+    choice = {"absent": ABSENT, "empty": "", "default": default, "other": other}
+    k, s = choice[kebab], choice[snake]
+    env = _runner_env(name, k, s)
+    # An empty value written, and no other: the case the runner's defaults make one
+    # with an expression that came out empty. packages-dir then takes dist, as there.
+    empty = (k == "" or (k is ABSENT and s == "")) and s in (ABSENT, "", default)
+    if empty and name != "packages-dir":
+        with pytest.raises(InputError) as caught:
+            read_config(env, tmp_path)
+        spelling = name if k == "" else name.replace("-", "_")
+        assert caught.value.title == f"Input `{spelling}` is empty"
+        return
+    config = read_config(env, tmp_path)
+    got = {
+        "repository-url": config.index.upload_url,
+        "skip-existing": str(config.skip_existing).lower(),
+        "packages-dir": config.packages_dir.name,
+    }[name]
+    assert got == _anchor_value(name, k, s)
+
+
+def test_leftover_old_spelling_does_not_beat_an_explicit_default(
+    github: GitHub, index: LocalIndex
+) -> None:
+    """`repository-url` written, even as PyPI's own URL, wins over a `repository_url`
+    left in the workflow, as in the anchor (the runner fills in both spellings)."""
+    make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    with LocalIndex(IndexState()) as leftover:
+        run = github.run(
+            {"repository-url": index.upload_url, "repository_url": leftover.upload_url}
+        )
+        assert leftover.state.requests == []
+    assert run.code == 0, run.log
+    assert run.output_list("uploaded") == ["example-1.0.0-py3-none-any.whl"]
+    assert "given twice" in run.log
+
+
+def test_empty_repository_url_is_an_error_never_pypi(github: GitHub, index: LocalIndex) -> None:
+    """`repository-url: ${{ vars.INDEX_URL }}` with the variable not set arrives empty."""
+    make_wheel(github.dist)
+    run = github.run({"repository-url": ""})
+    assert run.code == 1
+    assert "Input `repository-url` is empty" in run.log
+    assert "INPUT_REPOSITORY-URL" in run.summary
+    assert "pypi.org" not in run.log.split("::error", 1)[0]  # nothing was asked of it
+    assert index.state.requests == []
+
+
+def test_inputs_action_yml_does_not_declare_are_not_read(github: GitHub, index: LocalIndex) -> None:
+    """A step's `env:` may hold INPUT_DRY_RUN or INPUT_SIGSTORE_TRUST_CONFIG: not
+    inputs (the runner passes `dry-run` as INPUT_DRY-RUN), so never read."""
+    make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run(env={"INPUT_DRY_RUN": "true", "INPUT_SIGSTORE_TRUST_CONFIG": "nowhere.json"})
+    assert run.code == 0, run.log
+    assert run.output_list("uploaded") == ["example-1.0.0-py3-none-any.whl"]
+    assert "nowhere.json" not in run.log
+
+
+# --- repository-url as written -----------------------------------------------------------
+
+JAZZBAND_KEY = "jazzband-project-key-0123456789abcdef"
+
+
+def _jazzband(github: GitHub, index: LocalIndex) -> None:
+    """An index routed as Jazzband's (Flask): uploads at /projects/<name>/upload only,
+    user `jazzband` and the project's key."""
+    index.state.upload_path = "/projects/example/upload"
+    index.state.accounts["jazzband"] = JAZZBAND_KEY
+    make_sdist(github.dist)
+    make_wheel(github.dist)
+
+
+def test_uploads_go_to_the_url_as_written(github: GitHub, index: LocalIndex) -> None:
+    """jazzband/pip-tools' second step: twine posts to the URL as given, so must we."""
+    _jazzband(github, index)
+    run = github.run({"user": "jazzband", "password": JAZZBAND_KEY}, oidc=False)
+    assert run.code == 0, run.log
+    assert index.state.paths("POST") == ["/projects/example/upload"] * 2
+    assert sorted(index.state.projects["example"].files) == sorted(
+        p.name for p in github.dist.iterdir()
+    )
+
+
+def test_messages_quote_the_url_as_written(github: GitHub, index: LocalIndex) -> None:
+    _jazzband(github, index)
+    written = f"{index.url}/projects/example/upload/"
+    run = github.run(
+        {"repository-url": written, "user": "jazzband", "password": JAZZBAND_KEY}, oidc=False
+    )
+    assert run.code == 1
+    assert index.state.paths("POST") == ["/projects/example/upload/"]
+    assert f"{written} answered the upload of" in run.summary
 
 
 # --- warnings the anchor gives ----------------------------------------------------------

@@ -127,3 +127,27 @@ def test_upload_url_with_a_query_is_refused() -> None:
     with pytest.raises(InputError) as caught:
         Index.from_input("https://example.org/legacy/?x=1")
     assert "query" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "post"),
+    [
+        # Jazzband's index (Flask): /projects/<name>/upload, no final slash.
+        (
+            "https://jazzband.co/projects/pip-tools/upload",
+            "https://jazzband.co/projects/pip-tools/upload",
+        ),
+        ("http://127.0.0.1:3141/alice/dev", "http://127.0.0.1:3141/alice/dev"),
+        ("https://Nexus.Example:443/repository/pypi", "https://Nexus.Example:443/repository/pypi"),
+        # PyPI and TestPyPI: their one upload URL, which no redirect stands before.
+        ("https://upload.pypi.org/legacy", "https://upload.pypi.org/legacy/"),
+        ("HTTPS://Test.PyPI.org/legacy", "https://test.pypi.org/legacy/"),
+    ],
+)
+def test_uploads_go_where_the_url_says(written: str, post: str) -> None:
+    """As twine posts: to the URL as written; a normalised copy serves comparisons and
+    the read API, and messages quote the user's spelling."""
+    index = Index.from_input(written)
+    assert index.post_url == post
+    assert index.given == written
+    assert index.upload_url.endswith("/")

@@ -31,18 +31,26 @@ def inputs_block() -> str:
     lines = ["inputs:"]
     for spec in INPUTS:
         lines.append(f"  {spec.name}:")
-        wrapped = textwrap.wrap(spec.description, 76)
+        description = spec.description
+        if spec.alias:
+            description += (
+                f" Default: {spec.default} (declared on {spec.alias}, as "
+                "pypa/gh-action-pypi-publish does, so that a value written here wins)."
+            )
+        wrapped = textwrap.wrap(description, 76, break_on_hyphens=False)
         lines.append("    description: >-")
         lines.extend(f"      {line}" for line in wrapped)
         lines.append("    required: false")
-        lines.append(f"    default: {_scalar(spec.default)}")
+        lines.append(f"    default: {_scalar(spec.declared_default)}")
     for spec in INPUTS:
         if spec.alias:
-            # Declared so that the anchor's workflows get no "Unexpected input" warning;
-            # no default, so that a value here is one the workflow gave.
+            # Declared so that the anchor's workflows get no "Unexpected input" warning,
+            # and holding the default, as the anchor declares them: a value written
+            # under the new spelling then always wins (publisher.inputs.UNSET).
             lines.append(f"  {spec.alias}:")
             lines.append(f"    description: {_scalar(f'[DEPRECATED] Use {spec.name}.')}")
             lines.append("    required: false")
+            lines.append(f"    default: {_scalar(spec.default)}")
             message = f"Spelled {spec.name} since pypa/gh-action-pypi-publish v1.8; use that."
             lines.append(f"    deprecationMessage: {_scalar(message)}")
     return "\n".join(lines) + "\n"

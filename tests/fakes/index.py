@@ -180,6 +180,10 @@ class IndexState:
     request_token: str = field(default_factory=lambda: "ghrt-" + secrets.token_hex(16))
     issued: list[str] = field(default_factory=list)  # every OIDC token handed out
     simple_json: bool = True  # False: PEP 503 HTML only, like pypiserver
+    # Where uploads are taken. Warehouse's "/legacy/" (answering "/legacy" with a
+    # redirect); another path is routed exactly, as Flask routes Jazzband's
+    # "/projects/<name>/upload": the path with a final "/" added is a 404.
+    upload_path: str = "/legacy/"
     # The trusted root uploaded attestations are verified against (a local Sigstore's).
     sigstore_root: str | None = None
     sha_upper: bool = False  # write sha256 digests in upper case on the simple API
@@ -347,8 +351,8 @@ class LocalIndex:
 
     @property
     def upload_url(self) -> str:
-        """The legacy upload endpoint, to pass as ``repository-url``."""
-        return f"{self.url}/legacy/"
+        """The upload endpoint, to pass as ``repository-url``."""
+        return f"{self.url}{self.state.upload_path}"
 
     @property
     def token_request_url(self) -> str:
@@ -784,10 +788,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(*index.mint(body))
             else:
                 self._send(405, "Method Not Allowed", {}, b"")
-        elif path == "/legacy/" and method == "POST":
+        elif path == state.upload_path and method == "POST":
             status, reason = index.upload(self.headers, body)
             self._send(status, reason, {"Content-Type": "text/plain"}, reason.encode())
-        elif path == "/legacy":
+        elif path == "/legacy" and state.upload_path == "/legacy/":
             self._send(308, "Permanent Redirect", {"Location": "/legacy/"}, b"")
         elif path.startswith("/simple/") and method == "GET":
             name = path[len("/simple/") :].strip("/")
