@@ -315,6 +315,23 @@ def github(index: LocalIndex, tmp_path: Path) -> GitHub:
     return GitHub(index, workspace)
 
 
+def example_project(folder: Path) -> Path:
+    """A user's repository as `publisher check` meets it: example/ (its release
+    workflow included) with its dists built, a git checkout whose origin is
+    github.com/octo/ex."""
+    import shutil
+
+    from demo import build_example
+
+    project = folder / "project"
+    shutil.copytree(ROOT / "example", project)
+    build_example(project / "dist")
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    remote = ["git", "-C", str(project), "remote", "add", "origin"]
+    subprocess.run([*remote, "https://github.com/octo/ex.git"], check=True)
+    return project
+
+
 def publisher_for_run(index: LocalIndex, **changes: str) -> Publisher:
     """A publisher that matches the run's claims, with ``changes`` applied."""
     run = index.state.run

@@ -4,11 +4,14 @@ their promise of naming a fix."""
 from __future__ import annotations
 
 import re
+import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, GitHub, example_project, make_sdist, make_wheel, publisher_for_run
+from fakes.index import LocalIndex
 
 from publisher.messages import MESSAGES, Msg
 
@@ -128,3 +131,167 @@ def test_readme_links_resolve_and_stay_short() -> None:
         text = page.read_text(encoding="utf-8")
         for target in re.findall(r"\]\(([\w./-]+\.md)", text):
             assert (page.parent / target).is_file(), f"{page.name}: {target}"
+
+
+# --- docs/troubleshooting-pypi.md: PyPI's troubleshooting page, row by row ------------
+
+PYPI_PAGE = (ROOT / "docs" / "troubleshooting-pypi.md").read_text(encoding="utf-8")
+_ROW = re.compile(
+    r"^\|(?P<page>[^|]+)\|(?P<answer>[^|]+)\| `(?P<key>[a-z-]+)`: (?P<title>[^|]+?) \|", re.M
+)
+
+
+def _runner_property(text: str) -> str:
+    """``text`` as the runner receives it in a workflow command's ``title=``."""
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escaped.replace(":", "%3A").replace(",", "%2C")
+
+
+def _ready(github: GitHub, index: LocalIndex) -> None:
+    make_sdist(github.dist)
+    make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+
+
+def _mint_answers(code: str, description: str) -> Callable[[GitHub, LocalIndex, Path], str]:
+    def scenario(github: GitHub, index: LocalIndex, tmp_path: Path) -> str:
+        _ready(github, index)
+        index.state.mint_error = (code, description)
+        return github.run().log
+
+    return scenario
+
+
+def _reusable(github: GitHub, index: LocalIndex, tmp_path: Path) -> str:
+    _ready(github, index)
+    index.state.run.called_workflow = "octo-org/shared/.github/workflows/publish.yml"
+    return github.run().log
+
+
+def _check_in_a_project(github: GitHub, index: LocalIndex, tmp_path: Path) -> str:
+    import contextlib
+    import io
+
+    from publisher.cli import main
+
+    project = example_project(tmp_path)
+    out = io.StringIO()
+    with contextlib.chdir(project), contextlib.redirect_stdout(out):
+        main(["check", "--repository-url", index.upload_url])
+    return out.getvalue()
+
+
+def _audience_forbidden(github: GitHub, index: LocalIndex, tmp_path: Path) -> str:
+    _ready(github, index)
+    index.state.trusted_publishing = "disabled"
+    return github.run().log
+
+
+def _renamed_repository(github: GitHub, index: LocalIndex, tmp_path: Path) -> str:
+    make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index, repository="old-name"))
+    log = github.run().log
+    assert "(renamed or transferred?)" in log
+    return log
+
+
+def _pending_under_another_name(github: GitHub, index: LocalIndex, tmp_path: Path) -> str:
+    make_wheel(github.dist)
+    index.state.pending.append(publisher_for_run(index, project="python-example"))
+    log = github.run().log
+    assert index.state.uploads == []
+    return log
+
+
+# The rows of docs/troubleshooting-pypi.md, in order: each provoked as a user meets it.
+PYPI_ROWS: list[tuple[Msg, Callable[[GitHub, LocalIndex, Path], str]]] = [
+    (Msg.REUSABLE_WORKFLOW, _reusable),
+    (Msg.CHECK_PUBLISHER_FIELDS, _check_in_a_project),
+    (
+        Msg.MINT_NOT_ENABLED,
+        _mint_answers("not-enabled", "github trusted publishing functionality not enabled"),
+    ),
+    (Msg.TP_DISABLED, _audience_forbidden),
+    (
+        Msg.MINT_INVALID_PAYLOAD,
+        _mint_answers("invalid-payload", "1 validation error for TokenPayload"),
+    ),
+    (
+        Msg.MINT_UNKNOWN_ISSUER,
+        _mint_answers("invalid-payload", "unknown trusted publishing issuer"),
+    ),
+    (Msg.MINT_INVALID_TOKEN, _mint_answers("invalid-token", "malformed or invalid token")),
+    (
+        Msg.MINT_INVALID_PENDING_PUBLISHER,
+        _mint_answers("invalid-pending-publisher", "valid token, but project already exists"),
+    ),
+    (
+        Msg.MINT_INVALID_PUBLISHER,
+        _mint_answers(
+            "invalid-publisher",
+            "valid token, but no corresponding publisher (Publisher with matching claims was not found)",
+        ),
+    ),
+    (Msg.MINT_INVALID_PUBLISHER, _renamed_repository),
+    (Msg.NAME_MISMATCH_AFTER_MINT, _pending_under_another_name),
+]
+
+
+def test_pypi_troubleshooting_rows_are_the_messages() -> None:
+    """Each row names a message key and its title as messages.py has them."""
+    rows = [(Msg(m["key"]), m["title"]) for m in _ROW.finditer(PYPI_PAGE)]
+    assert [key for key, _ in rows] == [key for key, _ in PYPI_ROWS]
+    for key, title in rows:
+        assert title == MESSAGES[key][0]
+
+
+@pytest.mark.parametrize(("row", "key"), [(i, k) for i, (k, _) in enumerate(PYPI_ROWS)])
+def test_pypi_troubleshooting_row_is_what_a_user_sees(
+    row: int, key: Msg, github: GitHub, index: LocalIndex, tmp_path: Path
+) -> None:
+    shown = PYPI_ROWS[row][1](github, index, tmp_path)
+    for chunk in re.split(r"\$\w+", MESSAGES[key][0]):
+        assert chunk in shown or _runner_property(chunk) in shown, (key, chunk, shown)
+
+
+# --- the README's first screen: where the action and the CLI come from ---------------
+
+ACTION_REPOSITORY = "trusted-publish-action/trusted-publish-action"
+CLONE = "/path/to/clone"
+
+
+def _readme_install_lines() -> list[list[str]]:
+    """The README's shell lines that run `publisher` through uvx or pipx."""
+    blocks = re.findall(r"```sh\n(.*?)```", README, re.S)
+    lines = [shlex.split(line) for block in blocks for line in block.splitlines()]
+    return [words for words in lines if words and words[0] in ("uvx", "pipx")]
+
+
+def test_every_uses_line_names_the_one_repository() -> None:
+    """The action is named one way everywhere it is shown: README, docs, git URLs."""
+    uses = re.findall(r"uses: ([\w.-]+/[\w.-]+)@(\S+)", DOCS)
+    ours = [(repo, ref) for repo, ref in uses if "publish" in repo and "pypa/" not in repo]
+    assert ours
+    assert set(ours) == {(ACTION_REPOSITORY, "v1")}
+    for url in re.findall(r"github\.com/(trusted-publish-action/[\w.-]+)", DOCS):
+        assert url == ACTION_REPOSITORY
+
+
+def test_readme_install_commands_name_the_package_and_its_command() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    sources = {project["name"], f"git+https://github.com/{ACTION_REPOSITORY}", CLONE}
+    shown: dict[str, set[str]] = {"uvx": set(), "pipx": set()}
+    for words in _readme_install_lines():
+        if words[0] == "uvx":
+            assert words[1] == "--from", words
+            spec, command = words[2], words[3:]
+        else:
+            assert words[1:3] == ["run", "--spec"], words
+            spec, command = words[3], words[4:]
+        assert spec in sources, words
+        assert command == ["publisher", "check"], words
+        shown[words[0]].add(spec)
+    assert "publisher" in project["scripts"]
+    assert shown == {"uvx": sources, "pipx": {project["name"], CLONE}}

@@ -16,7 +16,7 @@ from contextlib import chdir
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, GitHub, publisher_for_run
+from conftest import ROOT, GitHub, example_project, publisher_for_run
 from demo import PROJECT, build_example
 from fakes.index import LocalIndex, normalize
 from fakes.sigstore import running_sigstore
@@ -137,14 +137,7 @@ def test_publisher_help_and_check_from_the_wheel(
     )
     assert helped.returncode == 0
     assert "check" in helped.stdout
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "example", project)
-    build_example(project / "dist")
-    subprocess.run(["git", "init", "-q", str(project)], check=True)
-    subprocess.run(
-        ["git", "-C", str(project), "remote", "add", "origin", "https://github.com/octo/ex.git"],
-        check=True,
-    )
+    project = example_project(tmp_path)
     checked = subprocess.run(
         [
             venv / "bin" / "publisher",
@@ -225,3 +218,22 @@ def test_image_requirements_come_from_the_runtime_lock() -> None:
     assert IMAGE.read_text(encoding="utf-8") == image_lock(MAIN.read_text(encoding="utf-8")), (
         "run: python tools/image_requirements.py"
     )
+
+
+def test_readme_clone_command_runs_check(tmp_path: Path, index: LocalIndex) -> None:
+    """The README's `uvx --from /path/to/clone publisher check`, with this checkout as
+    the clone (uv builds it with its build backend, into an environment of its own)."""
+    _uv("tool", "run", "--quiet", "--from", str(ROOT), "publisher", "--version")  # cache it
+    project = example_project(tmp_path)
+    command = [str(UV), "tool", "run", "--offline", "--from", str(ROOT), "publisher", "check"]
+    checked = subprocess.run(
+        [*command, "--repository-url", index.upload_url],
+        cwd=project,
+        env={**_clean_env(), "UV_NO_CONFIG": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "OK: a real publish would succeed" in checked.stdout
+    assert "workflow filename: release.yml" in checked.stdout
