@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -58,29 +60,58 @@ class Console:
         self._summary_file = env.get("GITHUB_STEP_SUMMARY") or None
         self._masked: set[str] = set()
         self._unwritable: set[str] = set()  # file commands already warned about
+        self._lock = threading.RLock()  # several tasks may print (publisher.executor)
+        self._local = threading.local()  # .kept: this thread's kept output, if kept
 
-    def _command(self, text: str) -> None:
+    def _emit(self, text: str, *, now: bool = False) -> None:
+        """Text for the log: kept if this thread's output is being kept (see ``kept``),
+        unless ``now``; else written, one writer at a time."""
+        kept: list[str] | None = getattr(self._local, "kept", None)
+        if kept is not None and not now:
+            kept.append(text)
+            return
+        with self._lock:
+            print(text, file=self._stream, flush=True)
+
+    def _command(self, text: str, *, now: bool = False) -> None:
         """One of our own workflow commands (its values escaped by the caller)."""
-        print(text, file=self._stream, flush=True)
+        self._emit(text, now=now)
 
     def _print(self, text: str) -> None:
         """Log text: redacted, and in Actions no line of it a workflow command."""
         text = self.redact(text)
         if self.in_actions:
             text = "\n".join(_defuse(line) for line in re.split(r"\r\n|\r|\n", text))
-        print(text, file=self._stream, flush=True)
+        self._emit(text)
+
+    @contextmanager
+    def kept(self) -> Iterator[list[str]]:
+        """Within the block, what this thread logs is kept in the list yielded instead
+        of written: the log of one task among several running at once, shown with its
+        result (:meth:`progress`). Masks still reach the runner at once."""
+        outer = getattr(self._local, "kept", None)
+        kept: list[str] = []
+        self._local.kept = kept
+        try:
+            yield kept
+        finally:
+            self._local.kept = outer
 
     def mask(self, secret: str) -> None:
         """Ask the runner to hide ``secret`` in all later output (once per value)."""
-        if not secret or secret in self._masked:
-            return
-        self._masked.add(secret)
-        if self.in_actions:
-            self._command(f"::add-mask::{_escape_data(secret)}")
+        with self._lock:
+            if not secret or secret in self._masked:
+                return
+            self._masked.add(secret)
+            if self.in_actions:
+                # Never kept: the runner must know the value before anything shows it.
+                self._command(f"::add-mask::{_escape_data(secret)}", now=True)
 
     def redact(self, text: str) -> str:
         """Replace every masked value in ``text``; used on anything a server sent back."""
-        for secret in self._masked:
+        with self._lock:
+            masked = list(self._masked)
+        for secret in masked:
             text = text.replace(secret, "***")
         return text
 
@@ -135,6 +166,31 @@ class Console:
             self.info(finding.key, **finding.fields)
         else:
             self._annotate(finding.status, finding.title, finding.detail)
+
+    def progress(self, finding: Finding, done: int, total: int, log: Sequence[str] = ()) -> None:
+        """One file of many, as it finished: one line, ``[done/total]`` and the
+        finding's title; what was logged while the file was worked on, and the finding's
+        own detail, folded under it (a group in Actions, indented elsewhere). An error's
+        full text is reported at the end of the run, with the failure."""
+        head = f"[{done}/{total}] {finding.title}"
+        with self.kept() as inner:
+            for text in log:
+                self._emit(self.redact(text))  # masked since, maybe
+            if finding.status in ("notice", "warning"):
+                self._annotate(finding.status, finding.title, finding.detail)
+            elif finding.status == "ok" and finding.detail:
+                self._print(finding.detail)
+        if not inner:
+            self._print(head)
+        elif self.in_actions:
+            self._command(f"::group::{_escape_data(self.redact(head))}")
+            for text in inner:
+                self._emit(text)
+            self._command("::endgroup::")
+        else:
+            self._print(head)
+            for text in inner:
+                self._emit("\n".join(f"    {line}" for line in text.splitlines()))
 
     def set_output(self, name: str, value: str) -> None:
         """Write a step output (``$GITHUB_OUTPUT``), or print it outside Actions."""

@@ -10,6 +10,7 @@ import ipaddress
 import os
 import random
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -192,15 +193,19 @@ class Http:
         self._session: requests.Session | None = None
         self._deadlines: Deadlines | None = None
         self._run_ends = time.monotonic() + run_deadline
+        self._lock = threading.Lock()  # requests may be made from several threads
 
     @property
     def session(self) -> requests.Session:
-        """A shared session, made on first use (importing requests costs start-up time)."""
-        if self._session is None:
-            from publisher.transport import make_session
+        """A shared session, made on first use (importing requests costs start-up time).
+        Requests from several threads share its connection pool, which urllib3 makes
+        safe for that; each has its own deadline (see publisher.transport)."""
+        with self._lock:
+            if self._session is None:
+                from publisher.transport import make_session
 
-            self._session, self._deadlines = make_session("trusted-publish-action")
-        return self._session
+                self._session, self._deadlines = make_session("trusted-publish-action")
+            return self._session
 
     def request(
         self,
@@ -298,15 +303,15 @@ class Http:
             seconds=int(limit),
             fault=f"no complete answer within {int(limit)} s",
         )
-        try:
-            with self._deadlines.limit(limit):
+        with self._deadlines.limit(limit) as cutoff:
+            try:
                 response = session.request(method, url, stream=True, **kwargs)
                 _read_capped(response, url, max_body)
-        except Exception:
-            if self._deadlines.expired:
-                raise too_slow from None
-            raise
-        if self._deadlines.expired:  # cut off, the answer may be short of its end
+            except Exception:
+                if cutoff.expired:
+                    raise too_slow from None
+                raise
+        if cutoff.expired:  # cut off, the answer may be short of its end
             raise too_slow
         return response
 

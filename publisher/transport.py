@@ -1,7 +1,10 @@
 """The requests session under :class:`publisher.http.Http`, with a deadline for each
 request as a whole. requests and urllib3 time out each socket read on its own, so an
-answer trickled one byte at a time would last for ever; here every connection the
-session opens is known, and a timer shuts them down when a request's time is up."""
+answer trickled one byte at a time would last for ever; here the connection each
+request uses is known, and a timer shuts it down when that request's time is up.
+
+Several requests may run at once (uploads in parallel, see :mod:`publisher.executor`):
+each has its own deadline and cuts off only its own connection."""
 
 from __future__ import annotations
 
@@ -16,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import requests
 
-_CURRENT = threading.local()  # the sockets of the session making a request in this thread
+_CURRENT = threading.local()  # the deadline of the request this thread is making
 
 
 def _track(sock: socket.socket | None) -> None:
-    known = getattr(_CURRENT, "sockets", None)
-    if sock is not None and known is not None:
-        known.add(sock)
+    cutoff: Cutoff | None = getattr(_CURRENT, "cutoff", None)
+    if sock is not None and cutoff is not None:
+        cutoff.watch(sock)
 
 
 def make_session(user_agent: str) -> tuple[requests.Session, Deadlines]:
@@ -33,15 +36,24 @@ def make_session(user_agent: str) -> tuple[requests.Session, Deadlines]:
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+    # A new connection is watched once open; a kept-alive one when a request starts on it.
     class TrackedHTTPConnection(HTTPConnection):
         def connect(self) -> None:
             super().connect()
             _track(self.sock)
 
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            _track(self.sock)
+            super().request(*args, **kwargs)
+
     class TrackedHTTPSConnection(HTTPSConnection):
         def connect(self) -> None:
             super().connect()
             _track(self.sock)
+
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            _track(self.sock)
+            super().request(*args, **kwargs)
 
     class TrackedHTTPPool(HTTPConnectionPool):
         ConnectionCls = TrackedHTTPConnection
@@ -61,38 +73,62 @@ def make_session(user_agent: str) -> tuple[requests.Session, Deadlines]:
             manager.pool_classes_by_scheme = pools
             return manager
 
+    from publisher.executor import MOST_AT_ONCE
+
     session = requests.Session()
     session.headers["User-Agent"] = user_agent
     for prefix in ("http://", "https://"):
-        session.mount(prefix, TrackedAdapter())
+        # A connection for each upload that may run at once, kept for the next one.
+        session.mount(prefix, TrackedAdapter(pool_maxsize=MOST_AT_ONCE))
     return session, Deadlines()
 
 
-class Deadlines:
-    """Cuts off the connections of a request that outlives its time."""
+class Cutoff:
+    """One request's deadline: the connections it uses, shut down when its time is up
+    (``expired`` is then set)."""
 
     def __init__(self) -> None:
         self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self._lock = threading.Lock()
         self.expired = False
 
-    def _expire(self) -> None:
-        self.expired = True
-        for sock in list(self._sockets):
-            # Unblocks a recv or send in progress in the requesting thread.
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+    def watch(self, sock: socket.socket) -> None:
+        """Shut ``sock`` down when the time is up (at once, if it is)."""
+        with self._lock:
+            self._sockets.add(sock)
+            if not self.expired:
+                return
+        _shut(sock)
+
+    def expire(self) -> None:
+        """The time is up: unblock a recv or send in progress in the requesting thread."""
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class Deadlines:
+    """Gives each request made through the session a deadline of its own."""
 
     @contextmanager
-    def limit(self, seconds: float) -> Iterator[None]:
-        """Run the block's requests with ``seconds`` in all; after that their
-        connections are shut down (the request then fails, and ``expired`` is set)."""
-        self.expired = False
-        _CURRENT.sockets = self._sockets
-        timer = threading.Timer(max(0.0, seconds), self._expire)
+    def limit(self, seconds: float) -> Iterator[Cutoff]:
+        """Run the block's requests (in this thread) with ``seconds`` in all; after that
+        their connections are shut down (the request then fails, and the
+        :class:`Cutoff` yielded says ``expired``)."""
+        cutoff = Cutoff()
+        _CURRENT.cutoff = cutoff
+        timer = threading.Timer(max(0.0, seconds), cutoff.expire)
         timer.daemon = True
         timer.start()
         try:
-            yield
+            yield cutoff
         finally:
             timer.cancel()
-            _CURRENT.sockets = None
+            _CURRENT.cutoff = None
