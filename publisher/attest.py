@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
     from pypi_attestations import Attestation
     from sigstore.models import ClientTrustConfig
+    from sigstore.sign import Signer as SigstoreSigner
     from sigstore.sign import SigningContext
     from sigstore.verify import Verifier
 
@@ -169,32 +170,66 @@ class SigningError(PublishError):
     transient: bool = False
 
 
-def sign(dists: list[Dist], token: Secret, plan: Plan) -> dict[str, Attestation]:
-    """Sign each dist: one certificate for the run's identity, one log entry each."""
-    from pypi_attestations import Attestation, Distribution
-    from sigstore.oidc import IdentityToken
+# A certificate with less left than this is renewed before it signs again: a signing
+# may take this long, and its log entry's time must fall within the certificate's life.
+CERTIFICATE_MARGIN = SIGSTORE_DEADLINE
 
-    assert plan.context is not None
-    context = plan.context
-    signed: dict[str, Attestation] = {}
 
-    def sign_all() -> None:
-        identity = IdentityToken(token.reveal())
-        with context.signer(identity) as signer:
-            for dist in dists:
-                subject = Distribution(name=dist.filename, digest=dist.digests.sha256)
-                signed[dist.filename] = Attestation.sign(signer, subject)
+class Signer:
+    """The run's signer: one key and one Fulcio certificate for the run's identity,
+    shared by every signing, which may run at once (sigstore-python's own CLI signs many
+    files in threads with one signer; its Rekor client keeps a session per thread).
+    When the certificate would expire before a signing could finish, a new key gets a
+    new certificate, from a fresh OIDC token (``token``): one renewal, for everyone."""
 
+    def __init__(self, plan: Plan, token: Callable[[], Secret]) -> None:
+        import threading
+
+        self._plan, self._token = plan, token
+        self._lock = threading.Lock()
+        self._signer: SigstoreSigner | None = None
+        self._expires = 0.0  # unix time
+
+    def ready(self) -> SigstoreSigner:
+        """The signer to sign with now: the run's, or a renewed one if its certificate
+        is about to expire (or there is none yet)."""
+        import time
+
+        with self._lock:  # the others wait: they need the new one too
+            if self._signer is None or self._expires - time.time() < CERTIFICATE_MARGIN:
+                self._signer, self._expires = _sigstore_call(self._new, self._plan.deployment)
+            return self._signer
+
+    def _new(self) -> tuple[SigstoreSigner, float]:
+        from sigstore.oidc import IdentityToken
+
+        assert self._plan.context is not None
+        identity = IdentityToken(self._token().reveal())
+        with self._plan.context.signer(identity) as signer:  # asks Fulcio
+            # As sigstore's CLI reads it: the certificate the signer holds.
+            return signer, signer._signing_cert().not_valid_after_utc.timestamp()
+
+    def sign(self, dist: Dist) -> Attestation:
+        """Sign one dist: a DSSE envelope over its statement, logged in the
+        deployment's transparency log."""
+        from pypi_attestations import Attestation, Distribution
+
+        signer = self.ready()
+        subject = Distribution(name=dist.filename, digest=dist.digests.sha256)
+        return _sigstore_call(lambda: Attestation.sign(signer, subject), self._plan.deployment)
+
+
+def _sigstore_call(call: Callable[[], T], what: str) -> T:
+    """``call()``, bounded in time, its failure a :class:`SigningError`."""
     try:
-        bounded(sign_all, plan.deployment, SIGSTORE_DEADLINE * (1 + len(dists)))
+        return bounded(call, what)
     except PublishError:
         raise
     except Exception as exc:  # sigstore's errors have no one base; each is a failure to sign
         # Sigstore's own texts (and the services' answers) are quoted, escaped.
-        error = SigningError(Msg.SIGNING_FAILED, reason=_reason(exc), done=len(signed))
+        error = SigningError(Msg.SIGNING_FAILED, reason=_reason(exc), done=0)
         error.transient = _passing(exc)
         raise error from None
-    return signed
 
 
 def _cause(exc: BaseException) -> BaseException | None:

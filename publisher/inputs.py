@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from publisher.errors import InputError
+from publisher.executor import MOST_AT_ONCE
 from publisher.messages import Msg
 from publisher.secret import Secret
 
@@ -132,6 +133,13 @@ INPUTS: tuple[InputSpec, ...] = (
         "with another Sigstore deployment than the public-good instance.",
     ),
     InputSpec(
+        "concurrency",
+        "8",
+        "How many files to sign, and to upload, at the same time (1 to 32); 1 does one "
+        "after the other. The first file of a new release goes alone, the sdist after "
+        "the wheels, and the action slows to one at a time if the index asks it to.",
+    ),
+    InputSpec(
         "dry-run",
         "false",
         "Run every check without minting a token or uploading anything, and write the "
@@ -163,6 +171,7 @@ class Config:
     print_hash: bool
     verbose: bool
     dry_run: bool
+    concurrency: int  # files signed, and uploaded, at the same time
     attestations: bool = True
     sigstore_trust_config: Path | None = None  # None: Sigstore's public-good instance
     # Notices and warnings about the inputs themselves (deprecated spellings), for the
@@ -230,6 +239,15 @@ def _bool(env: Mapping[str, str], name: str, notes: list[Finding]) -> bool:
     return parse_bool(name, raw_input(env, name, notes))
 
 
+def parse_count(name: str, value: str, most: int) -> int:
+    """A whole number from 1 to ``most``; anything else is an :class:`InputError`."""
+    text = value.strip()
+    # ASCII digits only: int() would take "٣" or "1_0".
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= most:
+        raise InputError(Msg.INPUT_NOT_COUNT, name=name, value=value, most=most)
+    return int(text)
+
+
 def _path(base: Path, value: str) -> Path | None:
     return base / value if value else None
 
@@ -254,5 +272,6 @@ def read_config(env: Mapping[str, str], cwd: Path | None = None) -> Config:
         dry_run=_bool(env, "dry-run", notes),
         attestations=_bool(env, "attestations", notes),
         sigstore_trust_config=_path(base, raw_input(env, "sigstore-trust-config", notes)),
+        concurrency=parse_count("concurrency", raw_input(env, "concurrency", notes), MOST_AT_ONCE),
         notes=tuple(notes),
     )

@@ -48,6 +48,7 @@ class Msg(StrEnum):
     INPUT_BOOL_EMPTY = "input-bool-empty"
     INPUT_EMPTY = "input-empty"
     INPUT_NOT_BOOL = "input-not-bool"
+    INPUT_NOT_COUNT = "input-not-count"
     PASSWORD_WITH_USER = "password-with-user"
     NOT_LINUX = "not-linux"
     URL_INVALID = "url-invalid"
@@ -172,6 +173,15 @@ class Msg(StrEnum):
     LOG_TOKEN_EXPIRED = "log-token-expired"
     LOG_MINTED = "log-minted"
     LOG_UPLOADED = "log-uploaded"
+    LOG_UPLOADED_ALL = "log-uploaded-all"
+    LOG_SIGNED_ALL = "log-signed-all"
+    AT_ONCE = "phrase-at-once"
+    LOG_PHASES = "log-phases"
+    PHASE_CHECKS = "phrase-phase-checks"
+    PHASE_MINT = "phrase-phase-mint"
+    PHASE_SIGN = "phrase-phase-sign"
+    PHASE_UPLOAD = "phrase-phase-upload"
+    AT_ONCE_SLOWED = "phrase-at-once-slowed"
     LOG_UPLOAD_CONFIRMED = "log-upload-confirmed"
     LOG_TRACEBACK = "log-traceback"
     DOING_AUDIENCE = "doing-audience"
@@ -324,6 +334,12 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Input `$name` must be true or false",
         "The input `$name` is set to `$value`, which is not a boolean.\n"
         "Fix: use one of true/false, yes/no, on/off, 1/0 (any case), e.g. `$name: true`.",
+    ),
+    Msg.INPUT_NOT_COUNT: (
+        "Input `$name` must be a whole number from 1 to $most",
+        "The input `$name` is set to `$value`.\n"
+        "Fix: give a number from 1 (one file at a time) to $most, e.g. `$name: 4`, or "
+        "remove it from `with:` to get its default.",
     ),
     Msg.PASSWORD_WITH_USER: (
         "$index accepts API tokens only, not passwords",
@@ -1453,6 +1469,15 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.LOG_TOKEN_EXPIRED: ("The index says the upload token expired: minting a new one.", ""),
     Msg.LOG_MINTED: ("Minted a short-lived upload token (masked in this log).", ""),
     Msg.LOG_UPLOADED: ("Uploaded $filename", ""),
+    Msg.LOG_UPLOADED_ALL: ("Uploaded $count file(s) in $seconds s, $at_once.", ""),
+    Msg.LOG_SIGNED_ALL: ("Signed $count file(s) in $seconds s, $at_once.", ""),
+    Msg.AT_ONCE: ("up to $count at a time", ""),
+    Msg.LOG_PHASES: ("Time taken: $phases.", ""),
+    Msg.PHASE_CHECKS: ("checks", ""),
+    Msg.PHASE_MINT: ("token", ""),
+    Msg.PHASE_SIGN: ("signing", ""),
+    Msg.PHASE_UPLOAD: ("upload", ""),
+    Msg.AT_ONCE_SLOWED: ("one at a time once the index asked for fewer requests", ""),
     Msg.LOG_UPLOAD_CONFIRMED: ("Uploaded $filename (confirmed on the index after: $reason)", ""),
     Msg.LOG_TRACEBACK: ("Traceback (shown with verbose):", "$traceback"),
     Msg.DOING_AUDIENCE: ("asking the index for its audience", ""),

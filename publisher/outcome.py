@@ -57,6 +57,18 @@ class Finding:
         }
 
 
+@dataclass(frozen=True)
+class Progress:
+    """A finding about one file of many, made as that file was done: its place among
+    them (``done`` of ``total``) and what was logged while it was worked on, to show
+    folded under it."""
+
+    finding: Finding
+    done: int
+    total: int
+    log: tuple[str, ...] = ()
+
+
 @dataclass
 class Outcome:
     """Everything a run found and did, also when it failed half way."""
@@ -93,6 +105,15 @@ class Outcome:
     def ok(self) -> bool:
         """True when nothing stopped (a dry run: nothing would stop) the publish."""
         return self.failure is None and not self.errors
+
+    def in_files_order(self) -> None:
+        """Put the files uploaded, skipped and attested back in the files' order (work
+        done at the same time finishes in any order): outputs and summaries list them
+        so."""
+        place = {d.filename: i for i, d in enumerate(self.dists)}
+        self.uploaded.sort(key=lambda d: place.get(d.filename, len(place)))
+        self.skipped.sort(key=lambda d: place.get(d.filename, len(place)))
+        self.attested.sort(key=lambda a: place.get(a.filename, len(place)))
 
     def skipped_as(self, dist: Dist) -> str:
         """What the index had of a skipped file: ``same`` bytes, ``other`` bytes, or

@@ -10,6 +10,7 @@ the project on the index.
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 from publisher import messages, steps
 from publisher.errors import PublishError
 from publisher.messages import Msg
-from publisher.outcome import Finding, Outcome
+from publisher.outcome import Finding, Outcome, Progress
 
 if TYPE_CHECKING:
     from publisher.attest import Plan
@@ -72,11 +73,13 @@ class Context:
 
 @dataclass(frozen=True)
 class Step:
-    """One step: its function and the modes it runs in. ``needs_dists``: pointless
-    without at least one valid distribution."""
+    """One step: its function, the modes it runs in and the phase of the run it is part
+    of (its time is reported with that phase's). ``needs_dists``: pointless without at
+    least one valid distribution."""
 
-    run: Callable[[Context], Iterable[Finding]]
+    run: Callable[[Context], Iterable[Finding | Progress]]
     modes: frozenset[Mode]
+    phase: Msg = Msg.PHASE_CHECKS
     needs_dists: bool = True
 
 
@@ -93,10 +96,10 @@ STEPS: tuple[Step, ...] = (
     Step(steps.check_index, EVERY_MODE),
     Step(steps.plan_attestations, EVERY_MODE),
     Step(steps.check_attestation_identity, ACTION),
-    Step(steps.mint_token, REAL),
-    Step(steps.check_names_after_mint, REAL),
-    Step(steps.sign_dists, REAL),
-    Step(steps.upload, REAL),
+    Step(steps.mint_token, REAL, Msg.PHASE_MINT),
+    Step(steps.check_names_after_mint, REAL, Msg.PHASE_MINT),
+    Step(steps.sign_dists, REAL, Msg.PHASE_SIGN),
+    Step(steps.upload, REAL, Msg.PHASE_UPLOAD),
 )
 
 
@@ -104,18 +107,24 @@ def run(ctx: Context, pipeline: tuple[Step, ...] = STEPS) -> Outcome:
     """Run the steps for ``ctx.mode``; the outcome says what was found and done, and in
     a real run what stopped it (``outcome.failure``)."""
     outcome = ctx.outcome
+    took: dict[Msg, float] = {}  # seconds, by phase
     for step in pipeline:
         if ctx.mode not in step.modes or (step.needs_dists and not outcome.dists):
             continue
         if ctx.done and ctx.mode is Mode.PUBLISH:
             break
+        started = time.monotonic()
         found = _run_step(ctx, step)
+        took[step.phase] = took.get(step.phase, 0.0) + time.monotonic() - started
         errors = [f for f in found if f.status == "error"]
         if ctx.mode is Mode.PUBLISH and errors:
             outcome.failure = _failure(errors)
             break
         if any(f.key in (Msg.INTERNAL_ERROR, Msg.INTERNAL_ERROR_CHECK) for f in errors):
             break  # a bug of ours: the later steps cannot be trusted to make sense
+    if ctx.mode is Mode.PUBLISH:
+        phases = (f"{messages.phrase(phase)} {seconds:.1f} s" for phase, seconds in took.items())
+        ctx.console.info(Msg.LOG_PHASES, phases=", ".join(phases))
     return outcome
 
 
@@ -129,8 +138,16 @@ def _run_step(ctx: Context, step: Step) -> list[Finding]:
             ctx.console.finding(finding)  # errors end the run: the caller reports them
 
     try:
-        for finding in step.run(ctx):
-            record(finding)
+        for item in step.run(ctx):
+            if isinstance(item, Progress):
+                # One file of many, as it ended: its line and its log. A file's failure
+                # is shown so; the step then raises the one that stops the run.
+                if item.finding.status != "error":
+                    found.append(item.finding)
+                    ctx.outcome.findings.append(item.finding)
+                ctx.console.progress(item.finding, item.done, item.total, item.log)
+            else:
+                record(item)
     except PublishError as exc:
         record(Finding.from_error(exc))
     except Exception as exc:  # a bug of ours: a message, not a traceback

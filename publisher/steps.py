@@ -5,25 +5,26 @@ run in which mode, and what a finding does to the run, is the pipeline's busines
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from publisher import messages
 from publisher.errors import InputError, NameCheckError
 from publisher.messages import Msg
-from publisher.outcome import Finding
+from publisher.outcome import Finding, Progress
 from publisher.upload import NAME_EXAMPLE
 
 if TYPE_CHECKING:
-    from pypi_attestations import Attestation
-
+    from publisher.attest import Attested
     from publisher.dists import Dist
+    from publisher.executor import Executor
     from publisher.index import ProjectState
     from publisher.pipeline import Context
-    from publisher.secret import Secret
 
 Findings = Iterator[Finding]
+Steps = Iterator[Finding | Progress]  # a step that works on many files at once
+T = TypeVar("T")
 SIGSTORE_AUDIENCE = "sigstore"  # the audience of the OIDC token Fulcio takes
 
 
@@ -374,57 +375,107 @@ def check_attestation_identity(ctx: Context) -> Findings:
         yield Finding("ok", Msg.CHECK_SIGSTORE_TOKEN, {"identity": identity})
 
 
-def sign_dists(ctx: Context) -> Findings:
+def sign_dists(ctx: Context) -> Steps:
     """Sign each file about to be uploaded (or take the user's own attestation), and
-    check each as the index will: a mismatch stops the run before any upload."""
+    check each as the index will: a mismatch stops the run before any upload. Files
+    are signed ``concurrency`` at a time, with one certificate; one whose signing
+    meets a passing fault is tried again on its own."""
+    import time
+
     from publisher import attest
+    from publisher.executor import Executor
     from publisher.oidc import fetch_token
 
     claims, plan = ctx.outcome.claims, ctx.signing
     if plan is None or claims is None:
         return
     dists = ctx.outcome.remaining
+    for dist in dists:  # the user's own, checked before the mint
+        if dist.filename in plan.checked:
+            yield _attested_finding(plan.checked[dist.filename])
     to_sign = [d for d in dists if d.filename not in plan.checked]
-    signed = {}
-    if to_sign:
-        token = fetch_token(ctx.env, ctx.http, ctx.console, SIGSTORE_AUDIENCE)
-        signed = _sign_retrying(ctx, to_sign, token)
-    for dist in dists:
-        mine = dist.filename in plan.checked
-        checked = (
-            plan.checked[dist.filename]
-            if mine
-            else attest.check(signed[dist.filename], dist, claims, plan, given=False)
-        )
-        ctx.outcome.attested.append(checked)
-        how = messages.phrase(Msg.ATTESTED_GIVEN if mine else Msg.ATTESTED_SIGNED)
-        fields = {
-            "filename": dist.filename,
-            "how": how,
-            "identity": checked.identity,
-            "log_index": checked.log_index,
-        }
-        yield Finding("ok", Msg.LOG_ATTESTED, fields)
+    if not to_sign:
+        ctx.outcome.attested = [plan.checked[d.filename] for d in dists]
+        return
+    started = time.monotonic()
+    signer = attest.Signer(
+        plan, lambda: fetch_token(ctx.env, ctx.http, ctx.console, SIGSTORE_AUDIENCE)
+    )
+    # The certificate first: every signing needs it.
+    _retrying_signing(ctx, signer.ready)
+
+    def sign_and_check(dist: Dist) -> Attested:
+        signed = _retrying_signing(ctx, lambda: signer.sign(dist))
+        return attest.check(signed, dist, claims, plan, given=False)
+
+    executor = Executor(ctx.console, ctx.config.concurrency)
+    made: dict[str, Attested] = {}
+    failure: BaseException | None = None
+    for done in executor.run([to_sign], sign_and_check):
+        if done.result is not None:
+            made[done.item.filename] = done.result
+            finding = _attested_finding(done.result)
+        else:
+            assert done.error is not None
+            failure = failure or done.error
+            finding = _error_finding(done.error)
+        yield Progress(finding, done.done, done.total, done.log)
+    if isinstance(failure, attest.SigningError):
+        failure.fields["done"] = len(made)
+    if failure is not None:
+        raise failure
+    ctx.outcome.attested = [plan.checked.get(d.filename) or made[d.filename] for d in dists]
+    fields = {"count": len(to_sign), "seconds": f"{time.monotonic() - started:.1f}"}
+    yield Finding("ok", Msg.LOG_SIGNED_ALL, {**fields, "at_once": _at_once(executor)})
 
 
-def _sign_retrying(ctx: Context, dists: list[Dist], token: Secret) -> dict[str, Attestation]:
-    """Sign, trying again as for any request when a Sigstore service had a passing
+def _attested_finding(checked: Attested) -> Finding:
+    how = messages.phrase(Msg.ATTESTED_GIVEN if checked.given else Msg.ATTESTED_SIGNED)
+    fields = {
+        "filename": checked.filename,
+        "how": how,
+        "identity": checked.identity,
+        "log_index": checked.log_index,
+    }
+    return Finding("ok", Msg.LOG_ATTESTED, fields)
+
+
+def _error_finding(error: BaseException | None) -> Finding:
+    """A file's failure, for its line in the log (a bug of ours says so)."""
+    from publisher.errors import PublishError
+    from publisher.pipeline import internal_error
+
+    if isinstance(error, PublishError):
+        return Finding.from_error(error)
+    return Finding.from_error(
+        internal_error(error if isinstance(error, Exception) else Exception())
+    )
+
+
+def _at_once(executor: Executor) -> str:
+    """How many at a time, in words."""
+    if executor.slowed:
+        return messages.phrase(Msg.AT_ONCE_SLOWED)
+    return messages.phrase(Msg.AT_ONCE, count=executor.limit)
+
+
+def _retrying_signing(ctx: Context, call: Callable[[], T]) -> T:
+    """``call()``, tried again as any request is when a Sigstore service had a passing
     fault (each try may leave log entries: harmless, they name this job)."""
     from publisher import attest
     from publisher.http import Again, retrying
 
     assert ctx.signing is not None
-    plan = ctx.signing
 
-    def attempt() -> dict[str, Attestation] | Again:
+    def attempt() -> T | Again:
         try:
-            return attest.sign(dists, token, plan)
+            return call()
         except attest.SigningError as exc:
             if not exc.transient:
                 raise
             return Again(exc.title, None, exc)
 
-    what = messages.phrase(Msg.DOING_SIGN, deployment=plan.deployment)
+    what = messages.phrase(Msg.DOING_SIGN, deployment=ctx.signing.deployment)
     return retrying(ctx.http.policy, ctx.console, what, attempt)
 
 
@@ -474,23 +525,45 @@ def _names(projects: list[str]) -> str:
     return ", ".join(f"`{p}`" for p in projects)
 
 
-def upload(ctx: Context) -> Findings:
-    """Upload the files that are not on the index yet, one by one."""
-    from publisher.upload import Uploader, upload_all
+def upload(ctx: Context) -> Steps:
+    """Upload the files that are not on the index yet, ``concurrency`` at a time, in
+    the order :func:`~publisher.upload.upload_order` gives; one line per file as it
+    is done. After a failure no new upload starts; those under way finish."""
+    import time
 
-    config = ctx.config
+    from publisher.executor import Executor
+    from publisher.upload import Uploader, Uploads, upload_order
+
+    config, outcome = ctx.config, ctx.outcome
     if ctx.tokens is not None:
         assert ctx.tokens.current is not None
-        attested = {a.filename: a.as_form() for a in ctx.outcome.attested}
+        attested = {a.filename: a.as_form() for a in outcome.attested}
         uploader = Uploader(ctx.http, config.index, "__token__", ctx.tokens.current.token, attested)
     else:
         uploader = Uploader(ctx.http, config.index, config.user, config.password)
-    yield from upload_all(
+    executor = Executor(ctx.console, config.concurrency)
+    uploads = Uploads(
         uploader,
         ctx.http,
         ctx.index,
-        ctx.outcome,
+        outcome,
         ctx.console,
         ctx.tokens,
-        skip_existing=config.skip_existing,
+        config.skip_existing,
+        slow_down=executor.one_at_a_time,
     )
+    yield from uploads.skipped()
+    started = time.monotonic()
+    failure: BaseException | None = None
+    try:
+        for done in executor.run(upload_order(outcome.remaining, ctx.states), uploads.upload):
+            if done.error is not None:
+                failure = failure or done.error
+            finding = done.result or _error_finding(done.error)
+            yield Progress(finding, done.done, done.total, done.log)
+    finally:
+        outcome.in_files_order()
+    if failure is not None:
+        raise failure
+    fields = {"count": len(outcome.uploaded), "seconds": f"{time.monotonic() - started:.1f}"}
+    yield Finding("ok", Msg.LOG_UPLOADED_ALL, {**fields, "at_once": _at_once(executor)})

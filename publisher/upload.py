@@ -7,8 +7,9 @@ from __future__ import annotations
 import contextlib
 import html
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +22,8 @@ if TYPE_CHECKING:
     from publisher.console import Console
     from publisher.dists import Dist
     from publisher.http import Http
-    from publisher.index import Index
-    from publisher.mint import TokenSource
+    from publisher.index import Index, ProjectState
+    from publisher.mint import TokenSource, UploadToken
     from publisher.outcome import Finding, Outcome
     from publisher.secret import Secret
 
@@ -243,44 +244,142 @@ def upload_form(dist: Dist, attestation: dict[str, Any] | None = None) -> list[t
 NAME_EXAMPLE = "python-example"
 
 
-def upload_all(
-    uploader: Uploader,
-    http: Http,
-    index: Index,
-    outcome: Outcome,
-    console: Console,
-    tokens: TokenSource | None,
-    *,
-    skip_existing: bool = False,
-) -> Iterator[Finding]:
-    """Upload the files one by one, in order; yields a finding for each file done and
-    raises the :class:`PublishError` of the first that fails. With ``skip_existing``
-    a file the index says it has already is skipped, as twine does."""
-    from publisher.outcome import Finding
+def upload_order(dists: list[Dist], states: Mapping[str, ProjectState]) -> list[list[Dist]]:
+    """The uploads in batches, each done before the next starts: the first file of each
+    release the index does not have yet, alone (Warehouse creates the release, and for
+    a password upload the project, with it: two creating it at once collide, and one is
+    answered with a retry or an error); then the other wheels; then the sdists, so that
+    an installer never builds from the sdist while the wheels are still arriving."""
+    from packaging.version import Version
 
-    skipped = {d.filename for d in outcome.skipped}
-    for dist in outcome.dists:
-        if dist.filename in skipped:
-            why = messages.phrase(_SKIPPED_AS[outcome.skipped_as(dist)])
+    wheels_first = sorted(dists, key=lambda d: d.kind == "sdist")  # stable: files' order
+    first: list[Dist] = []
+    wheels: list[Dist] = []
+    sdists: list[Dist] = []
+    begun: set[tuple[str, Version]] = set()
+    for dist in wheels_first:
+        release = (dist.project, Version(dist.version))
+        state = states.get(dist.project)
+        known = state is not None and state.exists and release in state.releases
+        if not known and release not in begun:
+            first.append(dist)
+        else:
+            (sdists if dist.kind == "sdist" else wheels).append(dist)
+        begun.add(release)
+    return [batch for batch in (first, wheels, sdists) if batch]
+
+
+@dataclass
+class Uploads:
+    """What the uploads of one run share, each running in a task of its own: the
+    uploader and its token (one renewal for all uploads in flight), the outcome, and
+    ``slow_down``, told when the index asks for fewer requests (429, 503)."""
+
+    uploader: Uploader
+    http: Http
+    index: Index
+    outcome: Outcome
+    console: Console
+    tokens: TokenSource | None
+    skip_existing: bool = False
+    slow_down: Callable[[float | None], None] = lambda wait: None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def skipped(self) -> Iterator[Finding]:
+        """A line for each file skipped before any upload (``skip-existing``)."""
+        from publisher.outcome import Finding
+
+        for dist in self.outcome.skipped:
+            why = messages.phrase(_SKIPPED_AS[self.outcome.skipped_as(dist)])
             yield Finding("ok", Msg.LOG_SKIPPED, {"filename": dist.filename, "why": why})
-            continue
-        # The index checks the token once the whole file has arrived: it must outlive
-        # the upload's own deadline.
+
+    def renew_if_short(self, dist: Dist) -> None:
+        """Before an upload: a token that would die before the index has the whole file
+        (it checks the token then) is renewed first: by the first upload to find it so,
+        the others use the new one."""
         needed = max(RENEW_MARGIN, upload_deadline(dist.digests.size))
-        if tokens and tokens.current and tokens.current.worth_renewing(needed):
-            console.info(Msg.LOG_RENEWING)
-            _renew(uploader, tokens, outcome, console)
-        yield _upload_one(uploader, http, index, dist, outcome, console, tokens, skip_existing)
+        with self._lock:
+            current = self.tokens.current if self.tokens else None
+            if current is not None and current.worth_renewing(needed):
+                self.console.info(Msg.LOG_RENEWING)
+                self._renew()
+
+    def renew_expired(self, seen: UploadToken | None) -> None:
+        """The index says the token ``seen`` expired: renewed, unless another upload
+        renewed it since."""
+        with self._lock:
+            if self.tokens is not None and self.tokens.current is seen:
+                self.console.info(Msg.LOG_TOKEN_EXPIRED)
+                self._renew()
+
+    def _renew(self) -> None:
+        """Mint a new upload token mid-run. If that fails, say first that it was a
+        renewal: the same exchange worked at the start of the run, so the cause is what
+        changed."""
+        assert self.tokens is not None
+        try:
+            self.uploader.set_password(self.tokens.mint(self.outcome.projects).token)
+        except PublishError:
+            self.console.warning(Msg.LOG_RENEWAL_FAILED, uploaded=len(self.outcome.uploaded))
+            raise
+
+    def upload(self, dist: Dist) -> Finding:
+        """Upload one file (retried on passing faults, never sent again once it may have
+        landed unless the index says it has not); its finding, or the error that ends
+        the run."""
+        from publisher.outcome import Finding
+
+        self.renew_if_short(dist)
+        renewed = False
+
+        def attempt() -> Finding | Again:
+            nonlocal renewed
+            seen = self.tokens.current if self.tokens else None
+            answer = self.uploader.send(dist)
+            if answer.kind is Answer.TOKEN_EXPIRED and self.tokens is not None and not renewed:
+                renewed = True
+                self.renew_expired(seen)
+                answer = self.uploader.send(dist)
+            if answer.kind is Answer.STORED:
+                self.outcome.uploaded.append(dist)
+                return Finding("ok", Msg.LOG_UPLOADED, {"filename": dist.filename})
+            landed = (
+                _landed(self.http, self.index, dist)
+                if answer.kind in (Answer.TRANSIENT, Answer.EXISTS)
+                else False
+            )
+            if landed:
+                # The answer was lost or garbled but the file is there, byte for byte.
+                self.outcome.uploaded.append(dist)
+                confirmed = {"filename": dist.filename, "reason": answer.reason}
+                return Finding("ok", Msg.LOG_UPLOAD_CONFIRMED, confirmed)
+            if landed is None and answer.kind is Answer.TRANSIENT:
+                # Not sent again blind (nothing is sent twice): stop, and say what to do.
+                fault = f"{answer.status or ''} {answer.reason}".strip()
+                raise UploadError(Msg.UPLOAD_UNCONFIRMED, filename=dist.filename, fault=fault)
+            if answer.kind is Answer.EXISTS and self.skip_existing:
+                # Put there since the pre-check (another job, say): skipped, as twine does.
+                self.outcome.skipped.append(dist)
+                fields = {
+                    "filename": dist.filename,
+                    "status": answer.status,
+                    "reason": answer.reason,
+                }
+                return Finding("warning", Msg.UPLOAD_EXISTS_SKIPPED, fields)
+            error = upload_error(answer, dist, self.index, self.tokens, self.uploader.user)
+            if answer.kind is not Answer.TRANSIENT:
+                raise error
+            if answer.status in SLOW_DOWN:  # the index is busy: one upload at a time
+                self.slow_down(answer.retry_after)
+            fault = f"{answer.status or ''} {answer.reason}".strip()
+            return Again(fault, answer.retry_after, error)
+
+        what = messages.phrase(Msg.DOING_UPLOAD, filename=dist.filename)
+        return retrying(self.http.policy, self.console, what, attempt)
 
 
-def _renew(uploader: Uploader, tokens: TokenSource, outcome: Outcome, console: Console) -> None:
-    """Mint a new upload token mid-run. If that fails, say first that it was a renewal:
-    the same exchange worked at the start of the run, so the cause is what changed."""
-    try:
-        uploader.set_password(tokens.mint(outcome.projects).token)
-    except PublishError:
-        console.warning(Msg.LOG_RENEWAL_FAILED, uploaded=len(outcome.uploaded))
-        raise
+# The answers of an index (or the CDN before it) that asks for fewer requests.
+SLOW_DOWN = frozenset({429, 503})
 
 
 def _landed(http: Http, index: Index, dist: Dist) -> bool | None:
@@ -291,60 +390,6 @@ def _landed(http: Http, index: Index, dist: Dist) -> bool | None:
     if state.exists is None:
         return None
     return compare(state, dist.filename, dist.digests.sha256) is FileStatus.SAME
-
-
-def _upload_one(
-    uploader: Uploader,
-    http: Http,
-    index: Index,
-    dist: Dist,
-    outcome: Outcome,
-    console: Console,
-    tokens: TokenSource | None,
-    skip_existing: bool,
-) -> Finding:
-    from publisher.outcome import Finding
-
-    renewed = False
-
-    def attempt() -> Finding | Again:
-        nonlocal renewed
-        answer = uploader.send(dist)
-        if answer.kind is Answer.TOKEN_EXPIRED and tokens is not None and not renewed:
-            renewed = True
-            console.info(Msg.LOG_TOKEN_EXPIRED)
-            _renew(uploader, tokens, outcome, console)
-            answer = uploader.send(dist)
-        if answer.kind is Answer.STORED:
-            outcome.uploaded.append(dist)
-            return Finding("ok", Msg.LOG_UPLOADED, {"filename": dist.filename})
-        landed = (
-            _landed(http, index, dist)
-            if answer.kind in (Answer.TRANSIENT, Answer.EXISTS)
-            else False
-        )
-        if landed:
-            # The answer was lost or garbled but the file is there, byte for byte.
-            outcome.uploaded.append(dist)
-            confirmed = {"filename": dist.filename, "reason": answer.reason}
-            return Finding("ok", Msg.LOG_UPLOAD_CONFIRMED, confirmed)
-        if landed is None and answer.kind is Answer.TRANSIENT:
-            # Not sent again blind (nothing is sent twice): stop, and say what to do.
-            fault = f"{answer.status or ''} {answer.reason}".strip()
-            raise UploadError(Msg.UPLOAD_UNCONFIRMED, filename=dist.filename, fault=fault)
-        if answer.kind is Answer.EXISTS and skip_existing:
-            # Put there since the pre-check (another job, say): skipped, as twine does.
-            outcome.skipped.append(dist)
-            fields = {"filename": dist.filename, "status": answer.status, "reason": answer.reason}
-            return Finding("warning", Msg.UPLOAD_EXISTS_SKIPPED, fields)
-        error = upload_error(answer, dist, index, tokens, uploader.user)
-        if answer.kind is not Answer.TRANSIENT:
-            raise error
-        fault = f"{answer.status or ''} {answer.reason}".strip()
-        return Again(fault, answer.retry_after, error)
-
-    what = messages.phrase(Msg.DOING_UPLOAD, filename=dist.filename)
-    return retrying(http.policy, console, what, attempt)
 
 
 _SKIPPED_AS = {

@@ -260,7 +260,7 @@ def test_a_refused_attestation_is_named_at_upload(
     index.state.faults.append(Fault("/legacy/", status=400, reason=reason))
     run = github.run(_inputs(sig))
     assert run.code == 1
-    assert "The index refused the attestation of `example-1.0.0.tar.gz`" in run.log
+    assert "The index refused the attestation of `example-1.0.0-py3-none-any.whl`" in run.log
     assert "rebuild" not in run.log
 
 

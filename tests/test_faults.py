@@ -58,9 +58,9 @@ def test_lost_upload_answer_counts_once(github: GitHub, index: LocalIndex) -> No
     run = github.run()
     assert run.code == 0, run.log
     assert [u["filename"] for u in index.state.uploads] == [
-        "example-1.0.0.tar.gz",
         "example-1.0.0-py3-none-any.whl",
-    ]  # each sent once: the first was confirmed on the index, not re-sent
+        "example-1.0.0.tar.gz",
+    ]  # each sent once, the wheel first: it was confirmed on the index, not re-sent
     assert "confirmed on the index" in run.log
     assert len(run.output_list("uploaded")) == 2
 
@@ -79,7 +79,7 @@ def test_other_4xx_is_not_retried(github: GitHub, index: LocalIndex) -> None:
     run = github.run()
     assert run.code == 1
     assert index.state.paths("POST").count("/legacy/") == 1
-    assert "refused `example-1.0.0.tar.gz`" in run.log
+    assert "refused `example-1.0.0-py3-none-any.whl`" in run.log  # wheels go first
 
 
 def test_token_expiring_mid_run_is_replaced(github: GitHub, index: LocalIndex) -> None:
@@ -150,10 +150,10 @@ def test_partial_failure_then_rerun_with_skip_existing(github: GitHub, index: Lo
 
     first = github.run()
 
-    assert first.code == 1
-    assert first.output_list("uploaded") == ["example-1.0.0.tar.gz"]
-    assert "| `example-1.0.0.tar.gz` | uploaded |" in first.summary
-    assert "| `example-1.0.0-py3-none-any.whl` | not uploaded |" in first.summary
+    assert first.code == 1  # the wheel went first, then the sdist was refused
+    assert first.output_list("uploaded") == ["example-1.0.0-py3-none-any.whl"]
+    assert "| `example-1.0.0-py3-none-any.whl` | uploaded |" in first.summary
+    assert "| `example-1.0.0.tar.gz` | not uploaded |" in first.summary
     assert "re-run with `skip-existing: true`" in first.summary
 
     plain = github.run()
@@ -162,9 +162,10 @@ def test_partial_failure_then_rerun_with_skip_existing(github: GitHub, index: Lo
 
     second = github.run({"skip-existing": "true"})
     assert second.code == 0, second.log
-    assert second.output_list("skipped") == ["example-1.0.0.tar.gz"]
-    assert second.output_list("uploaded") == ["example-1.0.0-py3-none-any.whl"]
-    assert [u["filename"] for u in index.state.uploads].count("example-1.0.0.tar.gz") == 1
+    assert second.output_list("skipped") == ["example-1.0.0-py3-none-any.whl"]
+    assert second.output_list("uploaded") == ["example-1.0.0.tar.gz"]
+    uploads = [u["filename"] for u in index.state.uploads]
+    assert uploads.count("example-1.0.0-py3-none-any.whl") == 1
 
 
 def test_verbose_run_leaks_nothing(github: GitHub, index: LocalIndex) -> None:
@@ -228,8 +229,8 @@ def test_unexpected_error_still_reports_what_landed(
     assert run.code == 1
     assert "Internal error in the action" in run.log
     assert "KeyError" in run.log
-    assert run.output_list("uploaded") == ["example-1.0.0.tar.gz"]
-    assert "| `example-1.0.0.tar.gz` | uploaded |" in run.summary
+    assert run.output_list("uploaded") == ["example-1.0.0-py3-none-any.whl"]
+    assert "| `example-1.0.0-py3-none-any.whl` | uploaded |" in run.summary
 
 
 def test_mint_retry_after_is_honoured(github: GitHub, index: LocalIndex) -> None:

@@ -30,7 +30,8 @@ from publisher.oidc import check_audience
 
 INJECTED = "::stop-commands::pwned"
 OUR_COMMAND = re.compile(
-    r"::(add-mask::|(error|warning|notice) title=|stop-commands::[0-9a-f]{32}$|[0-9a-f]{32}::$)"
+    r"::(add-mask::|(error|warning|notice) title=|stop-commands::[0-9a-f]{32}$|[0-9a-f]{32}::$"
+    r"|group::\[\d+/\d+\] |endgroup::$)"  # a file's detail, folded under its line
 )
 
 

@@ -106,6 +106,27 @@ class Fault:
     skip: int = 0  # let this many matching requests through first
 
 
+@dataclass(frozen=True)
+class Latency:
+    """A real index's time per request, modelled (for the benchmarks; the tests run
+    without): each upload takes ``upload`` seconds (the request's round trip, the
+    index's checks and its storage) and ``upload_per_mib`` more per MiB sent; any other
+    request (audience, OIDC token, mint, simple API) ``other`` seconds. Requests made
+    at the same time wait at the same time, as on a server that serves many at once;
+    the sending itself is not slowed down (each connection is assumed to get the
+    bandwidth ``upload_per_mib`` stands for)."""
+
+    upload: float = 0.4
+    upload_per_mib: float = 0.05
+    other: float = 0.1
+
+    def of(self, upload: bool, size: int) -> float:
+        """The delay of one request (``upload``: to the upload endpoint)."""
+        if upload:
+            return self.upload + self.upload_per_mib * size / (1 << 20)
+        return self.other
+
+
 @dataclass
 class MintedToken:
     """An upload token handed out by the mint endpoint."""
@@ -197,6 +218,21 @@ class IndexState:
     token_override: str | None = None
     expires_override: Any = None
     lock: threading.RLock = field(default_factory=threading.RLock)
+    latency: Latency | None = None  # benchmarks: delays that model a real index
+    # What the upload endpoint saw, in order: ("start" or "end", the file's name, the
+    # uploads being handled at that moment, this one included at its start).
+    upload_events: list[tuple[str, str, int]] = field(default_factory=list)
+    # Once ``hold_after`` uploads have arrived, the next ones wait (5 s at most) until
+    # ``hold_uploads`` are being handled at once: concurrency seen without timing luck.
+    hold_uploads: int = 0
+    hold_after: int = 0
+    _uploading: int = 0
+    _arrived: threading.Condition = field(default_factory=threading.Condition)
+
+    @property
+    def most_uploads_at_once(self) -> int:
+        """The most uploads handled at the same time so far."""
+        return max((n for kind, _, n in self.upload_events if kind == "start"), default=0)
 
     def add_project(self, name: str, *publishers: Publisher) -> Project:
         """Create a project, optionally with trusted publishers."""
@@ -480,6 +516,28 @@ class LocalIndex:
         _check_claims(found, claims)
         return found
 
+    @contextmanager
+    def uploading(self, body: bytes) -> Iterator[None]:
+        """Around the handling of an upload: its start and end in ``upload_events``,
+        and the wait of ``hold_uploads``."""
+        state = self.state
+        found = re.search(rb'name="content"; filename="([^"]*)"', body)
+        filename = found.group(1).decode(errors="replace") if found else "?"
+        with state._arrived:
+            state._uploading += 1
+            state.upload_events.append(("start", filename, state._uploading))
+            state._arrived.notify_all()
+            arrived = sum(kind == "start" for kind, _, _ in state.upload_events)
+            if state.hold_uploads and arrived > state.hold_after:
+                state._arrived.wait_for(lambda: state._uploading >= state.hold_uploads, 5.0)
+                state.hold_uploads = 0
+        try:
+            yield
+        finally:
+            with state._arrived:
+                state._uploading -= 1
+                state.upload_events.append(("end", filename, state._uploading))
+
     def upload(self, headers: Any, body: bytes) -> tuple[int, str]:
         from requests_toolbelt.multipart.decoder import MultipartDecoder
 
@@ -739,6 +797,9 @@ class _Handler(BaseHTTPRequestHandler):
                 state.incomplete.append(path)
             self._drop()
             return
+        if state.latency is not None:
+            upload = method == "POST" and path == state.upload_path
+            time.sleep(state.latency.of(upload, len(body)))
         fault = self._fault(path)
         if fault and fault.drop:
             self._drop()
@@ -789,7 +850,8 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._send(405, "Method Not Allowed", {}, b"")
         elif path == state.upload_path and method == "POST":
-            status, reason = index.upload(self.headers, body)
+            with index.uploading(body):
+                status, reason = index.upload(self.headers, body)
             self._send(status, reason, {"Content-Type": "text/plain"}, reason.encode())
         elif path == "/legacy" and state.upload_path == "/legacy/":
             self._send(308, "Permanent Redirect", {"Location": "/legacy/"}, b"")

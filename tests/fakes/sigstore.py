@@ -286,7 +286,9 @@ def _signed_sct(tbs: bytes, ts_ms: int, authority: _Authority) -> bytes:
 
 
 def issue_certificate(
-    public_key: ec.EllipticCurvePublicKey | rsa.RSAPublicKey, claims: dict[str, Any]
+    public_key: ec.EllipticCurvePublicKey | rsa.RSAPublicKey,
+    claims: dict[str, Any],
+    lifetime: datetime.timedelta = _LEAF_LIFETIME,
 ) -> x509.Certificate:
     """A Fulcio leaf for ``public_key`` with the identity in ``claims``."""
     authority = _authority()
@@ -299,7 +301,7 @@ def issue_certificate(
         .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(now)
-        .not_valid_after(now + _LEAF_LIFETIME)
+        .not_valid_after(now + lifetime)
         # An empty subject makes the SAN critical (RFC 5280 4.2.1.6).
         .add_extension(
             x509.SubjectAlternativeName([x509.UniformResourceIdentifier(san)]), critical=True
@@ -569,14 +571,20 @@ class LocalSigstore:
         *,
         oidc_key: rsa.RSAPublicKey | None = None,
         verify_token_signature: bool = True,
+        latency: float = 0.0,
     ) -> None:
         """``folder`` receives ``trust_config.json`` and ``trusted_root.json``. Fulcio
         verifies the token's RS256 signature with ``oidc_key`` (default: the key the
         fake index's GitHub issuer signs with), unless ``verify_token_signature`` is
-        false."""
+        false. ``latency`` models the real services' time per request (a certificate, a
+        log entry: about 0.3 s each from a hosted runner) for the benchmarks; requests
+        made at the same time wait at the same time."""
         self.authority = _authority()
         self.log = _Log(self.authority)
         self.record = _Record()
+        self.latency = latency
+        # The lifetimes of the next certificates Fulcio issues (then Fulcio's 10 min).
+        self.lifetimes: list[datetime.timedelta] = []
         self.oidc_key: rsa.RSAPublicKey | None = None
         if verify_token_signature:
             self.oidc_key = oidc_key or _signing_key().public_key()
@@ -842,7 +850,9 @@ class LocalSigstore:
             return rejected.status, {"code": rejected.status, "message": rejected.message}
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             return 400, {"code": 400, "message": f"invalid request: {exc!r}"}
-        cert = issue_certificate(public_key, claims)
+        with self.record.lock:
+            lifetime = self.lifetimes.pop(0) if self.lifetimes else _LEAF_LIFETIME
+        cert = issue_certificate(public_key, claims, lifetime)
         with self.record.lock:
             self.record.certificates.append(cert)
             self.record.identities.append(claims)
@@ -926,6 +936,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.stand_in.latency:
+            time.sleep(self.stand_in.latency)
         fault = self.stand_in._fault(self.service)
         if fault is not None:
             self._answer(fault.status, {"code": fault.status, "message": fault.message})
