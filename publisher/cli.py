@@ -4,9 +4,10 @@ locally). The one place where errors become output and an exit code."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from publisher.index import Index
     from publisher.inputs import Config
     from publisher.outcome import Outcome
+    from publisher.pipeline import Context
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -179,8 +181,68 @@ def _run_pipeline(config: Config, env: Mapping[str, str], console: Console) -> i
     mode = Mode.DRY_RUN if config.dry_run else Mode.PUBLISH
     if mode is Mode.PUBLISH:
         warm_imports()
-    outcome = run(Context(config, env, console, Http(console), mode))
+    ctx = Context(config, env, console, Http(console), mode)
+    with _cancellable() as received:
+        try:
+            outcome = run(ctx)
+        except KeyboardInterrupt:
+            console.info(Msg.LOG_CANCELLED, signal=received[0] if received else "SIGINT")
+            raise
+        finally:
+            _ignore_signals()  # the burn takes seconds at most: let it finish
+            _burn_tokens(ctx)
     return _conclude(console, config.index, outcome, dry_run=config.dry_run)
+
+
+def _burn_tokens(ctx: Context) -> None:
+    """Burn the upload tokens the run minted, once, at its end, however it ended; the
+    outcome and the log say how that went (a failure is a notice, never the run's)."""
+    if ctx.tokens is None:
+        return
+    finding = ctx.tokens.burn()
+    if finding is not None:
+        ctx.outcome.burn = finding
+        ctx.console.finding(finding)
+
+
+_SIGNALS = ("SIGINT", "SIGTERM")
+
+
+@contextlib.contextmanager
+def _cancellable() -> Iterator[list[str]]:
+    """While the run goes on, SIGINT and SIGTERM stop it as Ctrl-C does, so that its
+    clean-up runs; the list names the signal received. GitHub cancels a step, or ends
+    it at its timeout, with SIGINT, then SIGTERM 7.5 s later, then SIGKILL; in the
+    container the action is PID 1, for which SIGTERM has no default action at all."""
+    import signal
+    import threading
+
+    received: list[str] = []
+
+    def cancel(signum: int, frame: object) -> None:
+        if received:  # already stopping
+            return
+        received.append(signal.Signals(signum).name)
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield received  # signals reach the main thread only
+        return
+    previous = {name: signal.signal(getattr(signal, name), cancel) for name in _SIGNALS}
+    try:
+        yield received
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
+
+
+def _ignore_signals() -> None:
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        for name in _SIGNALS:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
 
 
 def _conclude(console: Console, index: Index | None, outcome: Outcome, *, dry_run: bool) -> int:

@@ -217,6 +217,7 @@ class Http:
         secret_answer: bool = False,
         deadline: float | None = None,
         max_body: int = MAX_BODY,
+        final: bool = False,
         **kwargs: Any,
     ) -> requests.Response:
         """Send a request, retrying transient faults when ``retry``.
@@ -226,7 +227,8 @@ class Http:
         Without ``retry`` a transient fault raises :class:`TransientError` at once. Each
         try has ``deadline`` seconds in all (``REQUEST_DEADLINE`` by default), within
         what is left of the run's. With ``verbose`` the answer is logged, unless
-        ``secret_answer`` (it holds a token).
+        ``secret_answer`` (it holds a token). A ``final`` request (the clean-up at the
+        end of a run) gets its ``deadline`` even when the run's time is up.
         """
         import requests
 
@@ -242,7 +244,7 @@ class Http:
         def attempt() -> requests.Response | Again:
             try:
                 response = self._send(
-                    method, url, what, deadline or REQUEST_DEADLINE, max_body, kwargs
+                    method, url, what, deadline or REQUEST_DEADLINE, max_body, kwargs, final
                 )
             except TransientError as exc:  # cut off at the deadline: may pass, like a timeout
                 return Again(str(exc.fields["fault"]), None, exc)
@@ -288,9 +290,11 @@ class Http:
         deadline: float,
         max_body: int,
         kwargs: dict[str, Any],
+        final: bool = False,
     ) -> requests.Response:
-        """One try, cut off after ``deadline`` seconds (or when the run's time is up)."""
-        left = self._run_ends - time.monotonic()
+        """One try, cut off after ``deadline`` seconds (or when the run's time is up,
+        unless ``final``)."""
+        left = deadline if final else self._run_ends - time.monotonic()
         if left <= 0:
             raise IndexServerError(Msg.RUN_DEADLINE, what=what, seconds=int(RUN_DEADLINE))
         session = self.session

@@ -139,6 +139,11 @@ class Index:
         return f"{self.host_url}/_/oidc/mint-token"
 
     @property
+    def burn_url(self) -> str:
+        """``POST`` an upload token here to revoke it (Warehouse, since 2026)."""
+        return f"{self.host_url}/_/oidc/burn-token"
+
+    @property
     def simple_base(self) -> str:
         """The root of the simple API, from the upload URL's path: `simple/` beside a
         last segment `legacy` or `upload` (Warehouse, Azure), `simple/` under it

@@ -172,6 +172,10 @@ class Msg(StrEnum):
     LOG_RENEWAL_FAILED = "log-renewal-failed"
     LOG_TOKEN_EXPIRED = "log-token-expired"
     LOG_MINTED = "log-minted"
+    LOG_BURNED = "log-burned"
+    LOG_CANCELLED = "log-cancelled"
+    BURN_FAILED = "burn-failed"
+    BURN_UNSUPPORTED = "burn-unsupported"
     LOG_UPLOADED = "log-uploaded"
     LOG_UPLOADED_ALL = "log-uploaded-all"
     LOG_SIGNED_ALL = "log-signed-all"
@@ -187,6 +191,7 @@ class Msg(StrEnum):
     DOING_AUDIENCE = "doing-audience"
     DOING_OIDC = "doing-oidc"
     DOING_MINT = "doing-mint"
+    DOING_BURN = "doing-burn"
     DOING_MINT_AGAIN = "doing-mint-again"
     DOING_LOOKUP = "doing-lookup"
     DOING_UPLOAD = "doing-upload"
@@ -1468,6 +1473,29 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.LOG_RENEWING: ("The upload token is about to expire: minting a new one.", ""),
     Msg.LOG_TOKEN_EXPIRED: ("The index says the upload token expired: minting a new one.", ""),
     Msg.LOG_MINTED: ("Minted a short-lived upload token (masked in this log).", ""),
+    Msg.LOG_BURNED: (
+        "The upload token was burned: the index revoked it, it cannot be used again",
+        "Once the uploads were over, the index took the burn request for each upload "
+        "token this run minted ($count, renewals included); PyPI acknowledges a burn "
+        "without saying more.",
+    ),
+    Msg.LOG_CANCELLED: (
+        "The run was cancelled (signal $signal): stopping, then burning the upload token.",
+        "",
+    ),
+    Msg.BURN_FAILED: (
+        "The upload token could not be burned",
+        "Revoking it at $url failed: $fault. The release is not affected; the token "
+        "expires by itself at $expires.\n"
+        "Fix: nothing to do; if this happens every time, check the index's status.",
+    ),
+    Msg.BURN_UNSUPPORTED: (
+        "The index does not burn upload tokens",
+        "$url answered HTTP $status: this index offers no way to revoke a "
+        "trusted-publishing token early (PyPI does since 2026). The release is not "
+        "affected; the token expires by itself at $expires.\n"
+        "Fix: nothing to do.",
+    ),
     Msg.LOG_UPLOADED: ("Uploaded $filename", ""),
     Msg.LOG_UPLOADED_ALL: ("Uploaded $count file(s) in $seconds s, $at_once.", ""),
     Msg.LOG_SIGNED_ALL: ("Signed $count file(s) in $seconds s, $at_once.", ""),
@@ -1483,6 +1511,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.DOING_AUDIENCE: ("asking the index for its audience", ""),
     Msg.DOING_OIDC: ("requesting the OIDC token from GitHub", ""),
     Msg.DOING_MINT: ("exchanging the OIDC token at the index", ""),
+    Msg.DOING_BURN: ("burning the upload token at the index", ""),
     Msg.DOING_MINT_AGAIN: (
         "exchanging the OIDC token at the index (a fresh OIDC token for each try)",
         "",

@@ -1,5 +1,6 @@
 """Exchanging the OIDC token for a short-lived upload token at ``/_/oidc/mint-token``,
-and :class:`TokenSource`, which gets those tokens (again, when one runs out)."""
+:class:`TokenSource`, which gets those tokens (again, when one runs out), and burning
+them at ``/_/oidc/burn-token`` when the run is done."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from publisher.http import Http
     from publisher.index import Index
     from publisher.oidc import Claims
+    from publisher.outcome import Finding
 
 # A minted token lives about 15 minutes; when the index does not say, assume less.
 FALLBACK_LIFETIME = 600
@@ -204,6 +206,7 @@ class TokenSource:
         self.audience: str | None = None
         self.claims: Claims | None = None
         self.current: UploadToken | None = None
+        self.minted: list[UploadToken] = []  # every upload token of the run, renewals too
         self._unused: tuple[Secret, float] | None = None  # an OIDC token not exchanged yet
 
     def oidc_token(self) -> Secret:
@@ -253,6 +256,7 @@ class TokenSource:
         assert self.claims is not None
         try:
             self.current = mint(self.http, self.console, self.index, token, self.claims, projects)
+            self.minted.append(self.current)
         except MintError as exc:
             reusable = reusable_explanation(self.claims)
             if reusable:
@@ -260,3 +264,51 @@ class TokenSource:
             raise
         self.console.info(Msg.LOG_MINTED)
         return self.current
+
+    def burn(self) -> Finding | None:
+        """Burn (revoke) every upload token this run minted, renewals included, once:
+        an ``ok`` finding when the index took them all, a notice when it could not (the
+        tokens then expire by themselves; the release is not affected). None when
+        nothing was minted. Never raises."""
+        tokens, self.minted = self.minted, []
+        if not tokens:
+            return None
+        return burn(self.http, self.index, tokens)
+
+
+# Warehouse answers a burn at once; at a cancellation the runner's SIGINT leaves 7.5 s
+# before SIGTERM, so each try gets a few seconds and the burn never holds the job.
+BURN_DEADLINE = 3.0
+
+
+def burn(http: Http, index: Index, tokens: list[UploadToken]) -> Finding:
+    """POST each token to the index's burn endpoint. Warehouse (pypi/warehouse#20197,
+    ``burn_oidc_issued_token``) answers every well-formed request ``202 {"message":
+    "Accepted", "errors": []}``, whether or not the token was one to burn, so any 2xx is
+    taken; 404 or 405: the index has no such endpoint (not Warehouse, or older)."""
+    from publisher.errors import PublishError
+    from publisher.outcome import Finding
+
+    expires = time.strftime("%H:%M:%S UTC", time.gmtime(max(t.expires for t in tokens)))
+    fields: dict[str, object] = {"url": index.burn_url, "expires": expires}
+    for token in tokens:
+        try:
+            response = http.request(
+                "POST",
+                index.burn_url,
+                what=messages.phrase(Msg.DOING_BURN),
+                retry=False,
+                final=True,
+                deadline=BURN_DEADLINE,
+                json={"token": token.token.reveal()},
+            )
+        except PublishError as exc:
+            return Finding("notice", Msg.BURN_FAILED, {**fields, "fault": exc.title})
+        if response.status_code in (404, 405):
+            return Finding(
+                "notice", Msg.BURN_UNSUPPORTED, {**fields, "status": response.status_code}
+            )
+        if not 200 <= response.status_code < 300:
+            fault = f"HTTP {response.status_code} {response.reason or ''}".strip()
+            return Finding("notice", Msg.BURN_FAILED, {**fields, "fault": fault})
+    return Finding("ok", Msg.LOG_BURNED, {"count": len(tokens)})

@@ -84,6 +84,7 @@ class Outcome:
     claims: Claims | None = None
     attested: list[Attested] = field(default_factory=list)  # sent with their files
     failure: PublishError | None = None  # what stopped a real run
+    burn: Finding | None = None  # how burning the run's upload tokens went
 
     @property
     def projects(self) -> list[str]:

@@ -85,7 +85,15 @@ def success_summary(outcome: Outcome, index: Index) -> str:
         rows=rows,
         links=links,
         attestations=_attestations(outcome),
+        token=_token(outcome),
     )
+
+
+def _token(outcome: Outcome) -> str:
+    """One line: what became of the run's upload tokens (burned, or why not)."""
+    if outcome.burn is None:
+        return ""
+    return messages.title(outcome.burn.key, outcome.burn.fields, markdown=True) + "."
 
 
 def _attestations(outcome: Outcome) -> str:
@@ -118,6 +126,7 @@ def failure_summary(error: PublishError, outcome: Outcome) -> str:
         body=fenced(str(error)),
         rows=rows,
         advice=messages.phrase(advice),
+        token=_token(outcome),
     )
 
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tarfile
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -231,6 +231,7 @@ class GitHub:
         runner_defaults: bool = True,
         subprocess_run: bool = False,
         command: list[str] | None = None,
+        while_running: Callable[[subprocess.Popen[str]], None] | None = None,
     ) -> ActionRun:
         """Run the action. ``runner_defaults`` sets every declared input as the runner
         does (with action.yml's defaults); otherwise only ``inputs`` are set.
@@ -240,7 +241,8 @@ class GitHub:
         environment, working directory and captured output (faster). Set
         ``E2E_SUBPROCESS=1`` to run every test in a subprocess. ``command`` runs that
         instead of entrypoint.py (an installed ``publisher run``), without this
-        checkout on ``PYTHONPATH``."""
+        checkout on ``PYTHONPATH``. ``while_running`` is called with the process once it
+        has started (in a subprocess), to act on it as the runner may (a signal)."""
         files = self.workspace.parent / "github"
         files.mkdir(exist_ok=True)
         output, summary = files / "output", files / "summary"
@@ -272,17 +274,19 @@ class GitHub:
         }
         if command is not None:
             del environment["PYTHONPATH"]
-        if subprocess_run or SUBPROCESS_ALWAYS or command is not None:
-            proc = subprocess.run(
+        if subprocess_run or SUBPROCESS_ALWAYS or command is not None or while_running:
+            with subprocess.Popen(
                 command or [sys.executable, *IMAGE_FLAGS, str(ENTRYPOINT)],
                 cwd=self.workspace,
                 env=environment,
-                capture_output=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 text=True,
-                timeout=60,
-                check=False,
-            )
-            code, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
+            ) as proc:
+                if while_running is not None:
+                    while_running(proc)
+                stdout, stderr = proc.communicate(timeout=60)
+            code = proc.returncode
         else:
             code, stdout, stderr = _run_in_process(self.workspace, environment)
         result = ActionRun(

@@ -216,6 +216,9 @@ class IndexState:
     # A hostile or broken mint: this error answer, or this token and expires.
     mint_error: tuple[str, str] | None = None
     token_override: str | None = None
+    # POST /_/oidc/burn-token (pypi/warehouse#20197); False: an index without it (404).
+    burn_endpoint: bool = True
+    burned: list[str] = field(default_factory=list)  # minted tokens revoked by a burn
     expires_override: Any = None
     lock: threading.RLock = field(default_factory=threading.RLock)
     latency: Latency | None = None  # benchmarks: delays that model a real index
@@ -409,8 +412,8 @@ class LocalIndex:
                 token.expires = 0
 
     def minted(self) -> list[str]:
-        """Every upload token handed out so far (to check none leaked)."""
-        return list(self.state.tokens)
+        """Every upload token handed out so far (to check none leaked), burned ones too."""
+        return [*self.state.tokens, *self.state.burned]
 
     def __enter__(self) -> LocalIndex:
         self.thread.start()
@@ -478,6 +481,25 @@ class LocalIndex:
         if state.expires_override is not None:
             return 200, {"success": True, "token": upload_token, "expires": state.expires_override}
         return 200, {"success": True, "token": upload_token, "expires": expires}
+
+    def burn(self, body: bytes) -> tuple[int, Any]:
+        """Warehouse's ``burn_oidc_issued_token``: the body must be ``{"token": <str>}``;
+        a token minted by trusted publishing is revoked (a user's API token is not).
+        Every answer is 202 ``{"message": "Accepted", "errors": []}``: receipt, never
+        the outcome."""
+        accepted = {"message": "Accepted", "errors": []}
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return 202, accepted
+        token = data.get("token") if isinstance(data, dict) else None
+        if isinstance(token, str):
+            with self.state.lock:
+                minted = self.state.tokens.get(token)
+                if minted is not None and minted.publisher is not None:
+                    del self.state.tokens[token]
+                    self.state.burned.append(token)
+        return 202, accepted
 
     def _pending_or_publisher(self, claims: dict[str, Any]) -> Publisher:
         state = self.state
@@ -759,7 +781,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, status: int, data: Any) -> None:
         self._send(
             status,
-            "OK" if status == 200 else "Error",
+            HTTPStatus(status).phrase if status < 300 else "Error",
             {"Content-Type": "application/json"},
             json.dumps(data).encode(),
         )
@@ -847,6 +869,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(200, {"audience": state.advertised_audience or state.audience})
             elif path in ("/_/oidc/mint-token", "/_/oidc/github/mint-token") and method == "POST":
                 self._json(*index.mint(body))
+            elif path == "/_/oidc/burn-token" and not state.burn_endpoint:
+                self._send(404, "Not Found", {"Content-Type": "text/plain"}, b"404 Not Found")
+            elif path == "/_/oidc/burn-token" and method == "POST":
+                self._json(*index.burn(body))
             else:
                 self._send(405, "Method Not Allowed", {}, b"")
         elif path == state.upload_path and method == "POST":
