@@ -6,6 +6,7 @@ sigstore and pypi-attestations are imported here only, and only when a run signs
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,11 @@ if TYPE_CHECKING:
     from publisher.secret import Secret
 
 PUBLISH_V1 = "https://docs.pypi.org/attestations/publish/v1"
-GIVEN_SUFFIX = ".publish.attestation"  # a user's own attestation, beside its dist
+SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1"
+# `<dist>.<kind>.attestation` beside a dist, as twine's `--attestations` pairs them; the
+# publish attestation is `<dist>.publish.attestation`, the name the anchor writes.
+ATTESTATION_SUFFIX = ".attestation"
+PUBLISH_SUFFIX = ".publish" + ATTESTATION_SUFFIX
 # Fulcio's certificate extensions that the index's GitHub policy reads.
 SOURCE_REPOSITORY_URI = "1.3.6.1.4.1.57264.1.12"
 BUILD_CONFIG_URI = "1.3.6.1.4.1.57264.1.18"
@@ -47,15 +52,20 @@ MAX_GIVEN = 1 << 20  # a real attestation is a few kB
 class Plan:
     """A run that signs: with the Sigstore deployment of ``trust_config`` (a client
     trust config file), or Sigstore's public-good instance when it is None. Once
-    :meth:`prepare` d, it holds what signing and checking need; ``given`` holds the
-    user's own attestations, read."""
+    :meth:`prepare` d, it holds what signing and checking need. By file name:
+    ``given``, the publish attestation found beside a file (an earlier run's in this
+    job, or the user's), read; ``checked``, those that verify for this job and these
+    bytes, sent instead of signing again; ``extra``, the user's other attestations
+    (SLSA provenance), read, then checked."""
 
     trust_config: Path | None
     config: ClientTrustConfig | None = None
     context: SigningContext | None = None
     verifier: Verifier | None = None
     given: dict[str, Attestation] = field(default_factory=dict)
-    checked: dict[str, Attested] = field(default_factory=dict)  # given, and checked
+    checked: dict[str, Attested] = field(default_factory=dict)
+    extra: dict[str, list[Attestation]] = field(default_factory=dict)
+    extra_checked: dict[str, list[Attested]] = field(default_factory=dict)
 
     @property
     def deployment(self) -> str:
@@ -124,7 +134,8 @@ class Attested:
     attestation: Attestation
     identity: str  # the certificate's subject: https://github.com/{job_workflow_ref}
     log_index: str  # of its transparency log entry
-    given: bool  # made beforehand by the user, not by this run
+    given: bool  # found beside the file, not signed by this run
+    predicate: str = PUBLISH_V1
 
     def as_form(self) -> dict[str, Any]:
         """The attestation as the upload's ``attestations`` field holds it."""
@@ -132,17 +143,37 @@ class Attested:
         return data
 
 
-def given_path(dist: Dist) -> Path:
-    """Where a user's own attestation for ``dist`` would be."""
-    return dist.path.with_name(dist.filename + GIVEN_SUFFIX)
+def publish_path(dist: Dist) -> Path:
+    """Where ``dist``'s publish attestation is kept: ``<dist>.publish.attestation``."""
+    return dist.path.with_name(dist.filename + PUBLISH_SUFFIX)
 
 
-def load_given(dist: Dist) -> Attestation:
-    """The user's own attestation for ``dist``, read (not yet checked)."""
+def attestation_paths(dist: Dist) -> list[Path]:
+    """The files ``<dist>.<kind>.attestation`` beside ``dist`` (the publish one too)."""
+    prefix = dist.filename + "."
+    least = len(prefix) + 1 + len(ATTESTATION_SUFFIX)  # a kind of one character
+    return sorted(
+        path
+        for path in dist.path.parent.iterdir()
+        if path.name.startswith(prefix)
+        and path.name.endswith(ATTESTATION_SUFFIX)
+        and len(path.name) >= least
+    )
+
+
+def is_attestation_of(name: str, dist_names: set[str]) -> bool:
+    """Whether a file name is ``<dist>.<kind>.attestation`` for one of ``dist_names``."""
+    if not name.endswith(ATTESTATION_SUFFIX):
+        return False
+    stem = name[: -len(ATTESTATION_SUFFIX)]
+    return any(stem.startswith(d + ".") and len(stem) > len(d) + 1 for d in dist_names)
+
+
+def load(path: Path) -> Attestation:
+    """The attestation in ``path``, read (not yet checked)."""
     from pydantic import ValidationError
     from pypi_attestations import Attestation
 
-    path = given_path(dist)
     try:
         if path.stat().st_size > MAX_GIVEN:
             reason = messages.phrase(Msg.ATTESTATION_TOO_LARGE, limit=MAX_GIVEN)
@@ -153,6 +184,37 @@ def load_given(dist: Dist) -> Attestation:
         raise PublishError(Msg.ATTESTATION_UNREADABLE, path=path, reason=failed) from None
     except ValidationError as exc:
         raise PublishError(Msg.ATTESTATION_UNREADABLE, path=path, reason=_invalid(exc)) from None
+
+
+def predicate_of(attestation: Attestation) -> str:
+    """The predicate type its statement names (read, not verified: :func:`check` does)."""
+    try:
+        statement = safejson.loads(attestation.envelope.statement)
+    except ValueError:
+        return ""
+    kind = statement.get("predicateType") if isinstance(statement, dict) else None
+    return kind if isinstance(kind, str) else ""
+
+
+def save(dist: Dist, attested: Attested) -> Path:
+    """Write ``<dist>.publish.attestation`` beside ``dist``, as the anchor does (the
+    attestation's JSON, as pypi-attestations writes it), replacing any file there (a
+    link is replaced, never followed); raises ``OSError``."""
+    import os
+    import tempfile
+
+    path = publish_path(dist)
+    handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(attested.attestation.model_dump_json())
+        os.chmod(temporary, 0o644)  # as a plain write would leave it, for later steps
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return path
 
 
 def _invalid(exc: ValidationError) -> str:
@@ -263,12 +325,17 @@ def _reason(exc: BaseException) -> str:
 
 
 def check(
-    attestation: Attestation, dist: Dist, claims: Claims, plan: Plan, given: bool
+    attestation: Attestation,
+    dist: Dist,
+    claims: Claims,
+    plan: Plan,
+    given: bool,
+    predicate: str = PUBLISH_V1,
 ) -> Attested:
     """Check ``attestation`` as the index will: a valid signature by the deployment's
     certificate authority, logged; the signing identity that of the trusted publisher
     the token was minted for (this repository and workflow file); one subject, this
-    file's name and sha256; the publish/v1 predicate."""
+    file's name and sha256; the ``predicate`` (publish/v1 unless said)."""
     import sigstore.errors
     from pypi_attestations import GitHubPublisher
 
@@ -311,16 +378,33 @@ def check(
             subject_digest=digest or "(none)",
             sha256=dist.digests.sha256,
         )
-    if statement.get("predicateType") != PUBLISH_V1:
+    if statement.get("predicateType") != predicate:
         raise PublishError(
             Msg.ATTESTATION_INVALID,
             **fields,
-            reason=f"predicate {statement.get('predicateType')!r}, not {PUBLISH_V1}",
+            reason=f"predicate {statement.get('predicateType')!r}, not {predicate}",
         )
     entries = attestation.verification_material.transparency_entries
     log_index = str(entries[0].get("logIndex", "?")) if entries else "?"
     san = _subject_uri(attestation)
-    return Attested(dist.filename, attestation, san, log_index, given)
+    return Attested(dist.filename, attestation, san, log_index, given, predicate)
+
+
+def reusable(attestation: Attestation, dist: Dist, claims: Claims, plan: Plan) -> Attested:
+    """The publish attestation found beside ``dist``, if the index will take it and it
+    is this job's: signed for the identity this run signs with (its certificate names
+    https://github.com/{job_workflow_ref}, this workflow at this ref), as when an
+    earlier run in this job wrote it. Raises :class:`PublishError` otherwise."""
+    checked = check(attestation, dist, claims, plan, given=True)
+    expected = f"https://github.com/{claims.job_workflow_ref}"
+    if checked.identity != expected:
+        raise PublishError(
+            Msg.ATTESTATION_OTHER_JOB,
+            filename=dist.filename,
+            identity=checked.identity,
+            expected=expected,
+        )
+    return checked
 
 
 def _certificate(attestation: Attestation) -> x509.Certificate:

@@ -275,6 +275,12 @@ class Msg(StrEnum):
     ATTESTED_GIVEN = "attested-given"
     SIGNING_FAILED = "signing-failed"
     ATTESTATION_UNREADABLE = "attestation-unreadable"
+    ATTESTATION_NOT_REUSED = "attestation-not-reused"
+    ATTESTATION_OTHER_JOB = "attestation-other-job"
+    ATTESTATION_FILE_UNWRITABLE = "attestation-file-unwritable"
+    ATTESTATION_DUPLICATE = "attestation-duplicate"
+    ATTESTATION_PREDICATE = "attestation-predicate"
+    CHECK_ATTEST_EXTRA = "check-attest-extra"
     ATTESTATION_TOO_LARGE = "phrase-attestation-too-large"
     ATTESTATION_INVALID = "attestation-invalid"
     ATTESTATION_IDENTITY = "attestation-identity"
@@ -982,9 +988,15 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "checks it, and sent with the file.$given",
     ),
     Msg.CHECK_ATTEST_GIVEN: (
+        "`$attestation` is beside `$filename`",
+        "It is sent instead of signing again if it verifies, as the index checks it, for "
+        "this job's identity and these bytes (as when an earlier run in this job wrote "
+        "it); otherwise `$filename` is signed afresh and the file replaced.",
+    ),
+    Msg.CHECK_ATTEST_EXTRA: (
         "`$attestation` will be sent with `$filename`",
-        "Your own attestation, checked as the index checks it before the upload, is sent "
-        "instead of signing again.",
+        "Your own attestation ($predicate), checked before the token exchange as the index "
+        "checks it, is sent beside the publish attestation.",
     ),
     Msg.ATTEST_REUSABLE: (
         "Attestations cannot work from a reusable workflow",
@@ -1011,7 +1023,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "",
     ),
     Msg.ATTESTED_GIVEN: (
-        "given (yours), checked",
+        "found beside it, checked",
         "",
     ),
     Msg.SIGNING_FAILED: (
@@ -1026,6 +1038,40 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "`$path` is not a PEP 740 attestation: $reason.\n"
         "Fix: remove it to let this action sign the file, or make it again with "
         "pypi-attestations.",
+    ),
+    Msg.ATTESTATION_NOT_REUSED: (
+        "`$attestation` is not used: `$filename` is signed afresh",
+        "The publish attestation beside the file is not one to send for this job and "
+        "these bytes: $reason.\n"
+        "A new one is signed for this job, sent with the file and written in its place (a "
+        "file left by an earlier run, or by a build of other bytes, usually).\n"
+        "Fix: nothing to do; to keep your own, sign it for this job's workflow, ref and "
+        "file.",
+    ),
+    Msg.ATTESTATION_OTHER_JOB: (
+        "The attestation for `$filename` was signed for $identity, not for this job ($expected)",
+        "Fix: sign it from this job, or remove it to let this action sign.",
+    ),
+    Msg.ATTESTATION_FILE_UNWRITABLE: (
+        "Cannot write `$path`",
+        "The attestation of `$filename` was signed and is sent with it, but could not be "
+        "written beside it: $reason. A later step that looks for it there will not find "
+        "it.\n"
+        "Fix: let the action write into packages-dir (it runs as root in its container), "
+        "or ignore this if no later step needs the file.",
+    ),
+    Msg.ATTESTATION_DUPLICATE: (
+        "Two attestations of one kind for `$filename`",
+        "$files both hold a $predicate attestation; the index takes at most one of each "
+        "kind per file (twine would send both and have the upload refused). This action "
+        "makes the publish attestation, `$filename.publish.attestation`.\n"
+        "Fix: keep one of them: remove the other from packages-dir.",
+    ),
+    Msg.ATTESTATION_PREDICATE: (
+        "`$attestation` is not an attestation the index takes",
+        "Its predicate is `$predicate`; beside the publish attestation, which this action "
+        "makes, the index takes only SLSA provenance (https://slsa.dev/provenance/v1).\n"
+        "Fix: remove it from packages-dir, or bring an SLSA provenance v1 attestation.",
     ),
     Msg.ATTESTATION_INVALID: (
         "The attestation for `$filename` does not verify",

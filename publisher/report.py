@@ -58,7 +58,7 @@ def write_outputs(console: Console, outcome: Outcome, index: Index | None) -> No
     urls = [index.project_url(p) for p in published] if index else []
     console.set_output("urls", json.dumps(urls))
     uploaded = {d.filename for d in outcome.uploaded}
-    attested = [a.filename for a in outcome.attested if a.filename in uploaded]
+    attested = list(dict.fromkeys(a.filename for a in outcome.attested if a.filename in uploaded))
     console.set_output("attestations", json.dumps(attested))
 
 

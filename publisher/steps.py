@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import PurePath
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from publisher import messages
 from publisher.errors import InputError, NameCheckError
@@ -16,7 +16,7 @@ from publisher.outcome import Finding, Progress
 from publisher.upload import NAME_EXAMPLE
 
 if TYPE_CHECKING:
-    from publisher.attest import Attested
+    from publisher.attest import Attested, Plan
     from publisher.dists import Dist
     from publisher.executor import Executor
     from publisher.index import ProjectState
@@ -37,7 +37,7 @@ def validate_dists(ctx: Context) -> Findings:
     """Find, validate and hash the distributions; every bad file is reported."""
     from packaging.version import Version
 
-    from publisher.attest import GIVEN_SUFFIX
+    from publisher.attest import is_attestation_of
     from publisher.dists import check_all
 
     config = ctx.config
@@ -45,9 +45,9 @@ def validate_dists(ctx: Context) -> Findings:
     dists, ignored, problems = check_all(
         config.packages_dir, verify_metadata=config.verify_metadata
     )
-    # A user's own attestations, beside their dists, are not strays: they are sent.
-    paired = {d.filename + GIVEN_SUFFIX for d in dists}
-    ignored = [name for name in ignored if name not in paired]
+    # Attestations beside their dists (`<dist>.<kind>.attestation`) are not strays.
+    names = {d.filename for d in dists}
+    ignored = [name for name in ignored if not is_attestation_of(name, names)]
     ctx.outcome.dists, ctx.outcome.ignored = dists, ignored
     if ignored:
         yield Finding(
@@ -306,8 +306,10 @@ def _release_findings(ctx: Context, state: ProjectState, dist: Dist) -> Findings
 def plan_attestations(ctx: Context) -> Findings:
     """Which uploads get a PEP 740 attestation: with trusted publishing, for PyPI and
     TestPyPI (Sigstore's public-good instance), or for another index when a Sigstore
-    deployment is named; a user's own ``<dist>.publish.attestation`` is used as it is."""
-    from publisher.attest import GIVEN_SUFFIX, Plan, given_path, load_given
+    deployment is named. The attestations beside each file are read now: its
+    ``<dist>.publish.attestation`` (sent instead of signing if it verifies for this
+    job), and the user's own SLSA provenance (``<dist>.<kind>.attestation``, sent too)."""
+    from publisher.attest import Plan
 
     config, index = ctx.config, ctx.config.index
     if not config.attestations:
@@ -331,24 +333,51 @@ def plan_attestations(ctx: Context) -> Findings:
     # not fetched: its trust data is the runner's to fetch, over the runner's network.
     if ctx.mode is not Mode.CHECK or plan.trust_config is not None:
         plan.prepare()
-    given = []
+    found: list[Finding] = []
     for dist in ctx.outcome.remaining:
-        if given_path(dist).is_file():
-            plan.given[dist.filename] = load_given(dist)
-            fields = {"filename": dist.filename, "attestation": dist.filename + GIVEN_SUFFIX}
-            given.append(Finding("ok", Msg.CHECK_ATTEST_GIVEN, fields))
-    count = len(ctx.outcome.remaining) - len(given)
-    yield Finding(
-        "ok", Msg.CHECK_ATTEST_PLAN, {"count": count, "deployment": ctx.signing.deployment}
-    )
-    yield from given
+        found.extend(_attestations_beside(plan, dist))
+    count = len(ctx.outcome.remaining) - len(plan.given)
+    yield Finding("ok", Msg.CHECK_ATTEST_PLAN, {"count": count, "deployment": plan.deployment})
+    yield from found
+
+
+def _attestations_beside(plan: Plan, dist: Dist) -> Findings:
+    """Read the attestation files beside ``dist`` into the plan. A publish attestation
+    that cannot be read is signed afresh; the user's others must be SLSA provenance,
+    one of each kind at most (the index takes no more), or the run stops here."""
+    from publisher import attest
+    from publisher.errors import PublishError
+
+    seen: dict[str, str] = {attest.PUBLISH_V1: attest.publish_path(dist).name}
+    for path in attest.attestation_paths(dist):
+        named = {"filename": dist.filename, "attestation": path.name}
+        if path.name == attest.publish_path(dist).name:
+            try:
+                plan.given[dist.filename] = attest.load(path)
+            except PublishError as exc:
+                yield Finding("notice", Msg.ATTESTATION_NOT_REUSED, {**named, "reason": exc.title})
+                continue
+            yield Finding("ok", Msg.CHECK_ATTEST_GIVEN, named)
+            continue
+        attestation = attest.load(path)  # the user's own: unreadable stops the run
+        predicate = attest.predicate_of(attestation)
+        if predicate in seen:
+            files = f"`{seen[predicate]}` and `{path.name}`"
+            raise PublishError(Msg.ATTESTATION_DUPLICATE, **named, predicate=predicate, files=files)
+        if predicate != attest.SLSA_PROVENANCE_V1:
+            raise PublishError(Msg.ATTESTATION_PREDICATE, **named, predicate=predicate or "none")
+        seen[predicate] = path.name
+        plan.extra.setdefault(dist.filename, []).append(attestation)
+        yield Finding("ok", Msg.CHECK_ATTEST_EXTRA, {**named, "predicate": predicate})
 
 
 def check_attestation_identity(ctx: Context) -> Findings:
     """Before anything is minted or signed: a reusable workflow's attestation names the
-    caller's file, which the index refuses; the user's own attestations are checked as
-    the index will. The dry run also checks that a token for Sigstore can be had (and
-    signs nothing: a signature is a public log entry)."""
+    caller's file, which the index refuses; the attestations found beside the files
+    are checked as the index will (a publish attestation that is not this job's, or
+    not for these bytes, is signed afresh; the user's own SLSA provenance must pass).
+    The dry run also checks that a token for Sigstore can be had (and signs nothing: a
+    signature is a public log entry)."""
     from publisher.oidc import fetch_token, read_claims, reusable_fields
 
     claims = ctx.outcome.claims
@@ -362,13 +391,27 @@ def check_attestation_identity(ctx: Context) -> Findings:
         yield Finding("error", Msg.ATTEST_REUSABLE, {**reusable, "caller_file": caller_file})
         return
     from publisher import attest
+    from publisher.errors import PublishError
     from publisher.pipeline import Mode
 
     plan = ctx.signing
-    for dist in ctx.outcome.remaining:  # the user's own: checked before any signature
+    for dist in ctx.outcome.remaining:  # checked before any signature
         if dist.filename in plan.given:
-            given = plan.given[dist.filename]
-            plan.checked[dist.filename] = attest.check(given, dist, claims, plan, given=True)
+            try:
+                found = attest.reusable(plan.given[dist.filename], dist, claims, plan)
+            except PublishError as exc:
+                fields = {
+                    "filename": dist.filename,
+                    "attestation": attest.publish_path(dist).name,
+                    "reason": exc.title,
+                }
+                yield Finding("notice", Msg.ATTESTATION_NOT_REUSED, fields)
+            else:
+                plan.checked[dist.filename] = found
+        plan.extra_checked[dist.filename] = [
+            attest.check(a, dist, claims, plan, given=True, predicate=attest.SLSA_PROVENANCE_V1)
+            for a in plan.extra.get(dist.filename, [])
+        ]
     if ctx.mode is Mode.DRY_RUN:
         token = fetch_token(ctx.env, ctx.http, ctx.console, SIGSTORE_AUDIENCE)
         identity = f"https://github.com/{read_claims(token).job_workflow_ref}"
@@ -390,12 +433,12 @@ def sign_dists(ctx: Context) -> Steps:
     if plan is None or claims is None:
         return
     dists = ctx.outcome.remaining
-    for dist in dists:  # the user's own, checked before the mint
-        if dist.filename in plan.checked:
-            yield _attested_finding(plan.checked[dist.filename])
+    for dist in dists:  # found beside the files, checked before the mint
+        for found in _found(plan, dist):
+            yield _attested_finding(found)
     to_sign = [d for d in dists if d.filename not in plan.checked]
     if not to_sign:
-        ctx.outcome.attested = [plan.checked[d.filename] for d in dists]
+        ctx.outcome.attested = [a for d in dists for a in _found(plan, d)]
         return
     started = time.monotonic()
     signer = attest.Signer(
@@ -411,10 +454,12 @@ def sign_dists(ctx: Context) -> Steps:
     executor = Executor(ctx.console, ctx.config.concurrency)
     made: dict[str, Attested] = {}
     failure: BaseException | None = None
+    unwritten: list[Finding] = []
     for done in executor.run([to_sign], sign_and_check):
         if done.result is not None:
             made[done.item.filename] = done.result
             finding = _attested_finding(done.result)
+            unwritten.extend(_save(done.item, done.result))
         else:
             assert done.error is not None
             failure = failure or done.error
@@ -424,9 +469,35 @@ def sign_dists(ctx: Context) -> Steps:
         failure.fields["done"] = len(made)
     if failure is not None:
         raise failure
-    ctx.outcome.attested = [plan.checked.get(d.filename) or made[d.filename] for d in dists]
+    ctx.outcome.attested = [
+        a
+        for d in dists
+        for a in ([made[d.filename]] if d.filename in made else []) + _found(plan, d)
+    ]
     fields = {"count": len(to_sign), "seconds": f"{time.monotonic() - started:.1f}"}
     yield Finding("ok", Msg.LOG_SIGNED_ALL, {**fields, "at_once": _at_once(executor)})
+    yield from unwritten
+
+
+def _found(plan: Plan, dist: Dist) -> list[Attested]:
+    """The attestations found beside ``dist`` and checked: its publish attestation, if
+    this job's, then the user's own."""
+    reused = [plan.checked[dist.filename]] if dist.filename in plan.checked else []
+    return reused + plan.extra_checked.get(dist.filename, [])
+
+
+def _save(dist: Dist, attested: Attested) -> list[Finding]:
+    """Write a new publish attestation beside its file, as the anchor does (later steps
+    put them in GitHub releases); a failure is a warning: the upload still has it."""
+    from publisher import attest
+
+    try:
+        attest.save(dist, attested)
+    except OSError as exc:
+        path = attest.publish_path(dist)
+        fields = {"path": path, "filename": dist.filename, "reason": exc.strerror or str(exc)}
+        return [Finding("warning", Msg.ATTESTATION_FILE_UNWRITABLE, fields)]
+    return []
 
 
 def _attested_finding(checked: Attested) -> Finding:
@@ -537,7 +608,9 @@ def upload(ctx: Context) -> Steps:
     config, outcome = ctx.config, ctx.outcome
     if ctx.tokens is not None:
         assert ctx.tokens.current is not None
-        attested = {a.filename: a.as_form() for a in outcome.attested}
+        attested: dict[str, list[dict[str, Any]]] = {}
+        for a in outcome.attested:  # the publish attestation first, as twine sends them
+            attested.setdefault(a.filename, []).append(a.as_form())
         uploader = Uploader(ctx.http, config.index, "__token__", ctx.tokens.current.token, attested)
     else:
         uploader = Uploader(ctx.http, config.index, config.user, config.password)

@@ -132,12 +132,12 @@ class Uploader:
         index: Index,
         user: str,
         password: Secret,
-        attestations: Mapping[str, dict[str, Any]] | None = None,
+        attestations: Mapping[str, list[dict[str, Any]]] | None = None,
     ) -> None:
         self.http = http
         self.url = index.post_url
         self.user = user
-        self.attestations = attestations or {}  # file name -> its PEP 740 attestation
+        self.attestations = attestations or {}  # file name -> its PEP 740 attestations
         self.set_password(password)
 
     def set_password(self, password: Secret) -> None:
@@ -195,7 +195,7 @@ class Uploader:
         return UploadAnswer(kind, response.status_code, reason, retry_after(response))
 
 
-def twine_package(dist: Dist, attestation: dict[str, Any] | None = None) -> Any:
+def twine_package(dist: Dist, attestations: list[dict[str, Any]] | None = None) -> Any:
     """twine's ``PackageFile`` for ``dist``, made from what validation already read.
 
     ``PackageFile.from_filename`` would open and hash the file again (twice the reading
@@ -217,18 +217,20 @@ def twine_package(dist: Dist, attestation: dict[str, Any] | None = None) -> Any:
             self.signed_basefilename = self.basefilename + ".asc"
             self.gpg_signature = None
             # twine sends them as the form's `attestations` field: a JSON array.
-            self.attestations = [attestation] if attestation else None
+            self.attestations = attestations or None
             self.sha2_digest = dist.digests.sha256
             self.blake2_256_digest = None  # not sent: sha256 alone is enough for the index
 
     return KnownPackage()
 
 
-def upload_form(dist: Dist, attestation: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+def upload_form(
+    dist: Dist, attestations: list[dict[str, Any]] | None = None
+) -> list[tuple[str, str]]:
     """The upload's form fields, as twine sends them (``metadata_dictionary`` flattened
     the way twine's ``Repository`` does), with the action and protocol fields."""
     form: list[tuple[str, str]] = []
-    for key, value in twine_package(dist, attestation).metadata_dictionary().items():
+    for key, value in twine_package(dist, attestations).metadata_dictionary().items():
         if key == "project_urls":
             form.extend((key, f"{label}, {url}") for label, url in value.items())
         elif key == "keywords":

@@ -43,6 +43,7 @@ def sig(stand_in: LocalSigstore, index: LocalIndex) -> LocalSigstore:
 
 
 CLI = [sys.executable, "-m", "pypi_attestations", "verify"]
+SLSA = "https://slsa.dev/provenance/v1"
 
 
 def _inputs(sig: LocalSigstore, **more: str) -> dict[str, str]:
@@ -79,15 +80,21 @@ def test_signed_upload_is_verified_by_the_index(
     assert identity in run.summary
     assert len(sig.requests_to("fulcio")) == 1  # one certificate for the run
     assert len(sig.requests_to("rekor")) == 2  # one log entry per file
-    # never written into packages-dir
-    assert sorted(p.name for p in github.dist.iterdir()) == sorted(stored)
+    # written beside each dist, as the anchor writes them: what was sent, as
+    # pypi-attestations dumps it (later steps put them in GitHub releases)
+    for name, stored_file in stored.items():
+        written = github.dist / f"{name}.publish.attestation"
+        sent = json.loads(stored_file.attestations or "[]")
+        assert written.read_text() == Attestation.model_validate(sent[0]).model_dump_json()
+    assert "left out" not in run.log
 
     # and pypi-attestations itself accepts them offline, with the stand-in's root
     wheel_name = "example-1.0.0-py3-none-any.whl"
     wheel = tmp_path / wheel_name
     wheel.write_bytes((github.dist / wheel_name).read_bytes())
-    sent = json.loads(stored[wheel_name].attestations or "[]")
-    Path(f"{wheel}.publish.attestation").write_text(json.dumps(sent[0]))
+    Path(f"{wheel}.publish.attestation").write_bytes(
+        (github.dist / f"{wheel_name}.publish.attestation").read_bytes()
+    )
     sig.plant_tuf_cache(tmp_path / "cache")
     verified = subprocess.run(
         [*CLI, "attestation", "--identity", identity, "--offline", str(wheel)],
@@ -140,42 +147,79 @@ def test_own_attestation_is_checked_and_sent(
     sig.record.requests.clear()
     run = github.run(_inputs(sig))
     assert run.code == 0, run.log
-    assert "given (yours), checked" in run.log
+    assert "found beside it, checked" in run.log
     assert len(sig.requests_to("rekor")) == 1  # only the sdist was signed here
     sent = json.loads(index.state.projects["example"].files[wheel.name].attestations or "[]")
     assert sent == [json.loads(mine.model_dump_json())]
     assert "left out" not in run.log  # the attestation file is not a stray
+    assert Path(f"{wheel}.publish.attestation").read_text() == mine.model_dump_json()
 
 
-def test_attestation_for_another_file_is_refused_locally(
-    github: GitHub, index: LocalIndex, sig: LocalSigstore, tmp_path: Path
+@pytest.mark.parametrize(
+    ("made_for", "reason"),
+    [
+        ("other bytes", "is for another file than `example-1.0.0-py3-none-any.whl`"),
+        ("another workflow", "was signed by another identity"),
+        (
+            "another ref",
+            "was signed for https://github.com/octo-org/example/.github/workflows/"
+            "release.yml@refs/tags/v0.9.0, not for this job",
+        ),
+        ("nothing", "Cannot read an attestation"),
+    ],
+)
+def test_publish_attestation_not_for_this_job_is_signed_afresh(
+    github: GitHub,
+    index: LocalIndex,
+    sig: LocalSigstore,
+    tmp_path: Path,
+    made_for: str,
+    reason: str,
 ) -> None:
+    """A `.publish.attestation` the index would refuse, or not this job's (left by an
+    earlier build or run): the file is signed again and it is replaced."""
     _ready(github, index)
-    other = make_wheel(
-        tmp_path / "other", "example", "1.0.0", filename="example-1.0.0-py3-none-any.whl"
-    )
-    other.write_bytes(other.read_bytes() + b"\0")  # same name, other bytes
     wheel = github.dist / "example-1.0.0-py3-none-any.whl"
-    Path(f"{wheel}.publish.attestation").write_text(_sign(sig, other).model_dump_json())
+    stale = Path(f"{wheel}.publish.attestation")
+    if made_for == "other bytes":
+        other = make_wheel(tmp_path / "other", filename=wheel.name)
+        other.write_bytes(other.read_bytes() + b"\0")  # same name, other bytes
+        stale.write_text(_sign(sig, other).model_dump_json())
+    elif made_for == "nothing":
+        stale.write_text('{"version": 1, "envelope": {}}')
+    else:
+        run_claims = (
+            RunClaims(workflow="nightly.yml")
+            if made_for == "another workflow"
+            else RunClaims(ref="refs/tags/v0.9.0")
+        )
+        stale.write_text(_sign(sig, wheel, run_claims).model_dump_json())
+    before = stale.read_text()
+    sig.record.requests.clear()
     run = github.run(_inputs(sig))
-    assert run.code == 1
-    assert "is for another file" in run.log
-    assert "/legacy/" not in index.state.paths()
+    assert run.code == 0, run.log
+    assert "::notice title=`example-1.0.0-py3-none-any.whl.publish.attestation` is not used" in (
+        run.log
+    )
+    assert reason in run.log
+    assert len(sig.requests_to("rekor")) == 2  # both files signed here
+    stored = index.state.projects["example"].files[wheel.name]
+    sent = json.loads(stored.attestations or "[]")
+    assert stale.read_text() != before
+    assert stale.read_text() == Attestation.model_validate(sent[0]).model_dump_json()
 
 
-def test_attestation_from_another_workflow_is_refused_locally(
+def test_unwritable_attestation_file_is_a_warning(
     github: GitHub, index: LocalIndex, sig: LocalSigstore
 ) -> None:
     _ready(github, index)
     wheel = github.dist / "example-1.0.0-py3-none-any.whl"
-    foreign = _sign(sig, wheel, RunClaims(workflow="nightly.yml"))
-    Path(f"{wheel}.publish.attestation").write_text(foreign.model_dump_json())
+    Path(f"{wheel}.publish.attestation").mkdir()  # in the way of the file
     run = github.run(_inputs(sig))
-    assert run.code == 1
-    assert "was signed by another identity" in run.log
-    assert "nightly.yml" in run.log  # the actual identity
-    assert "workflows/release.yml" in run.log  # the expected one
-    assert "/legacy/" not in index.state.paths()
+    assert run.code == 0, run.log
+    assert "::warning title=Cannot write `" in run.log
+    assert all(f.attestations for f in index.state.projects["example"].files.values())
+    assert Path(f"{wheel}.publish.attestation").is_dir()
 
 
 def test_password_upload_signs_nothing(
@@ -210,6 +254,7 @@ def test_dry_run_signs_nothing(github: GitHub, index: LocalIndex, sig: LocalSigs
     assert "2 file(s) will be signed (PEP 740)" in run.summary
     assert "OIDC token for Sigstore available" in run.summary
     assert "/_/oidc/mint-token" not in index.state.paths()
+    assert not list(github.dist.glob("*.attestation"))
 
 
 def test_two_runs_in_one_job_with_attestations(
@@ -222,11 +267,22 @@ def test_two_runs_in_one_job_with_attestations(
         test.state.pending.append(publisher_for_run(test, project="example"))
         first = GitHub(test, github.workspace).run(_inputs(sig))
     assert first.code == 0, first.log
-    assert sorted(p.name for p in github.dist.iterdir()) == before
+    written = {f"{name}.publish.attestation" for name in before}
+    assert sorted(p.name for p in github.dist.iterdir()) == sorted({*before, *written})
+    contents = {name: (github.dist / name).read_text() for name in written}
+    sig.record.requests.clear()
     index.state.pending.append(publisher_for_run(index, project="example"))
     second = github.run(_inputs(sig))
     assert second.code == 0, second.log
     assert len(second.output_list("attestations")) == 2
+    assert sig.requests == []  # nothing signed again: the first run's are this job's
+    assert second.log.count("found beside it, checked") == 2
+    for name, stored in index.state.projects["example"].files.items():
+        sent = json.loads(stored.attestations or "[]")
+        assert [json.dumps(a, sort_keys=True) for a in sent] == [
+            json.dumps(json.loads(contents[f"{name}.publish.attestation"]), sort_keys=True)
+        ]
+    assert {name: (github.dist / name).read_text() for name in written} == contents
 
 
 def test_signing_failure_is_named(github: GitHub, index: LocalIndex, sig: LocalSigstore) -> None:
@@ -264,24 +320,84 @@ def test_a_refused_attestation_is_named_at_upload(
     assert "rebuild" not in run.log
 
 
+def _provenance(
+    sig: LocalSigstore, path: Path, run: RunClaims | None = None, predicate: str = SLSA
+) -> Attestation:
+    """An attestation of another kind, as `actions/attest-build-provenance` makes one
+    (converted with `Attestation.from_bundle`, as PyPI's docs show)."""
+    import hashlib
+
+    from sigstore.dsse import DigestSet, StatementBuilder, Subject
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    statement = (
+        StatementBuilder()
+        .subjects([Subject(name=path.name, digest=DigestSet(root={"sha256": digest}))])
+        .predicate_type(predicate)
+        .predicate(
+            {"buildDefinition": {"buildType": "https://actions.github.io/buildtypes/workflow/v1"}}
+        )
+        .build()
+    )
+    config = ClientTrustConfig.from_json(sig.trust_config_path.read_text())
+    with SigningContext.from_trust_config(config).signer(
+        IdentityToken(sigstore_token(run))
+    ) as signer:
+        return Attestation.from_bundle(signer.sign_dsse(statement))
+
+
+def test_own_provenance_is_sent_beside_the_publish_attestation(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore
+) -> None:
+    """`<dist>.<kind>.attestation` with SLSA provenance, as twine's --attestations
+    pairs them: checked before the mint, sent with the one this run signs."""
+    _ready(github, index)
+    wheel = github.dist / "example-1.0.0-py3-none-any.whl"
+    provenance = _provenance(sig, wheel)
+    Path(f"{wheel}.build.attestation").write_text(provenance.model_dump_json())
+    run = github.run(_inputs(sig))
+    assert run.code == 0, run.log
+    assert "`example-1.0.0-py3-none-any.whl.build.attestation` will be sent with" in run.log
+    sent = json.loads(index.state.projects["example"].files[wheel.name].attestations or "[]")
+    kinds = [attest.predicate_of(Attestation.model_validate(a)) for a in sent]
+    assert kinds == [attest.PUBLISH_V1, SLSA]  # the index verified both
+    assert "left out" not in run.log
+    assert run.output_list("attestations").count(wheel.name) == 1
+
+
 @pytest.mark.parametrize("dry_run", ["false", "true"])
-@pytest.mark.parametrize("kind", ["garbage", "foreign"])
-def test_own_attestation_is_checked_before_the_mint(
+@pytest.mark.parametrize("kind", ["garbage", "foreign", "twice", "publish", "unknown"])
+def test_own_provenance_is_checked_before_the_mint(
     github: GitHub, index: LocalIndex, sig: LocalSigstore, dry_run: str, kind: str
 ) -> None:
-    """A user's own attestation that the index would refuse stops the run before any
+    """The user's own attestation that the index would refuse stops the run before any
     token exchange or signature, and fails the dry run too."""
     _ready(github, index)
     wheel = github.dist / "example-1.0.0-py3-none-any.whl"
-    own = Path(f"{wheel}.publish.attestation")
+    own = Path(f"{wheel}.build.attestation")
     if kind == "garbage":
         own.write_text('{"version": 1, "envelope": {}}')
+    elif kind == "foreign":
+        own.write_text(_provenance(sig, wheel, RunClaims(workflow="nightly.yml")).model_dump_json())
+    elif kind == "twice":
+        own.write_text(_provenance(sig, wheel).model_dump_json())
+        Path(f"{wheel}.slsa.attestation").write_text(_provenance(sig, wheel).model_dump_json())
+    elif kind == "publish":
+        own.write_text(_sign(sig, wheel).model_dump_json())
     else:
-        own.write_text(_sign(sig, wheel, RunClaims(workflow="nightly.yml")).model_dump_json())
+        own.write_text(
+            _provenance(sig, wheel, predicate="https://example.org/x/v1").model_dump_json()
+        )
     sig.record.requests.clear()
     run = github.run(_inputs(sig, **{"dry-run": dry_run}))
     assert run.code == 1
-    expected = "Cannot read an attestation" if kind == "garbage" else "another identity"
+    expected = {
+        "garbage": "Cannot read an attestation",
+        "foreign": "was signed by another identity",
+        "twice": "Two attestations of one kind for `example-1.0.0-py3-none-any.whl`",
+        "publish": "Two attestations of one kind for `example-1.0.0-py3-none-any.whl`",
+        "unknown": "is not an attestation the index takes",
+    }[kind]
     assert expected in run.log
     if kind == "garbage":
         assert "verification_material: Field required" in run.log  # where, not just that
