@@ -267,7 +267,7 @@ def _conclude(console: Console, index: Index | None, outcome: Outcome, *, dry_ru
     write_outputs(console, outcome, index)
     if outcome.failure is not None:
         console.failure(outcome.failure)
-        console.summary(failure_summary(outcome.failure, outcome))
+        console.summary(failure_summary(outcome.failure, outcome, index))
         return EXIT_FAILED
     assert index is not None
     console.summary(success_summary(outcome, index))

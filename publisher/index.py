@@ -170,19 +170,38 @@ class Index:
 
     def project_url(self, project: str) -> Url:
         """The project's page for people."""
-        return Url(f"{self.read_url}/project/{quote(project)}/")
+        label = messages.title(Msg.LINK_PROJECT, {"project": project}, markdown=True)
+        return Url(f"{self.read_url}/project/{quote(project)}/", label)
+
+    def release_url(self, project: str, version: str) -> Url:
+        """The release's page for people (Warehouse's layout, as for the project)."""
+        label = messages.title(
+            Msg.LINK_RELEASE, {"project": project, "version": version}, markdown=True
+        )
+        return Url(f"{self.read_url}/project/{quote(project)}/{quote(version)}/", label)
+
+    def files_url(self, project: str, version: str) -> str:
+        """The release page's list of files, where each file's links and hashes are."""
+        return f"{self.release_url(project, version)}#files"
 
     def publishing_settings_url(self, project: str) -> Url:
         """Where a project's owners manage its trusted publishers."""
-        return Url(f"{self.read_url}/manage/project/{quote(project)}/settings/publishing/")
+        label = messages.title(Msg.LINK_SETTINGS, {"project": project}, markdown=True)
+        return Url(f"{self.read_url}/manage/project/{quote(project)}/settings/publishing/", label)
 
     def register_publisher_url(self, publisher: dict[str, str], project: str | None) -> Url:
         """A link to the form that adds a publisher, pre-filled with ``publisher``'s fields;
         with ``project`` None, the account-level form for a pending publisher."""
         query = {"provider": "github", **{k: v for k, v in publisher.items() if v}}
         if project is None:
-            return Url(f"{self.read_url}/manage/account/publishing/?{urlencode(query)}")
-        return Url(f"{self.publishing_settings_url(project)}?{urlencode(query)}")
+            name = publisher.get("project_name")
+            fields = {"project": name} if name else {}
+            label = messages.title(
+                Msg.LINK_PENDING if name else Msg.LINK_PENDING_ANY, fields, markdown=True
+            )
+            return Url(f"{self.read_url}/manage/account/publishing/?{urlencode(query)}", label)
+        label = messages.title(Msg.LINK_ADD_PUBLISHER, {"project": project}, markdown=True)
+        return Url(f"{self.publishing_settings_url(project)}?{urlencode(query)}", label)
 
 
 @dataclass(frozen=True)

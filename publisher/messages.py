@@ -7,34 +7,18 @@ says what went wrong with the values involved, then how to fix it.
 
 from __future__ import annotations
 
-import html
 import os
 import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import PurePath
 from string import Template
+from typing import Self
+
+from publisher import markdown as md
 
 # Fields that some messages show only in some cases; empty unless the caller sets them.
 OPTIONAL = {"reusable": "", "ignored": "", "given": ""}
-
-PUBLISHER_TABLE = """\
-What the OIDC token says, beside what the trusted publisher on $index must hold:
-  owner          $owner
-                 must equal the publisher's owner exactly, case-sensitive (renamed owner?)
-  owner id       $owner_id
-                 must be the id of that account (account deleted and re-created?)
-  repository     $repository
-                 the name must match exactly, case-sensitive (renamed or transferred?)
-  workflow file  $workflow_file
-                 the file name only, like release.yml, not its path (renamed file? typo?)
-  environment    $environment
-                 equal to the publisher's, case-insensitive; a publisher without one
-                 accepts any, a publisher with one never matches a job without it
-  ref            $ref
-                 not matched by the index; shown to help you find the run
-  event          $event
-                 pull_request_target runs are always refused"""
 
 
 class Msg(StrEnum):
@@ -286,6 +270,28 @@ class Msg(StrEnum):
     ATTESTATION_IDENTITY = "attestation-identity"
     ATTESTATION_SUBJECT = "attestation-subject"
     SUMMARY_ATTESTATIONS = "summary-attestations"
+    SUMMARY_CLAIMS = "summary-claims"
+    SUMMARY_CLAIM_OWNER = "summary-claim-owner"
+    SUMMARY_CLAIM_OWNER_ID = "summary-claim-owner-id"
+    SUMMARY_CLAIM_REPOSITORY = "summary-claim-repository"
+    SUMMARY_CLAIM_WORKFLOW = "summary-claim-workflow"
+    SUMMARY_CLAIM_ENVIRONMENT = "summary-claim-environment"
+    SUMMARY_CLAIM_REF = "summary-claim-ref"
+    SUMMARY_CLAIM_EVENT = "summary-claim-event"
+    SUMMARY_FIX = "summary-fix"
+    SUMMARY_DETAILS = "summary-details"
+    LINK_SETTINGS = "phrase-link-settings"
+    LINK_PENDING = "phrase-link-pending"
+    LINK_PENDING_ANY = "phrase-link-pending-any"
+    LINK_ADD_PUBLISHER = "phrase-link-add-publisher"
+    LINK_PROJECT = "phrase-link-project"
+    LINK_RELEASE = "phrase-link-release"
+    LINK_HELP_TROUBLESHOOTING = "phrase-help-troubleshooting"
+    LINK_HELP_NEW_PROJECT = "phrase-help-new-project"
+    LINK_HELP_USING = "phrase-help-using"
+    LINK_HELP_ADDING = "phrase-help-adding"
+    LINK_HELP_REUSABLE = "phrase-help-reusable"
+    LINK_HELP_ATTESTATIONS = "phrase-help-attestations"
 
 
 MESSAGES: dict[Msg, tuple[str, str]] = {
@@ -1103,15 +1109,65 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Attestations (PEP 740)",
         "",
     ),
+    # The token's claims beside what the publisher must hold: each claim's name, then
+    # what the publisher must hold and a hint (one line each).
+    Msg.SUMMARY_CLAIMS: (
+        "What the OIDC token says, beside what the trusted publisher on $index must hold",
+        "",
+    ),
+    Msg.SUMMARY_CLAIM_OWNER: (
+        "owner",
+        "the same owner, exactly, case-sensitive\nrenamed owner?",
+    ),
+    Msg.SUMMARY_CLAIM_OWNER_ID: (
+        "owner id",
+        "the id of that account\naccount deleted and re-created?",
+    ),
+    Msg.SUMMARY_CLAIM_REPOSITORY: (
+        "repository",
+        "the same name, exactly, case-sensitive\nrenamed or transferred?",
+    ),
+    Msg.SUMMARY_CLAIM_WORKFLOW: (
+        "workflow file",
+        "the file name only, like release.yml, not its path\nrenamed file? typo?",
+    ),
+    Msg.SUMMARY_CLAIM_ENVIRONMENT: (
+        "environment",
+        "the same, in any case; or none, which accepts any\n"
+        "a publisher with an environment never matches a job without one",
+    ),
+    Msg.SUMMARY_CLAIM_REF: (
+        "ref",
+        "not matched\nshown to help you find the run",
+    ),
+    Msg.SUMMARY_CLAIM_EVENT: (
+        "event",
+        "any event but pull_request_target\npull_request_target runs are always refused",
+    ),
+    Msg.SUMMARY_FIX: ("Fix", ""),
+    Msg.SUMMARY_DETAILS: ("The whole diagnosis", ""),
+    Msg.LINK_SETTINGS: ("publishing settings of $project", ""),
+    Msg.LINK_PENDING: ("register a pending publisher for $project (pre-filled)", ""),
+    Msg.LINK_PENDING_ANY: ("register a pending publisher (pre-filled)", ""),
+    Msg.LINK_ADD_PUBLISHER: ("add this workflow as a publisher of $project (pre-filled)", ""),
+    Msg.LINK_PROJECT: ("$project on the index", ""),
+    Msg.LINK_RELEASE: ("$project $version", ""),
+    Msg.LINK_HELP_TROUBLESHOOTING: ("help: troubleshooting trusted publishing", ""),
+    Msg.LINK_HELP_NEW_PROJECT: ("help: creating a project through trusted publishing", ""),
+    Msg.LINK_HELP_USING: ("help: publishing with a trusted publisher", ""),
+    Msg.LINK_HELP_ADDING: ("help: adding a trusted publisher to a project", ""),
+    Msg.LINK_HELP_REUSABLE: ("help: reusable workflows (pypi/warehouse#11096)", ""),
+    Msg.LINK_HELP_ATTESTATIONS: ("help: attestations on the index", ""),
     # --- names and existing files -----------------------------------------------------------
     Msg.NAME_MISMATCH_AFTER_MINT: (
         "The token is for another project name than `$name`",
+        "The token came from a publisher for another name than `$project`, so nothing was "
+        "uploaded.\n"
         "`$filename` has the metadata name `$name` (the index calls it `$project`). That "
         "project was not on the index before the token exchange, and it is still not "
-        "there after it: the token came from a publisher for a different name. If it was "
-        "a pending publisher, the exchange has just created *that other* project, empty. "
-        'Uploading would fail with "Non-user identities cannot create new projects", so '
-        "nothing was uploaded.\n"
+        "there after it. If the publisher was a pending one, the exchange has just created "
+        '*that other* project, empty. Uploading would fail with "Non-user identities cannot '
+        'create new projects".\n'
         "This is the classic mistake of a pending publisher registered as "
         "`$example` for a package whose metadata says `example` (or the reverse): the "
         "names must be equal after normalization.\n"
@@ -1602,16 +1658,133 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.VERDICT_FAILED: ("$count problem(s) would stop a real publish", "FAILED: "),
 }
 
+# The claims a GitHub trusted publisher is matched on, in the order the index checks
+# them: the field of the mint diagnoses that holds each, and its row's words.
+CLAIMS = (
+    ("owner", Msg.SUMMARY_CLAIM_OWNER),
+    ("owner_id", Msg.SUMMARY_CLAIM_OWNER_ID),
+    ("repository", Msg.SUMMARY_CLAIM_REPOSITORY),
+    ("workflow_file", Msg.SUMMARY_CLAIM_WORKFLOW),
+    ("environment", Msg.SUMMARY_CLAIM_ENVIRONMENT),
+    ("ref", Msg.SUMMARY_CLAIM_REF),
+    ("event", Msg.SUMMARY_CLAIM_EVENT),
+)
+
+
+def claim_row(key: Msg) -> tuple[str, str, str]:
+    """A claim's name, what the publisher must hold, and the hint."""
+    name, body = MESSAGES[key]
+    must, hint = body.split("\n")
+    return name, must, hint
+
+
+def publisher_table() -> str:
+    """The claims beside what the publisher must hold, for the log (a template: the
+    claims' values are filled in with the message's)."""
+    rows = [MESSAGES[Msg.SUMMARY_CLAIMS][0] + ":"]
+    for field, key in CLAIMS:
+        name, must, hint = claim_row(key)
+        rows.append(f"  {name:<14} ${field}")
+        rows.append(f"  {'':<14} the publisher: {must} ({hint})")
+    return "\n".join(rows)
+
+
+# Where the index's own help explains a diagnosis (Warehouse's documentation; the
+# pages are docs/user/trusted-publishers/*.md and docs/user/attestations/ there).
+HELP_PAGES = "https://docs.pypi.org"
+HELP: dict[Msg, tuple[Msg, str]] = {
+    **dict.fromkeys(
+        (
+            Msg.MINT_INVALID_PUBLISHER,
+            Msg.MINT_INVALID_PENDING_PUBLISHER,
+            Msg.MINT_UNKNOWN_CODE,
+            Msg.MINT_INVALID_TOKEN,
+            Msg.MINT_INVALID_REUSE_TOKEN,
+            Msg.MINT_UNKNOWN_ISSUER,
+            Msg.MINT_NOT_ENABLED,
+            Msg.MINT_INVALID_PAYLOAD,
+            Msg.MINT_STATUS,
+            Msg.TP_DISABLED,
+            Msg.TP_UNSUPPORTED,
+        ),
+        (Msg.LINK_HELP_TROUBLESHOOTING, f"{HELP_PAGES}/trusted-publishers/troubleshooting/"),
+    ),
+    **dict.fromkeys(
+        (
+            Msg.NAME_MISMATCH_AFTER_MINT,
+            Msg.NAME_NO_PENDING_PUBLISHER,
+            Msg.NAME_ONE_NEW_PER_MINT,
+            Msg.NAME_CHECK_UNANSWERED,
+            Msg.MINT_PROJECT_REFUSED,
+            Msg.MINT_REGISTRATION_DISABLED,
+            Msg.UPLOAD_NON_USER_IDENTITY,
+            Msg.SEVERAL_NEW_PROJECTS,
+        ),
+        (
+            Msg.LINK_HELP_NEW_PROJECT,
+            f"{HELP_PAGES}/trusted-publishers/creating-a-project-through-oidc/",
+        ),
+    ),
+    **dict.fromkeys(
+        (
+            Msg.OIDC_NO_PERMISSION,
+            Msg.OIDC_FORK_PR,
+            Msg.OIDC_PULL_REQUEST_TARGET,
+            Msg.OIDC_NOT_IN_ACTIONS,
+        ),
+        (Msg.LINK_HELP_USING, f"{HELP_PAGES}/trusted-publishers/using-a-publisher/"),
+    ),
+    Msg.UPLOAD_NOT_FOR_PROJECT: (
+        Msg.LINK_HELP_ADDING,
+        f"{HELP_PAGES}/trusted-publishers/adding-a-publisher/",
+    ),
+    **dict.fromkeys(
+        (Msg.REUSABLE_WORKFLOW, Msg.ATTEST_REUSABLE),
+        (Msg.LINK_HELP_REUSABLE, "https://github.com/pypi/warehouse/issues/11096"),
+    ),
+    **dict.fromkeys(
+        (
+            Msg.UPLOAD_ATTESTATION_REFUSED,
+            Msg.ATTESTATION_INVALID,
+            Msg.ATTESTATION_IDENTITY,
+            Msg.ATTESTATION_SUBJECT,
+        ),
+        (Msg.LINK_HELP_ATTESTATIONS, f"{HELP_PAGES}/attestations/"),
+    ),
+}
+# Diagnoses about the publisher the token must match: the summary shows the claims.
+SHOWS_CLAIMS = {
+    Msg.MINT_INVALID_PUBLISHER,
+    Msg.MINT_INVALID_PENDING_PUBLISHER,
+    Msg.MINT_UNKNOWN_CODE,
+    Msg.NAME_MISMATCH_AFTER_MINT,
+    Msg.NAME_NO_PENDING_PUBLISHER,
+    Msg.UPLOAD_NOT_FOR_PROJECT,
+    Msg.UPLOAD_NON_USER_IDENTITY,
+}
+
 
 class Text(str):
     """Text this action composed: rendered from the catalogue, with every outside value
     in it escaped. It is filled into other messages as it is; any other value is
-    escaped first (see :func:`escape`)."""
+    escaped first (see :func:`escape`). ``markdown`` is the same text for the step
+    summary, when it has been rendered so (else it is shown as a code span there)."""
+
+    markdown: str | None
+
+    def __new__(cls, text: str, markdown: str | None = None) -> Self:
+        made = super().__new__(cls, text)
+        made.markdown = markdown
+        return made
 
 
 class Url(Text):
     """A link this action built (percent-encoded parts under the index's address): it
-    goes into the log and the summary as it is, so that it stays a working link."""
+    goes into the log as it is, so that it stays a working link, and into the summary
+    as a link named ``label`` (Markdown, ours), or as itself."""
+
+    def __new__(cls, url: str, label: str | None = None) -> Self:
+        return super().__new__(cls, url, md.link(label, url) if label else f"<{url}>")
 
 
 # Characters that could start a line, move the cursor, recolour a terminal or hide text:
@@ -1661,30 +1834,49 @@ def escape(value: object) -> str:
 
 
 def lines(values: Iterable[object], *, prefix: str = "", sep: str = "\n") -> Text:
-    """Outside values, each escaped, one per line (``prefix`` before each)."""
-    return Text(sep.join(prefix + escape(v) for v in values))
+    """Outside values, each escaped, one per line (``prefix`` before each); in the
+    summary each is a code span (or a link, for one of ours), one per line."""
+    values = list(values)
+    return Text(
+        sep.join(prefix + escape(v) for v in values),
+        ("<br>" if "\n" in sep else sep).join(to_markdown(v) for v in values),
+    )
 
 
-# Markdown's special characters; an underscore inside a word (tpa_example) emphasises
-# nothing in GitHub's Markdown and is left as it is, so names stay readable.
-_MARKDOWN = re.compile(r"([\\`*\[\]~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+def to_markdown(value: object) -> str:
+    """A value for the step summary: our links as links, our composed text as its own
+    Markdown, a number as itself, anything else (from outside) as a code span."""
+    if isinstance(value, Text) and value.markdown is not None:
+        return value.markdown
+    if isinstance(value, int | float):
+        return str(value)
+    return md.code_span(escape(value))
 
 
-def escape_markdown(value: object) -> str:
-    """``value`` as text for the step summary, rendering as itself: escaped for the
-    log first, then no HTML and no Markdown (links, images, emphasis, code). Our own
-    composed :class:`Text` is escaped too: it may hold outside values."""
-    if isinstance(value, Url):
-        return value
-    text = html.escape(escape(value) if not isinstance(value, Text) else str(value), quote=False)
-    return _MARKDOWN.sub(r"\\\1", text)
+# The template's own code spans: a value inside one is put in as plain text, and the
+# whole span is made again with a fence the value cannot close.
+_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+
+
+def _fill_markdown(text: str, fields: Mapping[str, object]) -> str:
+    plain = {**OPTIONAL, **{k: escape(v) for k, v in fields.items()}}
+    rich = {**OPTIONAL, **{k: to_markdown(v) for k, v in fields.items()}}
+    text = text.replace("$PUBLISHER_TABLE\n", "")  # a table of its own in the summary
+    out, pos = [], 0
+    for span in _SPAN.finditer(text):
+        out.append(Template(text[pos : span.start()]).substitute(rich))
+        out.append(md.code_span(Template(span.group(2)).substitute(plain)))
+        pos = span.end()
+    out.append(Template(text[pos:]).substitute(rich))
+    return "".join(out)
 
 
 def _fill(text: str, fields: Mapping[str, object], markdown: bool = False) -> Text:
-    quote = escape_markdown if markdown else escape
-    values = {**OPTIONAL, **{k: quote(v) for k, v in fields.items()}}
+    if markdown:
+        return Text(_fill_markdown(text, fields))
+    values = {**OPTIONAL, **{k: escape(v) for k, v in fields.items()}}
     if "$PUBLISHER_TABLE" in text:
-        text = text.replace("$PUBLISHER_TABLE", PUBLISHER_TABLE)
+        text = text.replace("$PUBLISHER_TABLE", publisher_table())
     return Text(Template(text).substitute(values))
 
 
@@ -1701,4 +1893,4 @@ def render(key: Msg, fields: Mapping[str, object], *, markdown: bool = False) ->
 
 def phrase(key: Msg, **fields: object) -> Text:
     """A message that is one phrase (its title), for use inside other messages."""
-    return title(key, fields)
+    return Text(title(key, fields), title(key, fields, markdown=True))

@@ -168,26 +168,23 @@ BY_CODE = {
 }
 
 
-def claim_fields(claims: Claims, index: Index, projects: list[str]) -> dict[str, str]:
+def claim_fields(claims: Claims, index: Index, projects: list[str]) -> dict[str, object]:
     """The values every mint diagnosis may show: the token's claims and the links."""
     fields = claims.publisher_fields()
-    settings = messages.lines(
-        (f"{p}: {index.publishing_settings_url(p)}" for p in projects), prefix="  "
+    if len(projects) == 1:  # the form takes one project name
+        fields["project_name"] = projects[0]
+    settings = [(p, index.publishing_settings_url(p)) for p in projects]
+    links = messages.lines(
+        (messages.Text(f"{p}: {url}", url.markdown) for p, url in settings), prefix="  "
     )
     return {
-        "repository": claims.repository or "(missing)",
-        "owner": claims.owner or "(missing)",
-        "owner_id": claims.get("repository_owner_id") or "(missing)",
-        "workflow_file": claims.workflow_filename or "(missing)",
+        **claims.shown(),
         "job_workflow_ref": claims.job_workflow_ref or "(missing)",
-        "environment": claims.environment or "(none)",
-        "ref": claims.get("ref") or "(empty)",
-        "event": claims.get("event_name") or "(missing)",
         "issuer": claims.get("iss") or "(missing)",
         "audience": claims.get("aud") or "(missing)",
         "index": index.read_url,
         "pending_link": index.register_publisher_url(fields, None),
-        "settings_links": settings or "  (no project)",
+        "settings_links": links or "  (no project)",
         "projects": ", ".join(projects),
     }
 
@@ -260,7 +257,9 @@ class TokenSource:
         except MintError as exc:
             reusable = reusable_explanation(self.claims)
             if reusable:
-                exc.fields["reusable"] = messages.Text("\n\n" + reusable)
+                exc.fields["reusable"] = messages.Text(
+                    "\n\n" + reusable, "\n\n" + reusable_explanation(self.claims, markdown=True)
+                )
             raise
         self.console.info(Msg.LOG_MINTED)
         return self.current

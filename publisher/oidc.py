@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from publisher import messages, safejson
 from publisher.errors import IndexServerError, OidcError
 from publisher.http import json_object
-from publisher.messages import Msg
+from publisher.messages import Msg, Url
 from publisher.secret import Secret
 
 if TYPE_CHECKING:
@@ -81,6 +81,19 @@ class Claims:
         return bool(self.job_workflow_ref and self.workflow_ref) and (
             self.job_workflow_ref != self.workflow_ref
         )
+
+    def shown(self) -> dict[str, str]:
+        """The claims a publisher is matched on, as the diagnoses show them (a word in
+        parentheses for one that is absent)."""
+        return {
+            "repository": self.repository or "(missing)",
+            "owner": self.owner or "(missing)",
+            "owner_id": self.get("repository_owner_id") or "(missing)",
+            "workflow_file": self.workflow_filename or "(missing)",
+            "environment": self.environment or "(none)",
+            "ref": self.get("ref") or "(empty)",
+            "event": self.get("event_name") or "(missing)",
+        }
 
     def publisher_fields(self) -> dict[str, str]:
         """The fields to enter for a GitHub trusted publisher matching this token."""
@@ -254,11 +267,11 @@ def reusable_fields(claims: Claims) -> dict[str, object] | None:
         "called": claims.job_workflow_ref,
         "caller": claims.workflow_ref,
         "called_file": claims.workflow_filename,
-        "issue": ISSUE_REUSABLE,
+        "issue": Url(ISSUE_REUSABLE),
     }
 
 
-def reusable_explanation(claims: Claims) -> str:
+def reusable_explanation(claims: Claims, *, markdown: bool = False) -> str:
     """Why PyPI may not match a job in a reusable workflow, or '' when it is not in one."""
     fields = reusable_fields(claims)
-    return messages.render(Msg.REUSABLE_WORKFLOW, fields) if fields else ""
+    return messages.render(Msg.REUSABLE_WORKFLOW, fields, markdown=markdown) if fields else ""

@@ -162,7 +162,15 @@ def _failure(errors: list[Finding]) -> PublishError:
     """The error that stops a real run: the one found, or all of a step's together."""
     if len(errors) == 1:
         return errors[0].as_error()
-    listing = messages.Text("\n\n".join(f"{e.title}\n{e.detail}" for e in errors))
+    # In the summary, one problem a line: its title, then its body's lines as one.
+    listing = messages.Text(
+        "\n\n".join(f"{e.title}\n{e.detail}" for e in errors),
+        "\n".join(
+            f"- **{messages.title(e.key, e.fields, markdown=True)}**<br>"
+            + messages.render(e.key, e.fields, markdown=True).replace("\n", "<br>")
+            for e in errors
+        ),
+    )
     return PublishError(Msg.MANY_PROBLEMS, count=len(errors), problems=listing)
 
 

@@ -12,12 +12,15 @@ from string import Template
 from typing import TYPE_CHECKING
 
 from publisher import messages
+from publisher.markdown import cell, code_span, fenced, link
 from publisher.messages import Msg
 
 if TYPE_CHECKING:
     from publisher.console import Console
+    from publisher.dists import Dist
     from publisher.errors import PublishError
     from publisher.index import Index
+    from publisher.oidc import Claims
     from publisher.outcome import Outcome
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -30,20 +33,9 @@ RESULTS = {
 }
 
 
-def cell(markdown: str) -> str:
-    """Markdown for one table cell: one line, no column breaks."""
-    return markdown.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
-
-
-def fenced(text: str) -> str:
-    """``text`` as a fenced code block that nothing inside it can close."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}text\n{text}\n{fence}"
-
-
-def _md(value: str) -> str:
-    return cell(messages.escape_markdown(value))
+def _md(value: object) -> str:
+    """An outside value for a table cell: a code span, on one line."""
+    return cell(messages.to_markdown(value))
 
 
 def _template(name: str) -> Template:
@@ -110,24 +102,120 @@ def _attestations(outcome: Outcome) -> str:
     )
 
 
-def failure_summary(error: PublishError, outcome: Outcome) -> str:
-    """Markdown for a failed run: the diagnosis, and what did and did not reach the index."""
-    refused = messages.phrase(Msg.RESULT_REFUSED)
-    rows = (
-        "\n".join(
-            [f"| `{d.filename}` | {_result(outcome, d.filename)} |" for d in outcome.dists]
-            + [f"| {_md(name)} | {refused} |" for name in outcome.refused]
-        )
-        or f"| {messages.phrase(Msg.SUMMARY_NO_DISTS)} | |"
-    )
-    advice = Msg.SUMMARY_SOME_LANDED if outcome.uploaded else Msg.SUMMARY_NONE_LANDED
+def failure_summary(error: PublishError, outcome: Outcome, index: Index | None) -> str:
+    """Markdown for a failed run: the diagnosis as a heading and one sentence, the
+    token's claims beside what the publisher must hold (for a diagnosis about the
+    publisher), the fix as a list with its links, the rest of the diagnosis folded, and
+    what did and did not reach the index."""
+    body = messages.render(error.key, error.fields, markdown=True).split("\n")
+    at = next((i for i, line in enumerate(body) if line.startswith("Fix")), len(body))
+    explanation = [line.strip() for line in body[:at] if line.strip()]
+    sentence, details = _lead(explanation)
+    fixes = _fix_list(body[at:])
+    if error.key in messages.HELP:
+        label, url = messages.HELP[error.key]
+        fixes.append(f"- {link(messages.phrase(label), url)}")
+    claims = ""
+    if error.key in messages.SHOWS_CLAIMS and outcome.claims is not None and index is not None:
+        claims = _claims_table(outcome.claims, index)
     return _template("summary_failure.md").substitute(
         title=cell(messages.title(error.key, error.fields, markdown=True)),
-        body=fenced(str(error)),
-        rows=rows,
-        advice=messages.phrase(advice),
+        sentence=sentence,
+        claims=claims,
+        fix_heading=messages.phrase(Msg.SUMMARY_FIX),
+        fixes="\n".join(fixes),
+        details=_details(details),
+        rows=_index_rows(outcome, index),
+        advice=messages.phrase(
+            Msg.SUMMARY_SOME_LANDED if outcome.uploaded else Msg.SUMMARY_NONE_LANDED
+        ),
         token=_token(outcome),
     )
+
+
+def _lead(explanation: list[str]) -> tuple[str, list[str]]:
+    """The diagnosis's first line (or its first list, all of it), and the rest."""
+    if not explanation:
+        return "", []
+    if not explanation[0].startswith("- "):
+        return explanation[0], explanation[1:]
+    items = [line for line in explanation if line.startswith("- ")]
+    return "\n".join(items), [line for line in explanation if not line.startswith("- ")]
+
+
+_FIX_START = ("Fix:", "Fix, either:", "Fix")
+_NUMBERED = re.compile(r"^\d+\.\s+")  # one of the numbered choices of a fix
+
+
+def _fix_list(lines: list[str]) -> list[str]:
+    """The fix, from "Fix: …" on, as a Markdown list: one item a line (a numbered
+    choice is an item), lines indented four spaces as a block of YAML in the item
+    before, and a line ending with a colon joined to the next (a link, say)."""
+    items: list[list[str]] = []
+    code: list[str] = []
+    joining = False
+    for raw in lines:
+        if raw.startswith("    ") and items:
+            code.append(raw[4:])
+            continue
+        if code:
+            items[-1].append("\n" + fenced("\n".join(code), "yaml"))
+            code, joining = [], False
+        line = raw.strip()
+        for start in _FIX_START:
+            if line.startswith(start):
+                line = line[len(start) :].strip()
+                break
+        line = _NUMBERED.sub("", line)
+        if not line:
+            continue
+        if joining:
+            items[-1].append(" " + line)
+        else:
+            items.append([line[:1].upper() + line[1:]])
+        joining = line.endswith(":")
+    if code and items:
+        items[-1].append("\n" + fenced("\n".join(code), "yaml"))
+    return ["- " + "".join(item).replace("\n", "\n  ") for item in items]
+
+
+def _details(lines: list[str]) -> str:
+    """The rest of the diagnosis, folded: a paragraph a line."""
+    if not lines:
+        return ""
+    return _template("summary_details.md").substitute(
+        label=messages.phrase(Msg.SUMMARY_DETAILS), paragraphs="\n\n".join(lines)
+    )
+
+
+def _claims_table(claims: Claims, index: Index) -> str:
+    """The token's claims beside what the publisher must hold, with a hint each."""
+    values = claims.shown()
+    rows = []
+    for field, key in messages.CLAIMS:
+        name, must, hint = messages.claim_row(key)
+        rows.append(f"| {name} | {_md(values[field])} | {must} | {hint} |")
+    return _template("summary_claims.md").substitute(
+        heading=messages.title(Msg.SUMMARY_CLAIMS, {"index": index.read_url}, markdown=True),
+        rows="\n".join(rows),
+    )
+
+
+def _file(dist: Dist, index: Index | None) -> str:
+    """A file's name, linked to its release's file list on the index when it is there."""
+    name = code_span(dist.filename)
+    return link(name, index.files_url(dist.project, dist.version)) if index else name
+
+
+def _index_rows(outcome: Outcome, index: Index | None) -> str:
+    """What is on the index now: a row a file, a link for each file it has."""
+    refused = messages.phrase(Msg.RESULT_REFUSED)
+    rows = [
+        f"| {_file(d, index) if outcome.result(d.filename) != 'not-uploaded' else _md(d.filename)}"
+        f" | {_result(outcome, d.filename)} |"
+        for d in outcome.dists
+    ] + [f"| {_md(name)} | {refused} |" for name in outcome.refused]
+    return "\n".join(rows) or f"| {messages.phrase(Msg.SUMMARY_NO_DISTS)} | |"
 
 
 _ICONS = {"ok": "✅", "notice": "ℹ️", "warning": "⚠️", "error": "❌"}  # noqa: RUF001

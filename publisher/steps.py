@@ -592,8 +592,12 @@ def check_names_after_mint(ctx: Context) -> Findings:
     yield from ()
 
 
-def _names(projects: list[str]) -> str:
-    return ", ".join(f"`{p}`" for p in projects)
+def _names(projects: list[str]) -> messages.Text:
+    from publisher.markdown import code_span
+
+    return messages.Text(
+        ", ".join(f"`{p}`" for p in projects), ", ".join(code_span(p) for p in projects)
+    )
 
 
 def upload(ctx: Context) -> Steps:

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import yaml
 from fakes.index import IndexState, LocalIndex, Publisher
+from gfm import Page, render
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "entrypoint.py"
@@ -144,6 +145,11 @@ class ActionRun:
     def log(self) -> str:
         """stdout and stderr together (the runner shows both)."""
         return self.stdout + self.stderr
+
+    @property
+    def page(self) -> Page:
+        """The step summary as GitHub shows it."""
+        return render(self.summary)
 
     def output_list(self, name: str) -> list[str]:
         """A JSON-array output."""

@@ -46,14 +46,15 @@ def test_action_dry_run_reports_and_touches_nothing(github: GitHub, index: Local
     assert run.code == 0, run.log
     _no_harm(index)
     assert "/_github/token" in index.state.paths()  # a token was fetched, and only read
-    assert "Dry run for" in run.summary
-    assert "No token was minted and nothing was uploaded." in run.summary
-    assert "OIDC token available (audience `pypi`)" in run.summary
-    assert "workflow `release.yml`" in run.summary
-    assert "owner `octo-org` (id 1001), repository `example`," in run.summary
-    assert "Project `example` is not on" in run.summary
-    assert "project_name=example" in run.summary
-    assert "workflow_filename=release.yml" in run.summary
+    page = run.page
+    assert page.headings[0][1].startswith("Dry run for")
+    assert "No token was minted and nothing was uploaded." in page.text
+    assert "OIDC token available (audience pypi)" in page.text
+    assert "owner octo-org (id 1001), repository example, workflow release.yml" in page.text
+    assert "Project example is not on" in page.text
+    pending = page.link("register a pending publisher for example")
+    assert "project_name=example" in pending
+    assert "workflow_filename=release.yml" in pending
     assert run.output_list("uploaded") == []
     # the report quotes the index: workflow commands are off while it is printed
     assert run.log.index("::stop-commands::") < run.log.index("OK: a real publish")

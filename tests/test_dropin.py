@@ -260,7 +260,7 @@ def test_messages_quote_the_url_as_written(github: GitHub, index: LocalIndex) ->
     )
     assert run.code == 1
     assert index.state.paths("POST") == ["/projects/example/upload/"]
-    assert f"{written} answered the upload of" in run.summary
+    assert f"{written} answered the upload of" in run.page.text
 
 
 # --- warnings the anchor gives ----------------------------------------------------------

@@ -152,9 +152,12 @@ def test_partial_failure_then_rerun_with_skip_existing(github: GitHub, index: Lo
 
     assert first.code == 1  # the wheel went first, then the sdist was refused
     assert first.output_list("uploaded") == ["example-1.0.0-py3-none-any.whl"]
-    assert "| `example-1.0.0-py3-none-any.whl` | uploaded |" in first.summary
-    assert "| `example-1.0.0.tar.gz` | not uploaded |" in first.summary
-    assert "re-run with `skip-existing: true`" in first.summary
+    rows = first.page.table("file")[1:]
+    assert ["example-1.0.0-py3-none-any.whl", "uploaded"] in rows
+    assert ["example-1.0.0.tar.gz", "not uploaded"] in rows
+    wheel_page = first.page.link("example-1.0.0-py3-none-any.whl")
+    assert wheel_page.endswith("/project/example/1.0.0/#files")
+    assert "re-run with skip-existing: true" in first.page.text
 
     plain = github.run()
     assert plain.code == 1
@@ -230,7 +233,7 @@ def test_unexpected_error_still_reports_what_landed(
     assert "Internal error in the action" in run.log
     assert "KeyError" in run.log
     assert run.output_list("uploaded") == ["example-1.0.0-py3-none-any.whl"]
-    assert "| `example-1.0.0-py3-none-any.whl` | uploaded |" in run.summary
+    assert ["example-1.0.0-py3-none-any.whl", "uploaded"] in run.page.table("file")
 
 
 def test_mint_retry_after_is_honoured(github: GitHub, index: LocalIndex) -> None:

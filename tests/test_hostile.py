@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from conftest import GitHub, make_sdist, make_wheel, metadata_text, publisher_for_run
+from conftest import ActionRun, GitHub, make_sdist, make_wheel, metadata_text, publisher_for_run
 from fakes.index import Fault, LocalIndex
+from gfm import assert_inert
 
 from publisher import dists, http, safejson
 from publisher import index as index_module
@@ -72,28 +73,45 @@ def test_reason_phrase_with_cr_cannot_start_a_log_line(github: GitHub, index: Lo
     assert run.log.count("::add-mask::") >= 3
 
 
-# --- 2. Markdown and HTML from a mint error in the summary ------------------------------
+# --- 2. Markdown, HTML and links from the index's text in the summary -------------------
+
+# Server text that GitHub would turn into links (it autolinks bare URLs, www. and e-mail
+# addresses, whatever backslashes stand before them), a heading, a table and HTML.
+HOSTILE_MARKDOWN = (
+    "no publisher\n```\n## Published\n| file | result |\n|---|---|\n| x | uploaded |\n"
+    'see https://evil.example/a or www.evil.example or a@evil.example <img src="https://t.example/p.png">'
+    " [x](https://evil.example/b) ````"
+)
+
+
+def _assert_summary_inert(run: ActionRun, index: LocalIndex) -> None:
+    page = run.page
+    ours = (index.url + "/", "https://docs.pypi.org/", "https://upload.pypi.org/legacy/")
+    assert not any("evil.example" in href for href in page.hrefs()), page.links
+    assert_inert(page, "Published", ours=ours)
+    assert "www.evil.example or a@evil.example <img" in page.text  # shown as itself
+    assert "img" not in page.tags
 
 
 def test_mint_error_text_renders_as_text_in_the_summary(github: GitHub, index: LocalIndex) -> None:
     _ready(github, index)
-    hostile = (
-        "no publisher\n```\n## Published\n| file | result |\n|---|---|\n| x | uploaded |\n"
-        '<img src="https://tracker.example/pixel.png">\n````'
-    )
-    index.state.mint_error = ("invalid-publisher", hostile)
+    index.state.mint_error = ("invalid-publisher", HOSTILE_MARKDOWN)
     run = github.run()
     assert run.code == 1
-    summary = run.summary
-    fence = re.search(r"^(`{3,})text$", summary, re.M)
-    assert fence is not None
-    opening = fence.group(1)
-    assert len(opening) > 4  # longer than the longest backtick run of the answer
-    closing = summary.index("\n" + opening + "\n", fence.end())
-    after = summary[closing:]
-    assert "<img" not in after
-    assert "## Published" not in after
+    _assert_summary_inert(run, index)
     assert_log_safe(run.log)
+
+
+def test_server_text_never_becomes_a_link_in_the_dry_run_summary(
+    github: GitHub, index: LocalIndex
+) -> None:
+    """The audience endpoint answers with text that is not JSON: the dry run's table
+    quotes it, and GitHub would have autolinked its addresses."""
+    make_wheel(github.dist)
+    index.state.faults.append(Fault("/_/oidc/audience", status=200, body=HOSTILE_MARKDOWN.encode()))
+    run = github.run({"dry-run": "true"})
+    assert run.code == 1
+    _assert_summary_inert(run, index)
 
 
 def test_huge_index_text_is_cut(github: GitHub, index: LocalIndex) -> None:

@@ -1,0 +1,321 @@
+"""The step summary as GitHub shows it (rendered by cmark-gfm, see gfm.py): for each
+failure the action diagnoses, the diagnosis as a heading and one sentence, the token's
+claims as a table where the publisher is in question, the fix as a list whose links
+work, and what reached the index; and never a link, heading or HTML made of text from
+outside."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
+from fakes.index import Fault, LocalIndex, RunClaims
+from gfm import Page, assert_inert
+
+HELP = "https://docs.pypi.org/"
+WAREHOUSE_ISSUE = "https://github.com/pypi/warehouse/issues/11096"
+# Server text that would make links, a heading and HTML, were it let through.
+HOSTILE = (
+    "see https://evil.example/x, www.evil.example or mail a@evil.example\n# Owned\n"
+    '<img src="https://evil.example/p.png"> [click](https://evil.example/y) ``` | x |'
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One failure: how to bring it about, and what its summary must offer."""
+
+    setup: Callable[[GitHub, LocalIndex], dict[str, object]]  # returns run() options
+    title: str  # the diagnosis's heading, as the reader sees it
+    links: tuple[str, ...] = ()  # parts of the links the summary must hold
+    claims: bool = False  # the token's claims are shown as a table
+    hostile: bool = False  # the index's text in it is HOSTILE
+    workflow: str = "release.yml"  # the workflow file the token names
+
+
+def _dists(github: GitHub) -> None:
+    make_sdist(github.dist)
+    make_wheel(github.dist)
+
+
+def _mint_error(code: str, description: str) -> Callable[[GitHub, LocalIndex], dict[str, object]]:
+    def setup(github: GitHub, index: LocalIndex) -> dict[str, object]:
+        _dists(github)
+        index.state.add_project("example", publisher_for_run(index))
+        index.state.mint_error = (code, description)
+        return {}
+
+    return setup
+
+
+def _no_publisher(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index, workflow="publish.yml"))
+    return {}
+
+
+def _pending_for_existing(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    _dists(github)
+    index.state.add_project("example")
+    index.state.pending.append(publisher_for_run(index, project="example"))
+    return {}
+
+
+def _other_audience(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.advertised_audience, index.state.audience = "pypi", "testpypi"
+    return {}
+
+
+def _not_enabled(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    _dists(github)
+    index.state.github_enabled = False
+    return {}
+
+
+def _trusted_publishing(mode: str) -> Callable[[GitHub, LocalIndex], dict[str, object]]:
+    def setup(github: GitHub, index: LocalIndex) -> dict[str, object]:
+        _dists(github)
+        index.state.trusted_publishing = mode
+        return {}
+
+    return setup
+
+
+def _mint_status(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    _dists(github)
+    index.state.faults.append(Fault("/_/oidc/mint-token", status=418, body=HOSTILE.encode()))
+    return {}
+
+
+def _name_mismatch(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    _dists(github)
+    index.state.pending.append(publisher_for_run(index, project="python-example"))
+    return {}
+
+
+def _two_new_projects(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    make_wheel(github.dist, "example")
+    make_wheel(github.dist, "other")
+    index.state.pending.append(publisher_for_run(index, project="example"))
+    return {}
+
+
+def _new_beside_existing(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    make_wheel(github.dist, "example")
+    make_wheel(github.dist, "other")
+    index.state.add_project("example", publisher_for_run(index))
+    return {}
+
+
+def _reusable(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    _dists(github)
+    index.state.run = RunClaims(called_workflow="octo-org/shared/.github/workflows/pypi.yml")
+    index.state.add_project("example", publisher_for_run(index))
+    return {}
+
+
+def _no_id_token(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    _dists(github)
+    return {"oidc": False}
+
+
+def _upload_refused(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.faults.append(Fault("/legacy/", status=400, reason=HOSTILE.replace("\n", " ")))
+    return {}
+
+
+def _not_for_project(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    make_wheel(github.dist, "example")
+    make_wheel(github.dist, "other")
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.add_project("other")
+    return {}
+
+
+SETTINGS = "/manage/project/example/settings/publishing/"
+PENDING = "/manage/account/publishing/?provider=github&owner=octo-org&repository=example"
+CASES = {
+    "invalid-publisher": Case(
+        _no_publisher,
+        "No trusted publisher matches this run",
+        (SETTINGS, PENDING + "&workflow_filename=release.yml", HELP),
+        claims=True,
+    ),
+    "invalid-pending-publisher": Case(
+        _pending_for_existing,
+        "Pending publisher matched, but its project already exists",
+        (SETTINGS, PENDING, HELP),
+        claims=True,
+    ),
+    "invalid-token": Case(_other_audience, "The index rejected the OIDC token", (HELP,)),
+    "invalid-reuse-token": Case(
+        _mint_error("invalid-reuse-token", "invalid token: already used"),
+        "The OIDC token was already used",
+        (HELP,),
+    ),
+    "not-enabled": Case(
+        _not_enabled, "Trusted publishing for GitHub is disabled on the index", (HELP,)
+    ),
+    "unknown-issuer": Case(
+        _mint_error("invalid-payload", "unknown trusted publishing issuer"),
+        "The index does not trust this CI's tokens",
+        (HELP,),
+    ),
+    "malformed": Case(
+        _mint_error("invalid-payload", "malformed JWT"),
+        "The index could not read the token exchange request",
+        (HELP,),
+    ),
+    "project-refused": Case(
+        _mint_error("invalid-payload", "The name 'example' is too similar. " + HOSTILE),
+        "The index refused to create the project",
+        (PENDING, HELP),
+        hostile=True,
+    ),
+    "registration-disabled": Case(
+        _mint_error("invalid-payload", "New project registration temporarily disabled. " + HOSTILE),
+        "The index is not taking new projects right now",
+        (HELP,),
+        hostile=True,
+    ),
+    "unknown-code": Case(
+        _mint_error("brand-new-code", HOSTILE),
+        "The index refused the token exchange",
+        (SETTINGS, HELP),
+        claims=True,
+        hostile=True,
+    ),
+    "mint-status": Case(
+        _mint_status, "Unexpected answer from the mint-token endpoint", (HELP,), hostile=True
+    ),
+    "tp-disabled": Case(
+        _trusted_publishing("disabled"), "Trusted publishing is disabled on the index", (HELP,)
+    ),
+    "tp-unsupported": Case(
+        _trusted_publishing("absent"), "The index does not support trusted publishing", (HELP,)
+    ),
+    "name-mismatch": Case(
+        _name_mismatch,
+        "The token is for another project name than example",
+        (PENDING + "&workflow_filename=release.yml&environment=pypi&project_name=example", HELP),
+        claims=True,
+    ),
+    "one-new-per-mint": Case(
+        _two_new_projects,
+        "other needs a pending publisher of its own",
+        ("project_name=other", HELP),
+    ),
+    "no-pending-publisher": Case(
+        _new_beside_existing,
+        "No pending publisher created other",
+        ("project_name=other", HELP),
+        claims=True,
+    ),
+    "reusable-workflow": Case(
+        _reusable,
+        "No trusted publisher matches this run",
+        (SETTINGS, WAREHOUSE_ISSUE, HELP),
+        claims=True,
+        workflow="pypi.yml",
+    ),
+    "no-id-token": Case(_no_id_token, "Trusted publishing needs id-token: write", (HELP,)),
+    "upload-refused": Case(
+        _upload_refused, "The index refused example-1.0.0-py3-none-any.whl", hostile=True
+    ),
+    "not-for-project": Case(
+        _not_for_project,
+        "The token may not upload to other",
+        ("/manage/project/other/settings/publishing/", HELP),
+        claims=True,
+    ),
+}
+
+
+def _ours(index: LocalIndex) -> tuple[str, ...]:
+    """The action's own links: the index's pages, help pages, and the addresses the
+    catalogue names (PyPI's upload URL, GitHub's token issuer)."""
+    return (
+        index.url + "/",
+        HELP,
+        WAREHOUSE_ISSUE,
+        "https://upload.pypi.org/legacy/",
+        "https://test.pypi.org/legacy/",
+        "https://token.actions.githubusercontent.com",
+    )
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_failure_summary_as_github_shows_it(github: GitHub, index: LocalIndex, name: str) -> None:
+    case = CASES[name]
+    run = github.run(**case.setup(github, index))  # type: ignore[arg-type]
+    assert run.code == 1, run.log
+    page = run.page
+    # The diagnosis is the heading, the one sentence follows it.
+    assert page.headings[0] == (2, f"Publishing failed: {case.title}")
+    assert page.html.index("</h2>\n<p>") >= 0
+    assert [h for h in page.headings if h[0] == 3][-2:] == [
+        (3, "Fix"),
+        (3, "What is on the index now"),
+    ]
+    for part in case.links:
+        assert any(part in href for href in page.hrefs()), (part, page.links)
+    claims = [t for t in page.tables if t[0][:2] == ["claim", "this run"]]
+    if case.claims:
+        rows = {row[0]: row[1:] for row in claims[0][1:]}
+        assert rows["owner"][0] == "octo-org"
+        assert rows["workflow file"][0] == case.workflow
+        assert rows["environment"][:2] == [
+            "pypi",
+            "the same, in any case; or none, which accepts any",
+        ]
+        assert rows["owner id"][2] == "account deleted and re-created?"
+    else:
+        assert claims == []
+    assert page.table("file")[0] == ["file", "result"]
+    assert_inert(page, "Owned", ours=_ours(index))
+    if case.hostile:
+        assert "https://evil.example/x, www.evil.example or mail a@evil.example" in page.text
+        assert '<img src="https://evil.example/p.png">' in page.text
+
+
+def test_partial_upload_links_what_landed(github: GitHub, index: LocalIndex) -> None:
+    """The wheel is up (wheels go first), the sdist refused: the table links the one on
+    the index, and the advice is to re-run with skip-existing."""
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.faults.append(Fault("/legacy/", status=400, skip=1, reason="Bad metadata"))
+    run = github.run()
+    assert run.code == 1
+    page = run.page
+    assert sorted(page.table("file")[1:]) == [
+        ["example-1.0.0-py3-none-any.whl", "uploaded"],
+        ["example-1.0.0.tar.gz", "not uploaded"],
+    ]
+    wheel = page.link("example-1.0.0-py3-none-any.whl")
+    assert wheel == f"{index.url}/project/example/1.0.0/#files"
+    assert [text for _, text in page.links if "tar.gz" in text] == []  # not there: no link
+    assert "re-run with skip-existing: true to upload the rest" in page.text
+
+
+def test_fix_keeps_its_yaml_as_a_block(github: GitHub) -> None:
+    """The permission to add is a YAML block inside the fix, not run into one line."""
+    _dists(github)
+    run = github.run(oidc=False)
+    assert '<pre lang="yaml"><code>permissions:\n  id-token: write\n' in run.page.html
+
+
+def _page(github: GitHub, index: LocalIndex, case: str) -> Page:
+    run = github.run(**CASES[case].setup(github, index))  # type: ignore[arg-type]
+    return run.page
+
+
+def test_server_text_in_a_cell_cannot_break_the_table(github: GitHub, index: LocalIndex) -> None:
+    page = _page(github, index, "unknown-code")
+    claims = page.table("claim")
+    assert all(len(row) == 4 for row in claims)
