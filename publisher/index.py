@@ -214,6 +214,9 @@ class ProjectState:
     problem: str = ""
     # file name -> when it was uploaded (unix time), where the index says (PEP 700)
     uploaded: dict[str, float] = field(default_factory=dict)
+    # file name -> its provenance URL, or None for a file without one, where the index
+    # says (PEP 740's `provenance` key; Warehouse's integrity API)
+    provenance: dict[str, str | None] = field(default_factory=dict)
 
     @cached_property
     def releases(self) -> dict[tuple[str, Version], dict[str, bool]]:
@@ -270,14 +273,15 @@ def project_state(http: Http, index: Index, project: str, *, fresh: bool = False
         problem = messages.phrase(Msg.INDEX_PROBLEM_STATUS, url=url, status=response.status_code)
         return ProjectState(None, {}, problem)
     uploaded: dict[str, float] = {}
+    provenance: dict[str, str | None] = {}
     files = (
-        _json_files(response.content, uploaded)
+        _json_files(response.content, uploaded, provenance)
         if "json" in response.headers.get("Content-Type", "")
         else _html_files(response.text)
     )
     if files is None:
         return ProjectState(None, {}, messages.phrase(Msg.INDEX_PROBLEM_PAGE, url=url))
-    return ProjectState(exists=True, files=files, uploaded=uploaded)
+    return ProjectState(exists=True, files=files, uploaded=uploaded, provenance=provenance)
 
 
 def _get_simple(
@@ -291,9 +295,12 @@ def _get_simple(
     return url, response
 
 
-def _json_files(body: bytes, uploaded: dict[str, float]) -> dict[str, str] | None:
+def _json_files(
+    body: bytes, uploaded: dict[str, float], provenance: dict[str, str | None]
+) -> dict[str, str] | None:
     """File names and sha256 from a PEP 691 JSON page, or None if it is not one; the
-    upload time of each file that has one goes into ``uploaded``."""
+    upload time of each file that has one goes into ``uploaded``, and its provenance
+    URL (or None) into ``provenance`` where the page says (PEP 740)."""
     from . import safejson
 
     try:
@@ -312,6 +319,9 @@ def _json_files(body: bytes, uploaded: dict[str, float]) -> dict[str, str] | Non
             when = _timestamp(entry.get("upload-time"))
             if when is not None:
                 uploaded[entry["filename"]] = when
+            if "provenance" in entry:
+                url = entry["provenance"]
+                provenance[entry["filename"]] = url if isinstance(url, str) and url else None
     return files
 
 

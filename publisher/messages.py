@@ -259,6 +259,13 @@ class Msg(StrEnum):
     ATTESTED_GIVEN = "attested-given"
     SIGNING_FAILED = "signing-failed"
     ATTESTATION_UNREADABLE = "attestation-unreadable"
+    PROVENANCE_LOST = "provenance-lost"
+    PROVENANCE_INCONSISTENT = "provenance-inconsistent"
+    PROVENANCE_SOURCE = "phrase-provenance-source"
+    PROVENANCE_WHY_PASSWORD = "phrase-provenance-why-password"
+    PROVENANCE_WHY_OFF = "phrase-provenance-why-off"
+    PROVENANCE_WHY_INDEX = "phrase-provenance-why-index"
+    DOING_PROVENANCE = "doing-provenance"
     ATTESTATION_NOT_REUSED = "attestation-not-reused"
     ATTESTATION_OTHER_JOB = "attestation-other-job"
     ATTESTATION_FILE_UNWRITABLE = "attestation-file-unwritable"
@@ -1045,6 +1052,33 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Fix: remove it to let this action sign the file, or make it again with "
         "pypi-attestations.",
     ),
+    Msg.PROVENANCE_LOST: (
+        "Release $version of `$project` will show lost-provenance on $index",
+        "This run uploads without attestations ($why), and release $previous, created "
+        "$days day(s) before it, has attested files: the index grades a release with no "
+        "attested files after a recent one with them `lost-provenance`, on the release's "
+        "page, for anyone checking where it came from.\n"
+        "Fix: publish with trusted publishing and attestations on, as $previous was: "
+        "remove `password` (and give the job `id-token: write`, with a trusted publisher "
+        "registered) or `attestations: false`.",
+    ),
+    Msg.PROVENANCE_INCONSISTENT: (
+        "Release $version of `$project` will show inconsistent-provenance on $index",
+        "Its files on the index were published by another publisher: $others. This "
+        "run's are attested for $ours. The index grades a release whose files name more "
+        "than one publisher (repository or workflow) `inconsistent-provenance`, on the "
+        "release's page.\n"
+        "Fix: publish all the files of a release from one workflow: upload these from "
+        "the one that published the others, or publish them as the next version.",
+    ),
+    Msg.PROVENANCE_SOURCE: ("$kind $repository (workflow $workflow)", ""),
+    Msg.PROVENANCE_WHY_PASSWORD: ("a password is used", ""),
+    Msg.PROVENANCE_WHY_OFF: ("`attestations: false`", ""),
+    Msg.PROVENANCE_WHY_INDEX: (
+        "this action signs for this index only with `sigstore-trust-config`",
+        "",
+    ),
+    Msg.DOING_PROVENANCE: ("asking who published `$filename` (integrity API)", ""),
     Msg.ATTESTATION_NOT_REUSED: (
         "`$attestation` is not used: `$filename` is signed afresh",
         "The publish attestation beside the file is not one to send for this job and "

@@ -95,6 +95,7 @@ STEPS: tuple[Step, ...] = (
     Step(steps.check_workflows, frozenset({Mode.CHECK}), needs_dists=False),
     Step(steps.check_index, EVERY_MODE),
     Step(steps.plan_attestations, EVERY_MODE),
+    Step(steps.check_provenance, EVERY_MODE),
     Step(steps.check_attestation_identity, ACTION),
     Step(steps.mint_token, REAL, Msg.PHASE_MINT),
     Step(steps.check_names_after_mint, REAL, Msg.PHASE_MINT),

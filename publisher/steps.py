@@ -371,6 +371,54 @@ def _attestations_beside(plan: Plan, dist: Dist) -> Findings:
         yield Finding("ok", Msg.CHECK_ATTEST_EXTRA, {**named, "predicate": predicate})
 
 
+def check_provenance(ctx: Context) -> Findings:
+    """Before the mint: what an index that grades provenance (pypi.org) will say of
+    each release this run adds files to. Without attestations, after a recent attested
+    release: lost-provenance. With them, beside files another publisher attested:
+    inconsistent-provenance. An index that says nothing of provenance is not checked."""
+    import time
+
+    from packaging.version import Version
+
+    from publisher import provenance
+
+    owner, repository = ctx.publisher.get("owner"), ctx.publisher.get("repository")
+    workflow = ctx.publisher.get("workflow_filename")
+    ours = provenance.Source("GitHub", f"{owner}/{repository}", workflow or "")
+    for project, state in ctx.states.items():
+        if not state.exists or not state.provenance:
+            continue
+        dists = [d for d in ctx.outcome.remaining if d.project == project]
+        for version in sorted({Version(d.version) for d in dists}):
+            fields = {"project": project, "version": str(version), "index": ctx.index.read_url}
+            if ctx.signing is None:
+                lost = provenance.lost_after(state, project, version, time.time())
+                if lost is not None:
+                    why = {"previous": str(lost.previous), "days": lost.days}
+                    why["why"] = _unattested(ctx)
+                    yield Finding("warning", Msg.PROVENANCE_LOST, {**fields, **why})
+            elif owner and repository and workflow:
+                others = provenance.other_sources(
+                    ctx.http, ctx.index, state, project, version, ours
+                )
+                if others:
+                    listed = "; ".join(
+                        f"{source} for {', '.join(f'`{f}`' for f in files)}"
+                        for source, files in others.items()
+                    )
+                    more = {"others": listed, "ours": str(ours)}
+                    yield Finding("warning", Msg.PROVENANCE_INCONSISTENT, {**fields, **more})
+
+
+def _unattested(ctx: Context) -> str:
+    """Why this run sends no attestations, in words."""
+    if ctx.config.password:
+        return messages.phrase(Msg.PROVENANCE_WHY_PASSWORD)
+    if not ctx.config.attestations:
+        return messages.phrase(Msg.PROVENANCE_WHY_OFF)
+    return messages.phrase(Msg.PROVENANCE_WHY_INDEX)
+
+
 def check_attestation_identity(ctx: Context) -> Findings:
     """Before anything is minted or signed: a reusable workflow's attestation names the
     caller's file, which the index refuses; the attestations found beside the files

@@ -452,3 +452,32 @@ def test_bad_trust_config_is_named_before_any_request(github: GitHub, index: Loc
     assert run.code == 1
     assert "Cannot read the Sigstore trust config" in run.log
     assert "/_/oidc/mint-token" not in index.state.paths()
+
+
+@pytest.mark.parametrize("workflow", ["nightly.yml", "release.yml"])
+def test_release_with_another_publishers_files_warns_inconsistent_provenance(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore, workflow: str
+) -> None:
+    """The release's sdist was published (attested) by another workflow: this run's
+    attested wheel will make the release inconsistent-provenance on pypi.org. Asked of
+    the integrity API before the mint; a warning, the release goes ahead."""
+    make_wheel(github.dist)
+    publisher = publisher_for_run(index)
+    index.state.add_project("example", publisher, publisher_for_run(index, workflow=workflow))
+    other = publisher_for_run(index, workflow=workflow)
+    index.state.add_file(
+        "example", "example-1.0.0.tar.gz", b"sdist", "1.0.0", attestations="[]", publisher=other
+    )
+    run = github.run(_inputs(sig))
+    assert run.code == 0, run.log
+    asked = "/integrity/example/1.0.0/example-1.0.0.tar.gz/provenance"
+    assert asked in index.state.paths("GET")
+    title = "Release 1.0.0 of `example` will show inconsistent-provenance on "
+    if workflow == "release.yml":  # the same publisher: consistent
+        assert title not in run.log
+        return
+    assert f"::warning title={title}" in run.log
+    assert "GitHub octo-org/example (workflow nightly.yml) for `example-1.0.0.tar.gz`" in run.log
+    assert "attested for GitHub octo-org/example (workflow release.yml)" in run.log
+    posts = index.state.paths()
+    assert posts.index(asked) < posts.index("/_/oidc/mint-token")

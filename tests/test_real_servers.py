@@ -445,7 +445,7 @@ def test_devpi_serves_pep691_json_and_pep503_html(github: GitHub, devpi: DevpiSe
 
     as_json = _page(url, SIMPLE_JSON)
     assert as_json.headers["Content-Type"].startswith(SIMPLE_JSON)
-    assert _json_files(as_json.content, {}) == files
+    assert _json_files(as_json.content, {}, {}) == files
     as_html = _page(url, None)
     assert as_html.headers["Content-Type"].startswith("text/html")
     assert _html_files(as_html.text) == files

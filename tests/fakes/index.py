@@ -70,6 +70,7 @@ class StoredFile:
     version: str
     uploaded: float = field(default_factory=time.time)
     attestations: str | None = None  # the upload's `attestations` field, verified
+    publisher: Publisher | None = None  # the trusted publisher that attested it
 
 
 @dataclass
@@ -201,6 +202,9 @@ class IndexState:
     request_token: str = field(default_factory=lambda: "ghrt-" + secrets.token_hex(16))
     issued: list[str] = field(default_factory=list)  # every OIDC token handed out
     simple_json: bool = True  # False: PEP 503 HTML only, like pypiserver
+    # PEP 740 on the read side: the simple API's `provenance` and the integrity API
+    # (Warehouse); False: an index that says nothing of provenance.
+    integrity_api: bool = True
     # Where uploads are taken. Warehouse's "/legacy/" (answering "/legacy" with a
     # redirect); another path is routed exactly, as Flask routes Jazzband's
     # "/projects/<name>/upload": the path with a final "/" added is a 404.
@@ -252,8 +256,10 @@ class IndexState:
         *,
         uploaded: float | None = None,
         attestations: str | None = None,
+        publisher: Publisher | None = None,
     ) -> None:
-        """Put a file on a project, as if uploaded earlier (``uploaded``: when)."""
+        """Put a file on a project, as if uploaded earlier (``uploaded``: when), with
+        the attestations ``publisher`` sent for it, if any."""
         self.projects[normalize(project)].files[filename] = StoredFile(
             filename,
             hashlib.sha256(content).hexdigest(),
@@ -262,6 +268,7 @@ class IndexState:
             version,
             uploaded if uploaded is not None else time.time(),
             attestations,
+            publisher if attestations else None,
         )
 
     def paths(self, method: str | None = None) -> list[str]:
@@ -624,6 +631,7 @@ class LocalIndex:
                 content,
                 form.get("version", ""),
                 attestations=form.get("attestations"),
+                publisher=identity.publisher if isinstance(identity, MintedToken) else None,
             )
         return 200, "OK"
 
@@ -683,6 +691,42 @@ class LocalIndex:
             return password
         return None
 
+    def _provenance_url(self, project: str, f: StoredFile) -> str:
+        return f"{self.url}/integrity/{project}/{f.version}/{f.filename}/provenance"
+
+    def provenance(self, path: str, accept: str) -> tuple[int, Any]:
+        """Warehouse's integrity API (``warehouse/api/integrity.py``): a file's PEP 740
+        provenance object, its attestations bundled with the publisher that made them;
+        404 for a file without; 406 for an Accept header that offers neither of its
+        JSON types."""
+        parts = path.split("/")  # /integrity/<project>/<version>/<filename>/provenance
+        if accept and not any(
+            t in accept for t in ("application/vnd.pypi.integrity.v1+json", "application/json")
+        ):
+            return 406, {"message": "Request not acceptable"}
+        project = self.state.projects.get(parts[2]) if len(parts) == 6 else None
+        stored = project.files.get(parts[4]) if project else None
+        if stored is None or stored.version != parts[3]:
+            return 404, {"message": "Not Found"}
+        if not stored.attestations or stored.publisher is None:
+            return 404, {"message": f"No provenance available for {stored.filename}"}
+        publisher = stored.publisher
+        return 200, {
+            "version": 1,
+            "attestation_bundles": [
+                {
+                    "publisher": {
+                        "kind": "GitHub",
+                        "repository": f"{publisher.owner}/{publisher.repository}",
+                        "workflow": publisher.workflow,
+                        "environment": publisher.environment,
+                        "claims": None,
+                    },
+                    "attestations": json.loads(stored.attestations),
+                }
+            ],
+        }
+
     def simple(self, name: str, accept: str) -> tuple[int, str, dict[str, str], bytes]:
         key = normalize(name)
         if key != name:
@@ -698,6 +742,12 @@ class LocalIndex:
                 "size": f.size,
                 "upload-time": datetime.fromtimestamp(f.uploaded, UTC).isoformat(),
                 "yanked": False,
+                # PEP 740, as Warehouse sends it: the integrity API's URL, or null
+                **(
+                    {"provenance": self._provenance_url(key, f) if f.attestations else None}
+                    if self.state.integrity_api
+                    else {}
+                ),
             }
             for f in project.files.values()
         ]
@@ -881,6 +931,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(status, reason, {"Content-Type": "text/plain"}, reason.encode())
         elif path == "/legacy" and state.upload_path == "/legacy/":
             self._send(308, "Permanent Redirect", {"Location": "/legacy/"}, b"")
+        elif path.startswith("/integrity/") and state.integrity_api and method == "GET":
+            self._json(*index.provenance(path, self.headers.get("Accept", "")))
         elif path.startswith("/simple/") and method == "GET":
             name = path[len("/simple/") :].strip("/")
             self._send(*index.simple(name, self.headers.get("Accept", "")))
