@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from publisher import messages, safejson
 from publisher.errors import InputError, PublishError
 from publisher.http import REQUEST_DEADLINE
-from publisher.messages import Msg
+from publisher.messages import Msg, Url
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from publisher.secret import Secret
 
 PUBLISH_V1 = "https://docs.pypi.org/attestations/publish/v1"
+# Sigstore's search page for the public-good instance's transparency log (Rekor).
+SIGSTORE_SEARCH = "https://search.sigstore.dev/"
 SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1"
 # `<dist>.<kind>.attestation` beside a dist, as twine's `--attestations` pairs them; the
 # publish attestation is `<dist>.publish.attestation`, the name the anchor writes.
@@ -136,6 +138,16 @@ class Attested:
     log_index: str  # of its transparency log entry
     given: bool  # found beside the file, not signed by this run
     predicate: str = PUBLISH_V1
+    public: bool = False  # logged by Sigstore's public-good instance
+
+    @property
+    def log_url(self) -> Url | None:
+        """The log entry on Sigstore's search page (public-good instance only: a private
+        deployment's log has no known page)."""
+        if not self.public or not self.log_index.isdigit():
+            return None
+        label = messages.title(Msg.LINK_LOG_ENTRY, {"log_index": int(self.log_index)})
+        return Url(f"{SIGSTORE_SEARCH}?logIndex={self.log_index}", label)
 
     def as_form(self) -> dict[str, Any]:
         """The attestation as the upload's ``attestations`` field holds it."""
@@ -387,7 +399,8 @@ def check(
     entries = attestation.verification_material.transparency_entries
     log_index = str(entries[0].get("logIndex", "?")) if entries else "?"
     san = _subject_uri(attestation)
-    return Attested(dist.filename, attestation, san, log_index, given, predicate)
+    public = plan.trust_config is None
+    return Attested(dist.filename, attestation, san, log_index, given, predicate, public)
 
 
 def reusable(attestation: Attestation, dist: Dist, claims: Claims, plan: Plan) -> Attested:

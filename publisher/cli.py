@@ -182,27 +182,31 @@ def _run_pipeline(config: Config, env: Mapping[str, str], console: Console) -> i
     if mode is Mode.PUBLISH:
         warm_imports()
     ctx = Context(config, env, console, Http(console), mode)
+    concluded = False
     with _cancellable() as received:
         try:
             outcome = run(ctx)
+            concluded = True
         except KeyboardInterrupt:
             console.info(Msg.LOG_CANCELLED, signal=received[0] if received else "SIGINT")
             raise
         finally:
             _ignore_signals()  # the burn takes seconds at most: let it finish
-            _burn_tokens(ctx)
+            _burn_tokens(ctx, say=not concluded)
     return _conclude(console, config.index, outcome, dry_run=config.dry_run)
 
 
-def _burn_tokens(ctx: Context) -> None:
+def _burn_tokens(ctx: Context, *, say: bool) -> None:
     """Burn the upload tokens the run minted, once, at its end, however it ended; the
-    outcome and the log say how that went (a failure is a notice, never the run's)."""
+    outcome says how that went (a failure is a notice, never the run's), and the log
+    at the run's end (``_conclude``), or now (``say``) when the run is cut short."""
     if ctx.tokens is None:
         return
     finding = ctx.tokens.burn()
     if finding is not None:
         ctx.outcome.burn = finding
-        ctx.console.finding(finding)
+        if say:
+            ctx.console.finding(finding)
 
 
 _SIGNALS = ("SIGINT", "SIGTERM")
@@ -252,14 +256,17 @@ def _conclude(console: Console, index: Index | None, outcome: Outcome, *, dry_ru
         dry_run_summary,
         dry_run_text,
         failure_summary,
+        log_result,
         success_summary,
         write_outputs,
     )
 
     if dry_run and index is not None:
         console.text(dry_run_text(outcome, colour=False))
-        for name in ("uploaded", "skipped", "urls", "attestations"):
+        for name in ("uploaded", "skipped", "urls", "attestations", "release-urls"):
             console.set_output(name, "[]")
+        console.set_output("release-url", "")
+        console.set_output("log-indexes", "{}")
         console.summary(dry_run_summary(outcome, index))
         if not outcome.ok:
             console.error(Msg.DRY_RUN_FAILED)
@@ -267,9 +274,15 @@ def _conclude(console: Console, index: Index | None, outcome: Outcome, *, dry_ru
     write_outputs(console, outcome, index)
     if outcome.failure is not None:
         console.failure(outcome.failure)
+        log_result(console, outcome, index)
+        if outcome.burn is not None:  # last, as in the summary
+            console.finding(outcome.burn)
         console.summary(failure_summary(outcome.failure, outcome, index))
         return EXIT_FAILED
     assert index is not None
+    log_result(console, outcome, index)
+    if outcome.burn is not None:
+        console.finding(outcome.burn)
     console.summary(success_summary(outcome, index))
     return EXIT_OK
 

@@ -9,6 +9,7 @@ with ``::`` (after blanks, which the runner skips) or hold ``##[`` is defused.""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import threading
@@ -62,6 +63,8 @@ class Console:
         self._unwritable: set[str] = set()  # file commands already warned about
         self._lock = threading.RLock()  # several tasks may print (publisher.executor)
         self._local = threading.local()  # .kept: this thread's kept output, if kept
+        self._fold: str | None = None  # the title of the fold to open before the next line
+        self._folded = False  # a fold is open
 
     def _emit(self, text: str, *, now: bool = False) -> None:
         """Text for the log: kept if this thread's output is being kept (see ``kept``),
@@ -77,8 +80,17 @@ class Console:
         """One of our own workflow commands (its values escaped by the caller)."""
         self._emit(text, now=now)
 
+    def _open_fold(self) -> None:
+        """Open the fold waiting for its first line (a fold is opened only when there
+        is something to put in it)."""
+        with self._lock:
+            if self._fold is not None:
+                self._command(f"::group::{_escape_data(self._fold)}", now=True)
+                self._fold, self._folded = None, True
+
     def _print(self, text: str) -> None:
         """Log text: redacted, and in Actions no line of it a workflow command."""
+        self._open_fold()
         text = self.redact(text)
         if self.in_actions:
             text = "\n".join(_defuse(line) for line in re.split(r"\r\n|\r|\n", text))
@@ -131,6 +143,24 @@ class Console:
         self._print(text)
         self._command(f"::{marker}::")
 
+    @contextlib.contextmanager
+    def group(self, key: Msg) -> Iterator[None]:
+        """A fold of the log titled by message ``key`` (ours, no outside value): in
+        Actions a ``::group::``, elsewhere a heading line."""
+        title = messages.phrase(key)
+        if not self.in_actions:
+            self._print(f"== {title}")
+            yield
+            return
+        self._fold = title
+        try:
+            yield
+        finally:
+            with self._lock:
+                if self._folded:
+                    self._command("::endgroup::", now=True)
+                self._fold, self._folded = None, False
+
     def debug(self, key: Msg, **fields: object) -> None:
         """A line shown only with ``verbose``."""
         if self.verbose:
@@ -138,6 +168,7 @@ class Console:
             self._print(f"[debug] {title}\n{body}" if body else f"[debug] {title}")
 
     def _annotate(self, level: str, title: str, text: str) -> None:
+        self._open_fold()
         text, title = self.redact(text), self.redact(title)
         if self.in_actions:
             self._command(f"::{level} title={_escape_property(title)}::{_escape_data(text)}")
@@ -170,8 +201,9 @@ class Console:
     def progress(self, finding: Finding, done: int, total: int, log: Sequence[str] = ()) -> None:
         """One file of many, as it finished: one line, ``[done/total]`` and the
         finding's title; what was logged while the file was worked on, and the finding's
-        own detail, folded under it (a group in Actions, indented elsewhere). An error's
-        full text is reported at the end of the run, with the failure."""
+        own detail, indented under it (inside the phase's fold: the runner folds one
+        level only). An error's full text is reported at the end of the run, with the
+        failure."""
         head = f"[{done}/{total}] {finding.title}"
         with self.kept() as inner:
             for text in log:
@@ -180,17 +212,9 @@ class Console:
                 self._annotate(finding.status, finding.title, finding.detail)
             elif finding.status == "ok" and finding.detail:
                 self._print(finding.detail)
-        if not inner:
-            self._print(head)
-        elif self.in_actions:
-            self._command(f"::group::{_escape_data(self.redact(head))}")
-            for text in inner:
-                self._emit(text)
-            self._command("::endgroup::")
-        else:
-            self._print(head)
-            for text in inner:
-                self._emit("\n".join(f"    {line}" for line in text.splitlines()))
+        self._print(head)
+        for text in inner:
+            self._emit("\n".join(f"    {line}" for line in text.splitlines()))
 
     def set_output(self, name: str, value: str) -> None:
         """Write a step output (``$GITHUB_OUTPUT``), or print it outside Actions."""

@@ -175,9 +175,7 @@ class Index:
 
     def release_url(self, project: str, version: str) -> Url:
         """The release's page for people (Warehouse's layout, as for the project)."""
-        label = messages.title(
-            Msg.LINK_RELEASE, {"project": project, "version": version}, markdown=True
-        )
+        label = messages.title(Msg.LINK_RELEASE, {"release": f"{project} {version}"}, markdown=True)
         return Url(f"{self.read_url}/project/{quote(project)}/{quote(version)}/", label)
 
     def files_url(self, project: str, version: str) -> str:

@@ -169,6 +169,12 @@ class Msg(StrEnum):
     PHASE_MINT = "phrase-phase-mint"
     PHASE_SIGN = "phrase-phase-sign"
     PHASE_UPLOAD = "phrase-phase-upload"
+    GROUP_CHECKS = "summary-group-checks"
+    GROUP_MINT = "summary-group-mint"
+    GROUP_SIGN = "summary-group-sign"
+    GROUP_UPLOAD = "summary-group-upload"
+    SUMMARY_ON_INDEX = "summary-on-index"
+    LOG_RESULT = "log-result"
     AT_ONCE_SLOWED = "phrase-at-once-slowed"
     LOG_UPLOAD_CONFIRMED = "log-upload-confirmed"
     LOG_TRACEBACK = "log-traceback"
@@ -293,6 +299,10 @@ class Msg(StrEnum):
     LINK_ADD_PUBLISHER = "phrase-link-add-publisher"
     LINK_PROJECT = "phrase-link-project"
     LINK_RELEASE = "phrase-link-release"
+    SUMMARY_RELEASES = "summary-releases"
+    SUMMARY_NOTES = "summary-notes"
+    SUMMARY_LOG_COLUMN = "summary-log-column"
+    LINK_LOG_ENTRY = "phrase-link-log-entry"
     LINK_HELP_TROUBLESHOOTING = "phrase-help-troubleshooting"
     LINK_HELP_NEW_PROJECT = "phrase-help-new-project"
     LINK_HELP_USING = "phrase-help-using"
@@ -1185,7 +1195,11 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.LINK_PENDING_ANY: ("register a pending publisher (pre-filled)", ""),
     Msg.LINK_ADD_PUBLISHER: ("add this workflow as a publisher of $project (pre-filled)", ""),
     Msg.LINK_PROJECT: ("$project on the index", ""),
-    Msg.LINK_RELEASE: ("$project $version", ""),
+    Msg.LINK_RELEASE: ("$release", ""),
+    Msg.SUMMARY_RELEASES: ("Release page: $releases", ""),
+    Msg.SUMMARY_NOTES: ("Skipped or not done, and why", ""),
+    Msg.SUMMARY_LOG_COLUMN: ("transparency log", ""),
+    Msg.LINK_LOG_ENTRY: ("log entry $log_index", ""),
     Msg.LINK_HELP_TROUBLESHOOTING: ("help: troubleshooting trusted publishing", ""),
     Msg.LINK_HELP_NEW_PROJECT: ("help: creating a project through trusted publishing", ""),
     Msg.LINK_HELP_USING: ("help: publishing with a trusted publisher", ""),
@@ -1641,6 +1655,13 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.PHASE_MINT: ("token", ""),
     Msg.PHASE_SIGN: ("signing", ""),
     Msg.PHASE_UPLOAD: ("upload", ""),
+    # The log's folds, one a phase of the run, in the order the run goes through them.
+    Msg.GROUP_CHECKS: ("Checks: the distributions, the credentials, the index", ""),
+    Msg.GROUP_MINT: ("Trusted publishing: the token exchange and the name check", ""),
+    Msg.GROUP_SIGN: ("Attestations: signing (PEP 740)", ""),
+    Msg.GROUP_UPLOAD: ("Upload", ""),
+    Msg.SUMMARY_ON_INDEX: ("What is on the index now", ""),
+    Msg.LOG_RESULT: ("$filename: $result$link", ""),
     Msg.AT_ONCE_SLOWED: ("one at a time once the index asked for fewer requests", ""),
     Msg.LOG_UPLOAD_CONFIRMED: ("Uploaded $filename (confirmed on the index after: $reason)", ""),
     Msg.LOG_TRACEBACK: ("Traceback (shown with verbose):", "$traceback"),
@@ -1722,6 +1743,14 @@ def publisher_table() -> str:
         rows.append(f"  {'':<14} the publisher: {must} ({hint})")
     return "\n".join(rows)
 
+
+# The log's fold for each phase of a run.
+GROUPS = {
+    Msg.PHASE_CHECKS: Msg.GROUP_CHECKS,
+    Msg.PHASE_MINT: Msg.GROUP_MINT,
+    Msg.PHASE_SIGN: Msg.GROUP_SIGN,
+    Msg.PHASE_UPLOAD: Msg.GROUP_UPLOAD,
+}
 
 # Where the index's own help explains a diagnosis (Warehouse's documentation; the
 # pages are docs/user/trusted-publishers/*.md and docs/user/attestations/ there).

@@ -10,6 +10,7 @@ the project on the index.
 
 from __future__ import annotations
 
+import contextlib
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -109,20 +110,24 @@ def run(ctx: Context, pipeline: tuple[Step, ...] = STEPS) -> Outcome:
     a real run what stopped it (``outcome.failure``)."""
     outcome = ctx.outcome
     took: dict[Msg, float] = {}  # seconds, by phase
-    for step in pipeline:
-        if ctx.mode not in step.modes or (step.needs_dists and not outcome.dists):
-            continue
-        if ctx.done and ctx.mode is Mode.PUBLISH:
-            break
-        started = time.monotonic()
-        found = _run_step(ctx, step)
-        took[step.phase] = took.get(step.phase, 0.0) + time.monotonic() - started
-        errors = [f for f in found if f.status == "error"]
-        if ctx.mode is Mode.PUBLISH and errors:
-            outcome.failure = _failure(errors)
-            break
-        if any(f.key in (Msg.INTERNAL_ERROR, Msg.INTERNAL_ERROR_CHECK) for f in errors):
-            break  # a bug of ours: the later steps cannot be trusted to make sense
+    with contextlib.ExitStack() as fold:  # the real run's log: a fold a phase
+        for step in pipeline:
+            if ctx.mode not in step.modes or (step.needs_dists and not outcome.dists):
+                continue
+            if ctx.done and ctx.mode is Mode.PUBLISH:
+                break
+            if ctx.mode is Mode.PUBLISH and step.phase not in took:
+                fold.close()
+                fold.enter_context(ctx.console.group(messages.GROUPS[step.phase]))
+            started = time.monotonic()
+            found = _run_step(ctx, step)
+            took[step.phase] = took.get(step.phase, 0.0) + time.monotonic() - started
+            errors = [f for f in found if f.status == "error"]
+            if ctx.mode is Mode.PUBLISH and errors:
+                outcome.failure = _failure(errors)
+                break
+            if any(f.key in (Msg.INTERNAL_ERROR, Msg.INTERNAL_ERROR_CHECK) for f in errors):
+                break  # a bug of ours: the later steps cannot be trusted to make sense
     if ctx.mode is Mode.PUBLISH:
         phases = (f"{messages.phrase(phase)} {seconds:.1f} s" for phase, seconds in took.items())
         ctx.console.info(Msg.LOG_PHASES, phases=", ".join(phases))

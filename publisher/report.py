@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from publisher.markdown import cell, code_span, fenced, link
 from publisher.messages import Msg
 
 if TYPE_CHECKING:
+    from publisher.attest import Attested
     from publisher.console import Console
     from publisher.dists import Dist
     from publisher.errors import PublishError
@@ -43,15 +45,61 @@ def _template(name: str) -> Template:
 
 
 def write_outputs(console: Console, outcome: Outcome, index: Index | None) -> None:
-    """``uploaded``, ``skipped`` and ``urls`` as JSON arrays."""
+    """``uploaded``, ``skipped``, ``urls`` and ``attestations`` as JSON arrays; the
+    release pages (``release-urls``, and ``release-url`` when there is one release) and
+    each attested file's transparency-log index (``log-indexes``, a JSON object)."""
     console.set_output("uploaded", json.dumps([d.filename for d in outcome.uploaded]))
     console.set_output("skipped", json.dumps([d.filename for d in outcome.skipped]))
     published = sorted({d.project for d in outcome.uploaded + outcome.skipped})
     urls = [index.project_url(p) for p in published] if index else []
     console.set_output("urls", json.dumps(urls))
     uploaded = {d.filename for d in outcome.uploaded}
-    attested = list(dict.fromkeys(a.filename for a in outcome.attested if a.filename in uploaded))
-    console.set_output("attestations", json.dumps(attested))
+    attested = _first_attestations(a for a in outcome.attested if a.filename in uploaded)
+    console.set_output("attestations", json.dumps(list(attested)))
+    releases = [str(index.release_url(*r)) for r in _releases(outcome)] if index else []
+    console.set_output("release-urls", json.dumps(releases))
+    console.set_output("release-url", releases[0] if len(releases) == 1 else "")
+    indexes = {name: a.log_index for name, a in attested.items()}
+    console.set_output("log-indexes", json.dumps(indexes))
+
+
+def _first_attestations(attested: Iterable[Attested]) -> dict[str, Attested]:
+    """Each file's first attestation (its publish one; a provenance one may follow)."""
+    first: dict[str, Attested] = {}
+    for a in attested:
+        first.setdefault(a.filename, a)
+    return first
+
+
+def _releases(outcome: Outcome) -> list[tuple[str, str]]:
+    """The releases (project, version) this run published to, uploads or skips."""
+    done = outcome.uploaded + outcome.skipped
+    return sorted({(d.project, d.version) for d in done})
+
+
+def log_result(console: Console, outcome: Outcome, index: Index | None) -> None:
+    """The end of a real run in the log, as the summary tells it: each file and what
+    became of it (with its page on the index when it is there), then the releases."""
+    if not outcome.dists and not outcome.refused:
+        return
+    with console.group(Msg.SUMMARY_ON_INDEX):
+        for dist in outcome.dists:
+            there = index is not None and outcome.result(dist.filename) != "not-uploaded"
+            link = f" {index.files_url(dist.project, dist.version)}" if index and there else ""
+            console.info(
+                Msg.LOG_RESULT,
+                filename=dist.filename,
+                result=_result(outcome, dist.filename),
+                link=messages.Text(link),
+            )
+        for name in outcome.refused:
+            refused = messages.phrase(Msg.RESULT_REFUSED)
+            console.info(Msg.LOG_RESULT, filename=name, result=refused, link="")
+        if index is not None and (releases := _releases(outcome)):
+            urls = messages.lines((index.release_url(*r) for r in releases), sep=", ")
+            console.info(Msg.SUMMARY_RELEASES, releases=urls)
+        if outcome.failure is not None:
+            console.info(Msg.SUMMARY_SOME_LANDED if outcome.uploaded else Msg.SUMMARY_NONE_LANDED)
 
 
 def _result(outcome: Outcome, filename: str) -> str:
@@ -59,10 +107,14 @@ def _result(outcome: Outcome, filename: str) -> str:
 
 
 def success_summary(outcome: Outcome, index: Index) -> str:
-    """Markdown for a run that did what it should."""
+    """Markdown for a run that did what it should: each file linked to its release's
+    file list on the index, each attestation to its transparency-log entry, the
+    release pages, and what was skipped or left undone, and why."""
+    signed = _first_attestations(outcome.attested)
     rows = "\n".join(
-        f"| {_md(d.filename)} | {_md(d.name)} | {_md(d.version)} | `{d.digests.sha256}` | "
-        f"{_result(outcome, d.filename)} |"
+        f"| {_file(d, index)} | {index.release_url(d.project, d.version).markdown} | "
+        f"`{d.digests.sha256}` | {_result(outcome, d.filename)} |"
+        + (f" {_log_entry(signed.get(d.filename))} |" if signed else "")
         for d in outcome.dists
     )
     fields = {
@@ -70,13 +122,16 @@ def success_summary(outcome: Outcome, index: Index) -> str:
         "uploaded": len(outcome.uploaded),
         "skipped": len(outcome.skipped),
     }
-    links = "\n".join(f"- {index.project_url(p)}" for p in outcome.projects)
+    releases = ", ".join(index.release_url(*r).markdown or "" for r in _releases(outcome))
     return _template("summary_success.md").substitute(
         heading=messages.title(Msg.SUMMARY_PUBLISHED, fields, markdown=True),
-        intro=messages.render(Msg.SUMMARY_PUBLISHED, fields),
+        intro=messages.render(Msg.SUMMARY_PUBLISHED, fields, markdown=True),
+        releases=_releases_line(releases),
+        log_head=f" {messages.phrase(Msg.SUMMARY_LOG_COLUMN)} |" if signed else "",
+        log_rule="---|" if signed else "",
         rows=rows,
-        links=links,
         attestations=_attestations(outcome),
+        notes=_notes(outcome),
         token=_token(outcome),
     )
 
@@ -88,18 +143,52 @@ def _token(outcome: Outcome) -> str:
     return messages.title(outcome.burn.key, outcome.burn.fields, markdown=True) + "."
 
 
+def _releases_line(releases: str) -> str:
+    if not releases:
+        return ""
+    fields = {"releases": messages.Text("", releases)}
+    return messages.title(Msg.SUMMARY_RELEASES, fields, markdown=True)
+
+
+def _log_entry(attested: Attested | None) -> str:
+    """An attestation's transparency-log entry: a link where it can be looked up."""
+    if attested is None:
+        return ""
+    url = attested.log_url
+    return (url.markdown or "") if url is not None else _md(attested.log_index)
+
+
 def _attestations(outcome: Outcome) -> str:
     """The attestations sent, as a table: file, signing identity, log entry."""
     if not outcome.attested:
         return ""
     rows = "\n".join(
-        f"| {_md(a.filename)} | {_md(a.identity)} | {_md(a.log_index)} | "
+        f"| {_md(a.filename)} | {_md(a.identity)} | {_log_entry(a)} | "
         f"{messages.phrase(Msg.ATTESTED_GIVEN if a.given else Msg.ATTESTED_SIGNED)} |"
         for a in outcome.attested
     )
     return _template("summary_attestations.md").substitute(
         heading=messages.phrase(Msg.SUMMARY_ATTESTATIONS), rows=rows
     )
+
+
+def _notes(outcome: Outcome) -> str:
+    """What was skipped or not done, and why: the run's warnings and notices, a
+    line each (title, then the body's first line)."""
+    # Log lines (log-…) say what the run is about to do: by its end, done.
+    notes = [
+        f
+        for f in outcome.findings
+        if f.status in ("warning", "notice") and not f.key.startswith("log-")
+    ]
+    if not notes:
+        return ""
+    lines = "\n".join(
+        f"- **{messages.title(f.key, f.fields, markdown=True)}**: "
+        + messages.render(f.key, f.fields, markdown=True).split("\n")[0]
+        for f in notes
+    )
+    return f"### {messages.phrase(Msg.SUMMARY_NOTES)}\n\n{lines}\n"
 
 
 def failure_summary(error: PublishError, outcome: Outcome, index: Index | None) -> str:
@@ -125,6 +214,7 @@ def failure_summary(error: PublishError, outcome: Outcome, index: Index | None) 
         fix_heading=messages.phrase(Msg.SUMMARY_FIX),
         fixes="\n".join(fixes),
         details=_details(details),
+        on_index=messages.phrase(Msg.SUMMARY_ON_INDEX),
         rows=_index_rows(outcome, index),
         advice=messages.phrase(
             Msg.SUMMARY_SOME_LANDED if outcome.uploaded else Msg.SUMMARY_NONE_LANDED
@@ -231,11 +321,12 @@ def _verdict(outcome: Outcome) -> tuple[str, str]:
 
 
 def dry_run_summary(outcome: Outcome, index: Index) -> str:
-    """The dry run's report as step-summary Markdown."""
-
+    """The dry run's report as step-summary Markdown: a checklist of what a real run
+    would do, each check ticked when it would pass, with the same links."""
     rows = "\n".join(
-        f"| {_ICONS[f.status]} | {cell(messages.title(f.key, f.fields, markdown=True))} | "
-        f"{cell(messages.render(f.key, f.fields, markdown=True))} |"
+        f"- [{'x' if f.status in ('ok', 'notice') else ' '}] {_ICONS[f.status]} "
+        f"**{cell(messages.title(f.key, f.fields, markdown=True))}**"
+        + (f"<br>{cell(body)}" if (body := messages.render(f.key, f.fields, markdown=True)) else "")
         for f in outcome.findings
     )
     return _template("summary_dryrun.md").substitute(

@@ -56,7 +56,8 @@ def validate_dists(ctx: Context) -> Findings:
             {"folder": config.packages_dir, "files": ", ".join(ignored)},
         )
     for dist in dists:
-        digest = f", sha256 {dist.digests.sha256}" if config.print_hash else ""
+        sha = dist.digests.sha256
+        digest = messages.Text(f", sha256 {sha}", f", sha256 `{sha}`") if config.print_hash else ""
         fields = {"filename": dist.filename, "name": dist.name, "version": dist.version}
         yield Finding("ok", Msg.CHECK_DIST, {**fields, "kind": dist.kind, "hash": digest})
         for warning in dist.warnings:

@@ -79,8 +79,10 @@ class _Reader(HTMLParser):
             self.cell = []
         elif tag == "input" and values.get("type") == "checkbox":
             self.item = ("checked" in values, [])
-        elif tag == "br" and self.cell is not None:
-            self.cell.append("\n")
+        elif tag == "br":
+            for part in (self.cell, self.item[1] if self.item else None):
+                if part is not None:
+                    part.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self.link:

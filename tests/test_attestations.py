@@ -80,6 +80,11 @@ def test_signed_upload_is_verified_by_the_index(
     assert identity in run.summary
     assert len(sig.requests_to("fulcio")) == 1  # one certificate for the run
     assert len(sig.requests_to("rekor")) == 2  # one log entry per file
+    log_indexes = json.loads(run.outputs["log-indexes"])
+    assert sorted(log_indexes) == sorted(stored)
+    assert all(value.isdigit() for value in log_indexes.values())
+    shown = [row[-1] for row in run.page.tables[0][1:]]  # each file's log entry
+    assert sorted(shown) == sorted(log_indexes.values())  # as text: a private log
     # written beside each dist, as the anchor writes them: what was sent, as
     # pypi-attestations dumps it (later steps put them in GitHub releases)
     for name, stored_file in stored.items():

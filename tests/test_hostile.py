@@ -21,18 +21,21 @@ from conftest import ActionRun, GitHub, make_sdist, make_wheel, metadata_text, p
 from fakes.index import Fault, LocalIndex
 from gfm import assert_inert
 
-from publisher import dists, http, safejson
+from publisher import dists, http, messages, safejson
 from publisher import index as index_module
 from publisher.cli import main
 from publisher.console import Console
 from publisher.errors import PublishError
 from publisher.index import Index
+from publisher.messages import Msg
 from publisher.oidc import check_audience
 
 INJECTED = "::stop-commands::pwned"
+# The log's folds: one a phase of the run, titled from the catalogue.
+FOLDS = [messages.phrase(key) for key in (*messages.GROUPS.values(), Msg.SUMMARY_ON_INDEX)]
 OUR_COMMAND = re.compile(
     r"::(add-mask::|(error|warning|notice) title=|stop-commands::[0-9a-f]{32}$|[0-9a-f]{32}::$"
-    r"|group::\[\d+/\d+\] |endgroup::$)"  # a file's detail, folded under its line
+    rf"|group::({'|'.join(map(re.escape, FOLDS))})$|endgroup::$)"
 )
 
 

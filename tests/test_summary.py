@@ -13,6 +13,7 @@ import pytest
 from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
 from fakes.index import Fault, LocalIndex, RunClaims
 from gfm import Page, assert_inert
+from gfm import render as gfm_render
 
 HELP = "https://docs.pypi.org/"
 WAREHOUSE_ISSUE = "https://github.com/pypi/warehouse/issues/11096"
@@ -319,3 +320,110 @@ def test_server_text_in_a_cell_cannot_break_the_table(github: GitHub, index: Loc
     page = _page(github, index, "unknown-code")
     claims = page.table("claim")
     assert all(len(row) == 4 for row in claims)
+
+
+def test_success_summary_links_files_release_and_outputs(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run()
+    assert run.code == 0, run.log
+    page = run.page
+    release = f"{index.url}/project/example/1.0.0/"
+    for name in ("example-1.0.0.tar.gz", "example-1.0.0-py3-none-any.whl"):
+        assert page.link(name) == release + "#files"
+    assert page.table("file")[0] == ["file", "release", "sha256", "result"]  # nothing signed
+    assert run.outputs["release-url"] == release
+    assert run.output_list("release-urls") == [release]
+    assert run.outputs["log-indexes"] == "{}"
+    notes = page.headings[-1][1]
+    assert notes == "Skipped or not done, and why"  # no attestations for this index
+    assert f"No attestations for {index.url}" in page.text
+    assert_inert(page, "Owned", ours=_ours(index))
+
+
+def test_attestation_of_the_public_instance_links_its_log_entry() -> None:
+    """Sigstore's public-good log has a search page: each entry is linked there."""
+    from typing import cast
+
+    from pypi_attestations import Attestation
+
+    from publisher.attest import Attested
+    from publisher.dists import Dist
+    from publisher.index import Index
+    from publisher.outcome import Outcome
+    from publisher.report import success_summary
+
+    wheel = cast(Dist, type("D", (), {})())
+    for name, value in {
+        "filename": "example-1.0.0-py3-none-any.whl",
+        "project": "example",
+        "version": "1.0.0",
+        "name": "example",
+        "digests": type("H", (), {"sha256": "0" * 64})(),
+    }.items():
+        setattr(wheel, name, value)
+    identity = "https://github.com/octo-org/example/.github/workflows/release.yml@refs/tags/v1"
+    signed = Attested(wheel.filename, cast(Attestation, None), identity, "123456", False)
+    outcome = Outcome(dists=[wheel], uploaded=[wheel], attested=[signed])
+    private = gfm_render(success_summary(outcome, Index("https://upload.pypi.org/legacy/")))
+    assert private.tables[0][1][4] == "123456"
+    assert not any("sigstore" in href for href in private.hrefs())  # no page known for it
+    outcome.attested = [
+        Attested(wheel.filename, cast(Attestation, None), identity, "123456", False, public=True)
+    ]
+    page = gfm_render(success_summary(outcome, Index("https://upload.pypi.org/legacy/")))
+    assert page.tables[0][0][4] == "transparency log"
+    entry = ("https://search.sigstore.dev/?logIndex=123456", "log entry 123456")
+    assert page.links.count(entry) == 2  # in the files' table and the attestations'
+    assert page.link(wheel.filename) == "https://pypi.org/project/example/1.0.0/#files"
+    assert ("https://pypi.org/project/example/1.0.0/", "example 1.0.0") in page.links
+
+
+def test_dry_run_summary_is_a_checklist_with_the_same_links(
+    github: GitHub, index: LocalIndex
+) -> None:
+    """Each check is a box, ticked where a real run would pass; the pending-publisher
+    form is linked as in a real run's failure."""
+    make_wheel(github.dist)
+    make_wheel(github.dist, version="0.9")
+    index.state.add_project("example")
+    wheel = github.dist / "example-0.9-py3-none-any.whl"
+    index.state.add_file("example", wheel.name, b"other bytes", "0.9")
+    run = github.run({"dry-run": "true"})
+    assert run.code == 1
+    page = run.page
+    boxes = dict((text.split("\n")[0], checked) for checked, text in page.checkboxes)
+    assert boxes["✅ example-1.0.0-py3-none-any.whl"] is True
+    assert boxes["❌ example-0.9-py3-none-any.whl is on the index with other content"] is False
+    assert any(text.startswith("✅ OIDC token available") for text in boxes)
+    assert page.link("example on the index") == f"{index.url}/project/example/"
+    assert_inert(page, "Owned", ours=_ours(index))
+
+
+def test_log_tells_the_summarys_story_in_its_order(github: GitHub, index: LocalIndex) -> None:
+    """A fold a phase, then the diagnosis, then what is on the index (each file as in
+    the summary's table), then the token's burn: the summary's order."""
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.faults.append(Fault("/legacy/", status=400, skip=1, reason="Bad metadata"))
+    run = github.run()
+    assert run.code == 1
+    lines = [line for line in run.log.splitlines() if not line.startswith("::add-mask::")]
+    folds = [line.removeprefix("::group::") for line in lines if line.startswith("::group::")]
+    assert folds == [
+        "Checks: the distributions, the credentials, the index",
+        "Trusted publishing: the token exchange and the name check",
+        "Upload",
+        "What is on the index now",
+    ]
+    assert lines.count("::endgroup::") == len(folds)
+    error = next(i for i, line in enumerate(lines) if line.startswith("::error title="))
+    result = lines.index("::group::What is on the index now")
+    assert lines.index("::group::Upload") < error < result
+    shown = lines[result + 1 : lines.index("::endgroup::", result)]
+    files = f"{index.url}/project/example/1.0.0/#files"
+    assert f"example-1.0.0-py3-none-any.whl: uploaded {files}" in shown
+    assert "example-1.0.0.tar.gz: not uploaded" in shown
+    assert lines[-2].startswith("The upload token was burned")  # last, as in the summary
+    summary = run.page.text
+    assert summary.index("What is on the index now") < summary.index("token was burned")
