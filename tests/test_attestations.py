@@ -129,6 +129,10 @@ def test_reusable_workflow_stops_before_signing_and_minting(
     assert sig.requests == []
     assert "/_/oidc/mint-token" not in index.state.paths()
     assert "/legacy/" not in index.state.paths()
+    page = run.page
+    assert page.headings[0][1].endswith("Attestations cannot work from a reusable workflow")
+    help_link = page.link("help: reusable workflows")
+    assert help_link == "https://github.com/pypi/warehouse/issues/11096"
 
 
 def test_reusable_workflow_with_attestations_off_publishes(
@@ -323,6 +327,9 @@ def test_a_refused_attestation_is_named_at_upload(
     assert run.code == 1
     assert "The index refused the attestation of `example-1.0.0-py3-none-any.whl`" in run.log
     assert "rebuild" not in run.log
+    page = run.page
+    assert reason in page.text  # the index's words, as text
+    assert page.link("help: attestations on the index") == "https://docs.pypi.org/attestations/"
 
 
 def _provenance(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
@@ -139,6 +140,14 @@ def _not_for_project(github: GitHub, index: LocalIndex) -> dict[str, object]:
     return {}
 
 
+def _two_projects_no_publisher(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    make_wheel(github.dist, "example")
+    make_wheel(github.dist, "other")
+    index.state.add_project("example")
+    index.state.add_project("other")
+    return {}
+
+
 SETTINGS = "/manage/project/example/settings/publishing/"
 PENDING = "/manage/account/publishing/?provider=github&owner=octo-org&repository=example"
 CASES = {
@@ -146,6 +155,12 @@ CASES = {
         _no_publisher,
         "No trusted publisher matches this run",
         (SETTINGS, PENDING + "&workflow_filename=release.yml", HELP),
+        claims=True,
+    ),
+    "invalid-publisher-two-projects": Case(  # one form, without a project name
+        _two_projects_no_publisher,
+        "No trusted publisher matches this run",
+        (SETTINGS, "/manage/project/other/settings/publishing/", PENDING, HELP),
         claims=True,
     ),
     "invalid-pending-publisher": Case(
@@ -427,3 +442,43 @@ def test_log_tells_the_summarys_story_in_its_order(github: GitHub, index: LocalI
     assert lines[-2].startswith("The upload token was burned")  # last, as in the summary
     summary = run.page.text
     assert summary.index("What is on the index now") < summary.index("token was burned")
+
+
+def test_one_pending_publisher_form_for_several_projects(github: GitHub, index: LocalIndex) -> None:
+    """The form takes one project name: for two projects it comes without one, and the
+    settings of each project are linked."""
+    run = github.run(**_two_projects_no_publisher(github, index))  # type: ignore[arg-type]
+    page = run.page
+    assert "project_name" not in page.link("register a pending publisher (pre-filled)")
+    assert page.link("publishing settings of other").endswith("/project/other/settings/publishing/")
+
+
+def test_api_token_on_pypi_links_the_prefilled_publisher_form(tmp_path: Path) -> None:
+    """The dry run's checklist for a publish to PyPI with an API token: the nudge to
+    trusted publishing links the project's add-publisher form, pre-filled (the checks
+    that ask PyPI itself are left out: no request leaves this machine)."""
+    import io
+
+    from publisher.console import Console
+    from publisher.http import Http
+    from publisher.inputs import read_config
+    from publisher.pipeline import STEPS, Context, Mode, run
+    from publisher.report import dry_run_summary
+    from publisher.steps import check_credentials, validate_dists
+
+    make_wheel(tmp_path / "dist")
+    env = {
+        "GITHUB_REPOSITORY": "octo-org/example",
+        "GITHUB_WORKFLOW_REF": "octo-org/example/.github/workflows/release.yml@refs/tags/v1",
+    }
+    config = read_config({"INPUT_PASSWORD": "pypi-" + "A" * 60}, tmp_path)
+    console = Console({}, stream=io.StringIO())
+    ctx = Context(config, env, console, Http(console), Mode.DRY_RUN)
+    outcome = run(ctx, tuple(s for s in STEPS if s.run in (validate_dists, check_credentials)))
+    page = gfm_render(dry_run_summary(outcome, config.index))
+    form = page.link("add this workflow as a publisher of example (pre-filled)")
+    assert form.startswith("https://pypi.org/manage/project/example/settings/publishing/?")
+    assert "workflow_filename=release.yml" in form
+    assert (False, "⚠️ Upgrade to trusted publishing") in [
+        (checked, text.split("\n")[0]) for checked, text in page.checkboxes
+    ]
