@@ -104,10 +104,14 @@ class Plan:
             ) from None
 
 
-def bounded(call: Callable[[], T], what: str, seconds: float = SIGSTORE_DEADLINE) -> T:
-    """``call()``, given ``seconds`` to finish: a Sigstore service that never answers
-    must not hold the job (the thread is left behind; the process ends soon after)."""
+def bounded(call: Callable[[], T], what: str, seconds: float | None = None) -> T:
+    """``call()``, given ``seconds`` to finish (``SIGSTORE_DEADLINE`` by default): a
+    Sigstore service that never answers must not hold the job (the thread is left
+    behind; the process ends soon after)."""
     import threading
+
+    if seconds is None:
+        seconds = SIGSTORE_DEADLINE
 
     result: list[T] = []
     failure: list[BaseException] = []

@@ -19,12 +19,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shown
 import yaml
 from fakes.index import IndexState, LocalIndex, Publisher
 from gfm import Page, render
+from harness import fast_backoff
+
+from publisher.messages import Msg
+
+pytest_plugins = ["keycoverage"]
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "entrypoint.py"
+HARNESS = Path(__file__).resolve().parent / "harness.py"
 IMAGE_FLAGS = ("-E", "-s", "-u")  # as the Dockerfile's ENTRYPOINT runs it
 # What the runner reads: every input action.yml declares, with its default.
 DECLARED_INPUTS = {
@@ -157,6 +164,18 @@ class ActionRun:
         assert isinstance(value, list)
         return [str(v) for v in value]
 
+    def shows(self, key: Msg, level: str | None = None, **fields: object) -> shown.Annotation:
+        """The annotation of message ``key`` with ``fields`` (see ``shown.shown``)."""
+        return shown.shown(self.log, key, level, **fields)
+
+    def reports(self, key: Msg, status: str | None = None, **fields: object) -> shown.Annotation:
+        """The dry run's check of message ``key`` with ``fields`` (see ``shown.reported``)."""
+        return shown.reported(self.log, key, status, **fields)
+
+    def logs(self, key: Msg, prefix: str = "", **fields: object) -> bool:
+        """Whether message ``key`` with ``fields`` is in the log as plain lines."""
+        return shown.logged(self.log, key, prefix, **fields)
+
 
 def parse_outputs(text: str) -> dict[str, str]:
     """Read a ``$GITHUB_OUTPUT`` file (``k=v`` and ``k<<DELIM`` forms)."""
@@ -204,7 +223,7 @@ def _run_in_process(workspace: Path, environment: dict[str, str]) -> tuple[int, 
     os.environ.update(environment)
     os.chdir(workspace)
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), fast_backoff():
             code = main(["run"])
     finally:
         os.chdir(saved_cwd)
@@ -238,17 +257,25 @@ class GitHub:
         subprocess_run: bool = False,
         command: list[str] | None = None,
         while_running: Callable[[subprocess.Popen[str]], None] | None = None,
+        in_process: bool = False,
+        unprivileged: bool = False,
     ) -> ActionRun:
         """Run the action. ``runner_defaults`` sets every declared input as the runner
         does (with action.yml's defaults); otherwise only ``inputs`` are set.
 
         ``subprocess_run`` runs ``entrypoint.py`` in a new process, as the container
-        does; otherwise the same entry point runs in this process with the same
-        environment, working directory and captured output (faster). Set
-        ``E2E_SUBPROCESS=1`` to run every test in a subprocess. ``command`` runs that
-        instead of entrypoint.py (an installed ``publisher run``), without this
-        checkout on ``PYTHONPATH``. ``while_running`` is called with the process once it
-        has started (in a subprocess), to act on it as the runner may (a signal)."""
+        does (through ``harness.py``, which adds the tests' seams); otherwise the same
+        entry point runs in this process with the same environment, working directory
+        and captured output (faster). Set
+        ``E2E_SUBPROCESS=1`` to run every test in a subprocess, except those that
+        change the runtime from inside (``monkeypatch``), which a subprocess would not
+        see: they say ``in_process``. ``unprivileged`` runs it in a subprocess that
+        file modes bind, as they bind a runner's user: root's override is dropped.
+        ``command`` runs that instead of entrypoint.py (an installed ``publisher
+        run``), without this checkout on ``PYTHONPATH``. ``while_running`` is called
+        with the process once it has started (in a subprocess), to act on it as the
+        runner may (a signal)."""
+        assert not ((subprocess_run or unprivileged or command or while_running) and in_process)
         files = self.workspace.parent / "github"
         files.mkdir(exist_ok=True)
         output, summary = files / "output", files / "summary"
@@ -264,7 +291,6 @@ class GitHub:
             "PATH": os.environ.get("PATH", ""),
             "HOME": str(self.workspace.parent),
             "PYTHONPATH": str(ROOT),
-            "PUBLISHER_BACKOFF_SCALE": "0.01",
             "GITHUB_ACTIONS": "true",
             "GITHUB_WORKSPACE": str(self.workspace),
             "GITHUB_OUTPUT": str(output),
@@ -280,9 +306,23 @@ class GitHub:
         }
         if command is not None:
             del environment["PYTHONPATH"]
-        if subprocess_run or SUBPROCESS_ALWAYS or command is not None or while_running:
+        in_subprocess = subprocess_run or unprivileged or command is not None or while_running
+        if in_subprocess or (SUBPROCESS_ALWAYS and not in_process):
+            keys = files / "keys"
+            keys.unlink(missing_ok=True)
+            prefix = []
+            if unprivileged and os.geteuid() == 0:
+                prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
             with subprocess.Popen(
-                command or [sys.executable, *IMAGE_FLAGS, str(ENTRYPOINT)],
+                command
+                or [
+                    *prefix,
+                    sys.executable,
+                    *IMAGE_FLAGS,
+                    str(HARNESS),
+                    str(keys),
+                    str(ENTRYPOINT),
+                ],
                 cwd=self.workspace,
                 env=environment,
                 stdout=subprocess.PIPE,
@@ -293,12 +333,17 @@ class GitHub:
                     while_running(proc)
                 stdout, stderr = proc.communicate(timeout=60)
             code = proc.returncode
+            from keycoverage import record
+
+            record(keys)
         else:
             code, stdout, stderr = _run_in_process(self.workspace, environment)
         result = ActionRun(
             code, stdout, stderr, parse_outputs(output.read_text()), summary.read_text()
         )
-        assert "Traceback" not in result.log, result.log
+        # No crash; only the traceback that `verbose` shows under its own title.
+        shown_on_purpose = "Traceback (shown with verbose):\nTraceback (most recent call last):"
+        assert "Traceback" not in result.log.replace(shown_on_purpose, ""), result.log
         secrets = [
             self.index.state.request_token,
             *self.index.minted(),

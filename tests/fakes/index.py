@@ -198,6 +198,7 @@ class IndexState:
     faults: list[Fault] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)
     uploads: list[dict[str, str]] = field(default_factory=list)
+    forms: list[dict[str, str]] = field(default_factory=list)  # each upload's form fields
     run: RunClaims = field(default_factory=RunClaims)
     request_token: str = field(default_factory=lambda: "ghrt-" + secrets.token_hex(16))
     issued: list[str] = field(default_factory=list)  # every OIDC token handed out
@@ -601,6 +602,7 @@ class LocalIndex:
         key = normalize(name)
         with state.lock:
             state.uploads.append({"filename": filename, "name": name, "sha256": sha})
+            state.forms.append(dict(form))
             project = state.projects.get(key)
             if project is None:
                 if isinstance(identity, MintedToken):

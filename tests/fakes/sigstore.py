@@ -542,12 +542,14 @@ class SigstoreRequest:
 
 @dataclass
 class SigstoreFault:
-    """Make the next ``times`` requests to ``service`` fail with ``status``."""
+    """Make the next ``times`` requests to ``service`` fail with ``status``, after
+    ``pause`` seconds."""
 
     service: str
     status: int
     message: str = "injected failure"
     times: int = 1
+    pause: float = 0.0
 
 
 @dataclass
@@ -758,10 +760,11 @@ class LocalSigstore:
         with self.record.lock:
             return list(self.record.entries)
 
-    def fail(self, service: str, status: int, *, times: int = 1) -> None:
-        """Make the next ``times`` requests to ``service`` answer ``status``."""
+    def fail(self, service: str, status: int, *, times: int = 1, pause: float = 0.0) -> None:
+        """Make the next ``times`` requests to ``service`` answer ``status`` (after
+        ``pause`` seconds)."""
         with self.record.lock:
-            self.record.faults.append(SigstoreFault(service, status, times=times))
+            self.record.faults.append(SigstoreFault(service, status, times=times, pause=pause))
 
     def verify_upload(
         self,
@@ -940,6 +943,7 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(self.stand_in.latency)
         fault = self.stand_in._fault(self.service)
         if fault is not None:
+            time.sleep(fault.pause)
             self._answer(fault.status, {"code": fault.status, "message": fault.message})
         elif self.service == "fulcio" and self.path == "/api/v2/signingCert":
             self._answer(*self.stand_in.signing_cert(self.headers, body))
