@@ -716,8 +716,7 @@ def load_dist(path: Path, *, verify_metadata: bool = True, root: Path | None = N
     opened once, inside ``root`` (the real path of its folder), and everything checked
     is read from that one open file, which must not change meanwhile."""
     kind = dist_kind(path.name)
-    if kind is None:
-        raise DistError(Msg.NOT_A_DIST, path=path)
+    assert kind is not None, path  # find_dists passes only files named as dists
     if not SAFE_FILENAME.fullmatch(path.name):
         raise DistError(Msg.FILENAME_UNSAFE, path=path)
     root = root or files.real_folder(path.parent)

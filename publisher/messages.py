@@ -54,7 +54,6 @@ class Msg(StrEnum):
     SYMLINK_ESCAPES = "symlink-escapes"
     DUPLICATE_FILENAME = "duplicate-filename"
     TWO_SDISTS = "two-sdists"
-    NOT_A_DIST = "not-a-dist"
     UNREADABLE = "unreadable"
     EMPTY_FILE = "empty-file"
     CORRUPT_ARCHIVE = "corrupt-archive"
@@ -566,11 +565,6 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "`$first` and `$second` are both sdists of version $version; the index takes "
         "only one sdist per release.\n"
         "Fix: keep one (the .tar.gz, as PEP 625 asks) and remove the other.",
-    ),
-    Msg.NOT_A_DIST: (
-        "Not a distribution",
-        "`$path` is not a wheel (.whl) or an sdist (.tar.gz, .zip).\n"
-        "Fix: remove it from packages-dir.",
     ),
     Msg.UNREADABLE: (
         "Cannot read a distribution",
@@ -1216,9 +1210,9 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "there after it. If the publisher was a pending one, the exchange has just created "
         '*that other* project, empty. Uploading would fail with "Non-user identities cannot '
         'create new projects".\n'
-        "This is the classic mistake of a pending publisher registered as "
-        "`$example` for a package whose metadata says `example` (or the reverse): the "
-        "names must be equal after normalization.\n"
+        "This is the classic mistake of a pending publisher registered under a name "
+        "other than `$project` (the repository's name, a prefix or a typo) for a package "
+        "whose metadata says `$name`: the names must be equal after normalization.\n"
         "Fix, either:\n"
         "  1. change `name` in pyproject.toml to the project name the publisher was "
         "registered for, rebuild and re-run; or\n"
@@ -1268,9 +1262,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "The index refused `$filename`: HTTP $status $reason\n"
         "The metadata name `$name` is not a project on the index, and a trusted "
         "publishing token can only create a project through a pending publisher "
-        "registered for exactly that name. A pending publisher registered under another "
-        "name (e.g. `$example` for a package named `example`) created that other project "
-        "instead.\n"
+        "registered for exactly that name. A pending publisher registered under a name "
+        "other than `$project` created that other project instead.\n"
         "Fix, either:\n"
         "  1. change `name` in pyproject.toml to the name the publisher was registered "
         "for, rebuild and re-run; or\n"
@@ -1495,8 +1488,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Project `$project` is not on $index yet",
         "The first publish can only create it through a pending publisher registered for "
         "exactly `$project` (case and `-`/`_`/`.` do not matter). A pending publisher under "
-        "any other name (say `$example` for a package named `example`) creates *that* "
-        "project on the first run and the upload then fails.\n"
+        "any other name than `$project` creates *that* project on the first run and the "
+        "upload then fails.\n"
         "Fix: register the pending publisher (pre-filled): $link",
     ),
     Msg.LOG_PROJECT_NEW: (

@@ -13,7 +13,6 @@ from publisher import messages
 from publisher.errors import InputError, NameCheckError
 from publisher.messages import Msg
 from publisher.outcome import Finding, Progress
-from publisher.upload import NAME_EXAMPLE
 
 if TYPE_CHECKING:
     from publisher.attest import Attested, Plan
@@ -234,7 +233,7 @@ def _project_finding(ctx: Context, project: str, state: ProjectState) -> Finding
     if ctx.mode is Mode.PUBLISH:  # the mint and the name check after it will tell
         return Finding("notice", Msg.LOG_PROJECT_NEW, {"project": project, "index": index.read_url})
     link = index.register_publisher_url({**ctx.publisher, "project_name": project}, None)
-    fields = {"project": project, "index": index.read_url, "example": NAME_EXAMPLE, "link": link}
+    fields = {"project": project, "index": index.read_url, "link": link}
     return Finding("warning", Msg.CHECK_PROJECT_MISSING, fields)
 
 
@@ -637,7 +636,7 @@ def check_names_after_mint(ctx: Context) -> Findings:
         raise NameCheckError(Msg.NAME_ONE_NEW_PER_MINT, **fields, created=_names(created))
     if existing:  # the token may well be an existing project's
         raise NameCheckError(Msg.NAME_NO_PENDING_PUBLISHER, **fields, existing=_names(existing))
-    raise NameCheckError(Msg.NAME_MISMATCH_AFTER_MINT, **fields, example=NAME_EXAMPLE)
+    raise NameCheckError(Msg.NAME_MISMATCH_AFTER_MINT, **fields)
     yield from ()
 
 

@@ -242,10 +242,6 @@ def upload_form(
     return [*form, (":action", "file_upload"), ("protocol_version", "1")]
 
 
-# The seed's case, quoted in every explanation of the name rule.
-NAME_EXAMPLE = "python-example"
-
-
 def upload_order(dists: list[Dist], states: Mapping[str, ProjectState]) -> list[list[Dist]]:
     """The uploads in batches, each done before the next starts: the first file of each
     release the index does not have yet, alone (Warehouse creates the release, and for
@@ -429,7 +425,7 @@ def upload_error(
         "settings": index.publishing_settings_url(dist.project),
     }
     if answer.kind is Answer.NEW_PROJECT_REFUSED:
-        return NameCheckError(Msg.UPLOAD_NON_USER_IDENTITY, example=NAME_EXAMPLE, **fields)
+        return NameCheckError(Msg.UPLOAD_NON_USER_IDENTITY, **fields)
     if answer.kind is Answer.BAD_AUTH:
         if tokens:
             return UploadError(Msg.UPLOAD_BAD_TOKEN, **fields)

@@ -5,6 +5,7 @@ workflow (whose attestation the index refuses)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -22,9 +23,10 @@ from sigstore.models import ClientTrustConfig
 from sigstore.oidc import IdentityToken
 from sigstore.sign import SigningContext
 
-from publisher import attest
+from publisher import attest, messages
 from publisher.errors import PublishError
 from publisher.index import Index
+from publisher.messages import Msg
 
 
 @pytest.fixture(scope="module")
@@ -422,7 +424,7 @@ def test_private_deployment_for_pypi_is_refused(
 ) -> None:
     _ready(github, index)
     monkeypatch.setattr(Index, "is_pypi", property(lambda self: True))
-    run = github.run(_inputs(sig))
+    run = github.run(_inputs(sig), in_process=True)
     assert run.code == 1
     assert "checks attestations against Sigstore's public-good instance" in run.log
     assert "/_/oidc/mint-token" not in index.state.paths()
@@ -441,7 +443,7 @@ def test_public_trust_data_is_fetched_before_the_mint(
     _ready(github, index)
     monkeypatch.setattr(Index, "is_pypi", property(lambda self: True))
     monkeypatch.setattr(ClientTrustConfig, "production", classmethod(unreachable))
-    run = github.run()
+    run = github.run(in_process=True)
     assert run.code == 1
     assert "Cannot get Sigstore's trust data" in run.log
     assert "Name or service not known" in run.log
@@ -493,3 +495,50 @@ def test_release_with_another_publishers_files_warns_inconsistent_provenance(
     assert "attested for GitHub octo-org/example (workflow release.yml)" in run.log
     posts = index.state.paths()
     assert posts.index(asked) < posts.index("/_/oidc/mint-token")
+
+
+def test_own_provenance_whose_signature_does_not_verify(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore
+) -> None:
+    """The user's own provenance, its envelope's signature changed: the index would
+    refuse it, so the run stops before the token exchange."""
+    _ready(github, index)
+    wheel = github.dist / "example-1.0.0-py3-none-any.whl"
+    data = json.loads(_provenance(sig, wheel).model_dump_json())
+    signature = bytearray(base64.b64decode(data["envelope"]["signature"]))
+    signature[-1] ^= 1
+    data["envelope"]["signature"] = base64.b64encode(bytes(signature)).decode()
+    Path(f"{wheel}.build.attestation").write_text(json.dumps(data))
+    run = github.run(_inputs(sig))
+    assert run.code == 1
+    run.shows(Msg.ATTESTATION_INVALID, "error", filename=wheel.name)
+    assert "/_/oidc/mint-token" not in index.state.paths()
+    assert index.state.uploads == []
+
+
+def test_own_provenance_too_large_to_be_one(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore
+) -> None:
+    _ready(github, index)
+    wheel = github.dist / "example-1.0.0-py3-none-any.whl"
+    own = Path(f"{wheel}.build.attestation")
+    own.write_bytes(b" " * (attest.MAX_GIVEN + 1))
+    run = github.run(_inputs(sig))
+    assert run.code == 1
+    reason = messages.phrase(Msg.ATTESTATION_TOO_LARGE, limit=attest.MAX_GIVEN)
+    run.shows(Msg.ATTESTATION_UNREADABLE, "error", path=f"dist/{own.name}", reason=reason)
+    assert "/_/oidc/mint-token" not in index.state.paths()
+
+
+def test_sigstore_too_slow_stops_before_the_upload(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fulcio answers after the time signing is given (shortened here, with Fulcio
+    slower than that): the run stops, and nothing is uploaded unsigned."""
+    _ready(github, index)
+    monkeypatch.setattr(attest, "SIGSTORE_DEADLINE", 0.3)
+    sig.fail("fulcio", 503, pause=2.0)
+    run = github.run(_inputs(sig), in_process=True)
+    assert run.code == 1
+    run.shows(Msg.SIGSTORE_TOO_SLOW, "error")
+    assert index.state.uploads == []

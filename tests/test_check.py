@@ -17,6 +17,7 @@ from demo import build_example
 from fakes.index import LocalIndex, RunClaims
 
 from publisher.cli import main
+from publisher.messages import Msg
 
 PUBLISH_JOB = """
   publish:
@@ -464,3 +465,100 @@ def test_check_environment_expression_stays_out_of_the_link(
     links = [t for _, t in _lines(report) if "project_name=example" in t]
     assert links
     assert all("environment=" not in link for link in links)
+
+
+def _by_key(report: dict[str, object], status: str, key: Msg) -> dict[str, str]:
+    """The check of message ``key`` with ``status`` in a `--format json` report."""
+    checks = report["checks"]
+    assert isinstance(checks, list)
+    found = [c for c in checks if c["key"] == key.value and c["status"] == status]
+    assert found, [(c["status"], c["key"]) for c in checks]
+    return dict(found[0])
+
+
+def test_check_job_that_passes_a_password(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    workflow = _workflow(job="") + "        with:\n          password: ${{ secrets.PYPI_TOKEN }}\n"
+    repo = _repo(tmp_path, workflow)
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert code == 0, report
+    check = _by_key(report, "ok", Msg.CHECK_JOB_PASSWORD)
+    assert check["check"] == "release.yml job `publish` passes a password"
+    assert not any(c["key"] == Msg.CHECK_NO_ID_TOKEN.value for c in report["checks"])  # type: ignore[attr-defined]
+
+
+def test_check_without_a_github_remote(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A checkout without a GitHub `origin`: the publisher's owner and repository are
+    the user's to fill in, and the report says so."""
+    repo = _repo(tmp_path, _workflow())
+    subprocess.run(["git", "-C", str(repo), "remote", "remove", "origin"], check=True)
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert code == 0, report
+    check = _by_key(report, "ok", Msg.CHECK_PUBLISHER_FIELDS)
+    assert "owner: (your GitHub owner)\nrepository: (your repository)" in check["detail"]
+    assert check["detail"].endswith(
+        "(No GitHub `origin` remote: owner and repository are yours to fill in.)"
+    )
+
+
+def test_check_workflow_without_the_action(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--workflow` names a workflow whose jobs (more than one: no guessing) do not use
+    the action."""
+    jobs = "".join(f"  {j}:\n    runs-on: x\n    steps: [{{run: 'true'}}]\n" for j in ("a", "b"))
+    repo = _repo(tmp_path, "on: push\njobs:\n" + jobs)
+    code, report = _check(repo, index, monkeypatch, capsys, "--workflow", "release.yml")
+    assert code == 0, report
+    check = _by_key(report, "warning", Msg.CHECK_WORKFLOW_NO_JOB)
+    assert check["check"] == "release.yml has no job that uses the action"
+
+
+def test_check_workflow_outside_the_workflows_folder(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = _repo(tmp_path, _workflow())
+    (repo / "ci").mkdir()
+    shutil.move(repo / ".github" / "workflows" / "release.yml", repo / "ci" / "release.yml")
+    code, report = _check(repo, index, monkeypatch, capsys, "--workflow", "ci/release.yml")
+    assert code == 0, report
+    check = _by_key(report, "warning", Msg.CHECK_WORKFLOW_OUTSIDE)
+    assert check["check"] == "`ci/release.yml` is not in .github/workflows/"
+    assert "the file name stays `release.yml`" in check["detail"]
+
+
+def test_check_internal_error_says_so_and_stops(
+    github: GitHub, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug of ours during a dry run: named as one, the checks after it do not run,
+    and with `verbose` the traceback is in the log."""
+    from publisher import index as index_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug in the look-up")
+
+    monkeypatch.setattr(index_module, "project_state", broken)
+    make_wheel(github.dist)
+    run = github.run({"dry-run": "true", "verbose": "true"}, in_process=True)
+    assert run.code == 1
+    check = run.reports(Msg.INTERNAL_ERROR_CHECK, "error")
+    assert "RuntimeError: a bug in the look-up" in check.body
+    assert run.logs(Msg.LOG_TRACEBACK)
+    assert 'raise RuntimeError("a bug in the look-up")' in run.log
+    assert "Internal error in the action" in run.summary
+    _no_harm(index)

@@ -13,7 +13,7 @@ import pytest
 from conftest import GitHub, make_sdist, make_wheel, metadata_text
 
 from publisher.dists import load_all
-from publisher.errors import DistError
+from publisher.messages import Msg
 
 
 def _truncate(path: Path, keep: float = 0.5) -> None:
@@ -165,53 +165,99 @@ def two_bad_files(d: Path) -> None:
     make_sdist(d, metadata=metadata_text("example", "3.0"))
 
 
-CASES: dict[str, tuple[Callable[[Path], None], str]] = {
-    "missing folder": (missing_folder, "does not exist"),
-    "empty folder": (empty_folder, "No distributions to publish"),
-    "only stray files": (only_stray_files, "notes.txt"),
-    "folder is a file": (folder_is_a_file, "is a file, not a folder"),
-    "dangling link": (dangling_link, "cannot be read"),
-    "symlink loop": (symlink_loop, "cannot be read"),
-    "empty file": (empty_file, "is empty (0 bytes)"),
-    "truncated wheel": (truncated_wheel, "not a readable archive"),
-    "truncated sdist": (truncated_sdist, "not a readable archive"),
-    "corrupt sdist": (corrupt_sdist, "not a readable archive"),
+CASES: dict[str, tuple[Callable[[Path], None], Msg, str]] = {
+    "missing folder": (missing_folder, Msg.DIR_MISSING, "does not exist"),
+    "empty folder": (empty_folder, Msg.NO_DISTS, "No distributions to publish"),
+    "only stray files": (only_stray_files, Msg.NO_DISTS, "notes.txt"),
+    "folder is a file": (folder_is_a_file, Msg.DIR_NOT_FOLDER, "is a file, not a folder"),
+    "dangling link": (dangling_link, Msg.UNREADABLE, "cannot be read"),
+    "symlink loop": (symlink_loop, Msg.UNREADABLE, "cannot be read"),
+    "empty file": (empty_file, Msg.EMPTY_FILE, "is empty (0 bytes)"),
+    "truncated wheel": (truncated_wheel, Msg.CORRUPT_ARCHIVE, "not a readable archive"),
+    "truncated sdist": (truncated_sdist, Msg.CORRUPT_ARCHIVE, "not a readable archive"),
+    "corrupt sdist": (corrupt_sdist, Msg.CORRUPT_ARCHIVE, "not a readable archive"),
     "wheel without METADATA": (
         wheel_without_metadata,
+        Msg.NO_METADATA_FILE,
         "holds no `example-1.0.0.dist-info/METADATA`",
     ),
-    "wheel without its .dist-info": (wheel_without_dist_info, "WHEEL not found at"),
-    "sdist without PKG-INFO": (sdist_without_pkg_info, "holds no `example-1.0.0/PKG-INFO`"),
-    "metadata without Name": (metadata_without_name, "'name' is a required field"),
-    "metadata without Version": (metadata_without_version, "'version' is a required field"),
-    "metadata version 2.0": (metadata_version_2_0, "'2.0' is not a valid metadata version"),
-    "same file name twice": (same_file_name_twice, "same name on the index"),
-    "two sdists of a release": (two_sdists, "only one sdist per release"),
-    "zip sdist": (zip_sdist, "is a .zip sdist"),
-    "sdist version not in normal form": (sdist_version_not_normal, "`example-1.0.0.tar.gz`"),
-    "linux_x86_64 wheel": (linux_wheel, "`linux_x86_64`"),
-    "symlink outside the folder": (symlink_outside, "outside"),
-    "metadata name differs from file name": (name_differs, "Name: other"),
-    "metadata version differs from file name": (version_differs, "Version: 2.0.0"),
-    "file name not normalized": (filename_not_normalized, "`example-1.0.0.tar.gz`"),
-    "local version": (local_version, "local part"),
-    "invalid file name": (invalid_filename, "valid distribution file name"),
-    "description does not render": (rst_does_not_render, "does not render"),
-    "two bad files": (two_bad_files, "2 distributions failed validation"),
+    "wheel without its .dist-info": (
+        wheel_without_dist_info,
+        Msg.WHEEL_DIST_INFO,
+        "WHEEL not found at",
+    ),
+    "sdist without PKG-INFO": (
+        sdist_without_pkg_info,
+        Msg.NO_METADATA_FILE,
+        "holds no `example-1.0.0/PKG-INFO`",
+    ),
+    "metadata without Name": (
+        metadata_without_name,
+        Msg.METADATA_INVALID,
+        "'name' is a required field",
+    ),
+    "metadata without Version": (
+        metadata_without_version,
+        Msg.METADATA_INVALID,
+        "'version' is a required field",
+    ),
+    "metadata version 2.0": (
+        metadata_version_2_0,
+        Msg.METADATA_VERSION,
+        "'2.0' is not a valid metadata version",
+    ),
+    "same file name twice": (
+        same_file_name_twice,
+        Msg.DUPLICATE_FILENAME,
+        "same name on the index",
+    ),
+    "two sdists of a release": (two_sdists, Msg.TWO_SDISTS, "only one sdist per release"),
+    "zip sdist": (zip_sdist, Msg.SDIST_NOT_TARGZ, "is a .zip sdist"),
+    "sdist version not in normal form": (
+        sdist_version_not_normal,
+        Msg.SDIST_NAME_EXACT,
+        "`example-1.0.0.tar.gz`",
+    ),
+    "linux_x86_64 wheel": (linux_wheel, Msg.WHEEL_PLATFORM, "`linux_x86_64`"),
+    "symlink outside the folder": (symlink_outside, Msg.SYMLINK_ESCAPES, "outside"),
+    "metadata name differs from file name": (
+        name_differs,
+        Msg.FILENAME_NAME_MISMATCH,
+        "Name: other",
+    ),
+    "metadata version differs from file name": (
+        version_differs,
+        Msg.FILENAME_VERSION_MISMATCH,
+        "Version: 2.0.0",
+    ),
+    "file name not normalized": (
+        filename_not_normalized,
+        Msg.SDIST_NAME_EXACT,
+        "`example-1.0.0.tar.gz`",
+    ),
+    "local version": (local_version, Msg.LOCAL_VERSION, "local part"),
+    "invalid file name": (invalid_filename, Msg.BAD_FILENAME, "valid distribution file name"),
+    "description does not render": (
+        rst_does_not_render,
+        Msg.DESCRIPTION_DOES_NOT_RENDER,
+        "does not render",
+    ),
+    "two bad files": (two_bad_files, Msg.MANY_PROBLEMS, "2 distributions failed validation"),
 }
 
 
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
-def test_bad_input_is_a_named_error(case: str, tmp_path: Path) -> None:
-    build, expected = CASES[case]
-    folder = tmp_path / "dist"
-    build(folder)
-    with pytest.raises(DistError) as caught:
-        load_all(folder)
-    text = f"{caught.value.title}\n{caught.value}"
+def test_bad_input_is_a_named_error(case: str, github: GitHub) -> None:
+    build, key, expected = CASES[case]
+    build(github.dist)
+    run = github.run()
+    assert run.code == 1
+    error = run.shows(key, "error")
+    text = f"{error.title}\n{error.body}"
     assert expected in text
     assert "Fix" in text or "failed validation" in text
-    assert str(folder) in text  # every message names the file or folder
+    assert "`dist" in text  # every message names the file or folder, as the workspace has it
+    assert github.index.state.requests == []  # nothing asked, nothing sent
 
 
 def test_bad_dists_reach_no_index(github: GitHub) -> None:
@@ -246,3 +292,39 @@ def test_missing_description_is_a_warning(tmp_path: Path) -> None:
     make_wheel(tmp_path, metadata=metadata_text("example", "1.0.0", Description=""))
     dists, _ = load_all(tmp_path)
     assert "`long_description` missing" in dists[0].warnings[0]
+
+
+def test_unreadable_folder_is_named(github: GitHub) -> None:
+    make_wheel(github.dist)
+    github.dist.chmod(0)
+    try:
+        run = github.run(unprivileged=True)
+    finally:
+        github.dist.chmod(0o755)
+    assert run.code == 1
+    run.shows(Msg.DIR_UNREADABLE, "error", path="dist", reason="Permission denied")
+    assert github.index.state.requests == []
+
+
+def test_metadata_too_large_is_named(github: GitHub) -> None:
+    """A METADATA of over 10 MiB (it compresses to little): refused before it is read."""
+    meta = metadata_text("example", "1.0.0", Description="x" * (10 << 20))
+    wheel = make_wheel(github.dist, metadata=meta)
+    run = github.run()
+    assert run.code == 1
+    run.shows(Msg.METADATA_TOO_LARGE, "error", path=f"dist/{wheel.name}")
+    assert github.index.state.requests == []
+
+
+def test_archive_that_is_also_a_tar_is_refused(github: GitHub) -> None:
+    """A wheel with a tar archive before its ZIP records: a ZIP reader and a tar reader
+    would each see other files, and the index refuses it."""
+    wheel = make_wheel(github.dist)
+    tarred = io.BytesIO()
+    with tarfile.open(fileobj=tarred, mode="w") as tf:
+        tf.addfile(tarfile.TarInfo("hidden.py"), io.BytesIO(b""))
+    wheel.write_bytes(tarred.getvalue() + wheel.read_bytes())
+    run = github.run()
+    assert run.code == 1
+    run.shows(Msg.ARCHIVE_POLYGLOT, "error", path=f"dist/{wheel.name}")
+    assert github.index.state.requests == []

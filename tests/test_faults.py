@@ -10,8 +10,9 @@ import pytest
 from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
 from fakes.index import Fault, LocalIndex
 
-from publisher import mint, upload
+from publisher import http, mint, upload
 from publisher.dists import Dist
+from publisher.messages import Msg
 
 
 def _ready(github: GitHub, index: LocalIndex) -> None:
@@ -98,7 +99,7 @@ def test_short_lived_token_is_renewed_before_it_expires(
     _ready(github, index)
     index.state.token_lifetime = 60  # less than the renewal margin
     monkeypatch.setattr(mint, "FRESH", 0.0)  # as if each upload came minutes later
-    run = github.run()
+    run = github.run(in_process=True)
     assert run.code == 0, run.log
     assert index.state.paths("POST").count("/_/oidc/mint-token") == 3  # first + once per file
     assert index.state.paths("POST").count("/legacy/") == 2
@@ -123,7 +124,7 @@ def test_token_must_outlive_a_large_upload(
     index.state.token_lifetime = 400  # past the 180 s margin, short of the upload's time
     monkeypatch.setattr(mint, "FRESH", 0.0)
     monkeypatch.setattr(upload, "upload_deadline", lambda size: 500.0)  # a 380 MiB file
-    run = github.run()
+    run = github.run(in_process=True)
     assert run.code == 0, run.log
     assert index.state.paths("POST").count("/_/oidc/mint-token") == 3
     assert index.state.paths("POST").count("/legacy/") == 2  # each file sent once
@@ -228,7 +229,7 @@ def test_unexpected_error_still_reports_what_landed(
         return real_send(self, dist)
 
     monkeypatch.setattr(upload.Uploader, "send", flaky)
-    run = github.run()
+    run = github.run(in_process=True)
     assert run.code == 1
     assert "Internal error in the action" in run.log
     assert "KeyError" in run.log
@@ -279,7 +280,25 @@ def test_failed_renewal_says_it_was_a_renewal(
     index.state.token_lifetime = 60
     monkeypatch.setattr(mint, "FRESH", 0.0)
     index.state.faults.append(Fault("/_/oidc/mint-token", status=502, skip=2, times=10))
-    run = github.run()
+    run = github.run(in_process=True)
     assert run.code == 1
     assert "Renewing the upload token failed%2C after 1 file(s) were uploaded" in run.log
     assert len(run.output_list("uploaded")) == 1
+
+
+def test_run_out_of_time_stops_before_the_next_request(
+    github: GitHub, index: LocalIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's network time is bounded as a whole (shortened here): an index that
+    trickles its answers uses it up, and the run says so instead of trying again."""
+    _ready(github, index)
+    monkeypatch.setattr(http, "RUN_DEADLINE", 1.0)
+    slow = Fault("/_/oidc/audience", status=200, trickle=0.05, body=b"x" * 100, times=9)
+    index.state.faults.append(slow)
+    started = time.monotonic()
+    run = github.run(in_process=True)
+    assert time.monotonic() - started < 10
+    assert run.code == 1
+    run.shows(Msg.RUN_DEADLINE, "error", seconds=1)
+    assert index.state.issued == []
+    assert index.state.paths("POST") == []

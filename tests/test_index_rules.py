@@ -11,12 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import make_sdist, make_wheel, metadata_text
+from conftest import ActionRun, GitHub, make_sdist, make_wheel, metadata_text, publisher_for_run
 
 from publisher import indexrules
 from publisher.dists import load_dist
-from publisher.errors import DistError
-from publisher.messages import escape
+from publisher.messages import Msg, escape
 
 Builder = Callable[[Path], Path]
 
@@ -319,16 +318,17 @@ REFUSED: dict[str, tuple[Builder, str, str]] = {
 
 
 @pytest.mark.parametrize("case", REFUSED, ids=list(REFUSED))
-def test_the_index_would_refuse(case: str, tmp_path: Path) -> None:
+def test_the_index_would_refuse(case: str, github: GitHub) -> None:
     build, key, text = REFUSED[case]
-    path = build(tmp_path / "dist")
-    with pytest.raises(DistError) as caught:
-        load_dist(path)
-    message = f"{caught.value.title}\n{caught.value}"
-    assert caught.value.key == key, message
+    path = build(github.dist)
+    run = github.run()
+    assert run.code == 1
+    error = run.shows(Msg(key), "error")
+    message = f"{error.title}\n{error.body}"
     assert text in message
     assert escape(path.name) in message  # named, with anything odd in it escaped
     assert "Fix:" in message
+    assert github.index.state.requests == []  # refused before anything is sent
 
 
 ACCEPTED: dict[str, Builder] = {
@@ -396,33 +396,65 @@ def test_a_folded_description_is_sent_unfolded(tmp_path: Path) -> None:
     assert dist.raw_metadata["description"] == "Title\n=====\n\n  indented"
 
 
-def test_fields_that_cannot_be_read_are_a_warning(tmp_path: Path) -> None:
-    dist = load_dist(
-        raw_wheel(old_metadata("2.1", "Summary: caf\xe9", "Colour: blue").encode("latin-1"))(
-            tmp_path
-        )
+def _publish(github: GitHub) -> ActionRun:
+    """Run the action for the dists in ``github.dist``, to a project that trusts the run."""
+    github.index.state.add_project("example", publisher_for_run(github.index))
+    return github.run()
+
+
+def test_fields_that_cannot_be_read_are_a_warning(github: GitHub) -> None:
+    raw_wheel(old_metadata("2.1", "Summary: caf\xe9", "Colour: blue").encode("latin-1"))(
+        github.dist
     )
-    assert "summary" not in dist.raw_metadata
-    assert any("colour, summary" in w and "will not be sent" in w for w in dist.warnings)
+    run = _publish(github)
+    assert run.code == 0, run.log
+    run.shows(Msg.WARN_FIELDS_DROPPED, "warning", fields="colour, summary")
+    (form,) = github.index.state.forms
+    assert "summary" not in form
+    assert "colour" not in form
+    assert form["name"] == "example"
 
 
-def test_twine_check_warnings(tmp_path: Path) -> None:
-    meta = old_metadata("2.1", "Summary: s", body="Plain text.\n")
-    dist = load_dist(raw_wheel(meta)(tmp_path))
-    assert any(
-        "`long_description_content_type` missing. defaulting to `text/x-rst`" in w
-        for w in dist.warnings
-    )
-    dist = load_dist(raw_wheel(old_metadata("2.1", "Description: UNKNOWN"))(tmp_path / "b"))
-    assert any("`long_description` missing" in w for w in dist.warnings)
+def test_twine_check_warnings(github: GitHub) -> None:
+    raw_wheel(old_metadata("2.1", "Summary: s", body="Plain text.\n"))(github.dist)
+    run = _publish(github)
+    assert run.code == 0, run.log
+    run.shows(Msg.WARN_NO_CONTENT_TYPE, "warning")
+    assert github.index.state.forms[0]["description"] == "Plain text.\n"
 
 
-def test_record_that_differs_is_a_warning(tmp_path: Path) -> None:
-    path = make_wheel(tmp_path)
+def test_missing_description_is_a_warning(github: GitHub) -> None:
+    raw_wheel(old_metadata("2.1", "Description: UNKNOWN"))(github.dist)
+    run = _publish(github)
+    assert run.code == 0, run.log
+    run.shows(Msg.WARN_NO_DESCRIPTION, "warning", path="dist/example-1.0.0-py3-none-any.whl")
+    assert len(github.index.state.uploads) == 1
+
+
+def test_record_that_differs_is_a_warning(github: GitHub) -> None:
+    path = make_wheel(github.dist)
     with zipfile.ZipFile(path, "a") as zf:
         zf.writestr("example/unlisted.py", "")
-    dist = load_dist(path)
-    assert any("example/unlisted.py" in w and "emails" in w for w in dist.warnings)
+    run = _publish(github)
+    assert run.code == 0, run.log
+    warning = run.shows(Msg.WARN_RECORD_MISMATCH, "warning", unlisted="example/unlisted.py")
+    assert "emails" in warning.body
+    assert github.index.state.uploads[0]["filename"] == path.name
+
+
+def test_a_file_over_the_default_limit_is_a_warning(github: GitHub) -> None:
+    """A wheel of 101 MiB (a stored member of zeros, not in RECORD: a warning too): the
+    index takes it only from a project with a larger limit, so the dry run warns, and
+    still passes."""
+    path = make_wheel(github.dist)
+    with zipfile.ZipFile(path, "a") as zf, zf.open("example/big.bin", "w") as member:
+        chunk = bytes(1 << 20)
+        for _ in range(101):
+            member.write(chunk)
+    run = github.run({"dry-run": "true"})
+    assert run.code == 0, run.log
+    run.reports(Msg.WARN_FILE_SIZE, "warning", path=f"dist/{path.name}", size=101)
+    assert github.index.state.uploads == []
 
 
 def test_the_index_names_the_metadata_version_first() -> None:

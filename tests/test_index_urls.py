@@ -5,9 +5,12 @@ simple base below; what twine users give as ``--repository-url`` is the upload U
 from __future__ import annotations
 
 import pytest
+from conftest import GitHub, make_wheel
 
+from publisher import messages
 from publisher.errors import InputError
 from publisher.index import Index
+from publisher.messages import Msg
 
 # (upload URL, simple API base)
 DERIVED = [
@@ -151,3 +154,37 @@ def test_uploads_go_where_the_url_says(written: str, post: str) -> None:
     assert index.post_url == post
     assert index.given == written
     assert index.upload_url.endswith("/")
+
+
+# --- as the action meets them: refused before any request --------------------------------
+@pytest.mark.parametrize(
+    ("url", "host", "default"),
+    [
+        ("https://pypi.org/simple/", "pypi.org", True),
+        ("https://upload.pypi.org/", "upload.pypi.org", True),
+        ("https://test.pypi.org/simple/", "test.pypi.org", False),
+    ],
+)
+def test_pypi_page_that_takes_no_uploads(
+    github: GitHub, url: str, host: str, default: bool
+) -> None:
+    """A simple-API or project URL of PyPI given as `repository-url`: named, with the
+    upload URL to give instead (and, for PyPI, that it is the default)."""
+    make_wheel(github.dist)
+    run = github.run({"repository-url": url})
+    assert run.code == 1
+    error = run.shows(Msg.URL_PYPI_PATH, "error", url=url, host=host)
+    leave_out = messages.phrase(Msg.URL_PYPI_DEFAULT)
+    assert (leave_out in error.body) is default
+    assert github.index.state.requests == []
+    assert github.index.state.issued == []
+
+
+def test_url_with_a_query(github: GitHub) -> None:
+    make_wheel(github.dist)
+    url = "https://upload.pypi.org/legacy/?project=example"
+    run = github.run({"repository-url": url})
+    assert run.code == 1
+    reason = messages.phrase(Msg.URL_HAS_QUERY)
+    run.shows(Msg.URL_INVALID, "error", url=url, what="repository-url", reason=reason)
+    assert github.index.state.issued == []

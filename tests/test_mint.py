@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 
 import pytest
 import responses
+import shown
+from conftest import GitHub, make_wheel, publisher_for_run
+from shown import Annotation
 
+from publisher import messages
 from publisher.console import Console
-from publisher.errors import IndexServerError, MintError
+from publisher.errors import IndexServerError
 from publisher.http import Http, RetryPolicy
 from publisher.index import Index
+from publisher.messages import Msg
 from publisher.mint import mint
 from publisher.oidc import Claims
 from publisher.secret import Secret
@@ -35,85 +41,87 @@ CLAIMS = Claims(
 )
 
 
-def _mint_error(code: str, description: str) -> MintError:
-    responses.post(
-        MINT,
-        status=422,
-        json={
-            "message": "Token request failed",
-            "errors": [{"code": code, "description": description}],
-        },
-    )
-    console = Console({}, stream=io.StringIO())
-    with pytest.raises(MintError) as caught:
-        mint(
-            Http(console, RetryPolicy(tries=1)), console, INDEX, Secret("jwt"), CLAIMS, ["example"]
-        )
-    return caught.value
+def _mint_error(github: GitHub, code: str, description: str) -> Annotation:
+    """Run the action against an index whose mint refuses with ``code`` and
+    ``description``; the error annotation the user gets. Nothing may be uploaded."""
+    make_wheel(github.dist)
+    github.index.state.add_project("example", publisher_for_run(github.index))
+    github.index.state.mint_error = (code, description)
+    run = github.run()
+    assert run.code == 1
+    assert github.index.state.uploads == []
+    assert "Nothing was uploaded." in run.summary
+    (error,) = [a for a in shown.all_annotations(run.log) if a.level == "error"]
+    return error
 
 
 CODES = {
-    "invalid-payload": ("1 validation error for TokenPayload", "could not read the token exchange"),
-    "not-enabled": ("github trusted publishing functionality not enabled", "disabled on the index"),
-    "invalid-token": ("malformed or invalid token", "audience `pypi`"),
-    "invalid-reuse-token": ("invalid token: already used", "exchanged once"),
+    "invalid-payload": (
+        "1 validation error for TokenPayload",
+        Msg.MINT_INVALID_PAYLOAD,
+        "could not read the token exchange",
+    ),
+    "not-enabled": (
+        "github trusted publishing functionality not enabled",
+        Msg.MINT_NOT_ENABLED,
+        "disabled on the index",
+    ),
+    "invalid-token": ("malformed or invalid token", Msg.MINT_INVALID_TOKEN, "audience `pypi`"),
+    "invalid-reuse-token": (
+        "invalid token: already used",
+        Msg.MINT_INVALID_REUSE_TOKEN,
+        "exchanged once",
+    ),
     "invalid-pending-publisher": (
         "valid token, but project already exists",
+        Msg.MINT_INVALID_PENDING_PUBLISHER,
         "has deleted the pending",
     ),
     "invalid-publisher": (
         "valid token, but no corresponding publisher "
         "(Publisher with matching claims was not found)",
+        Msg.MINT_INVALID_PUBLISHER,
         "release.yml",
     ),
-    "surprise-code": ("something new", "does not know"),
+    "surprise-code": ("something new", Msg.MINT_UNKNOWN_CODE, "does not know"),
 }
 
 
-@responses.activate
 @pytest.mark.parametrize("code", CODES)
-def test_each_code_is_diagnosed(code: str) -> None:
-    description, diagnosis = CODES[code]
-    error = _mint_error(code, description)
-    text = f"{error.title}\n{error}"
+def test_each_code_is_diagnosed(code: str, github: GitHub) -> None:
+    description, key, diagnosis = CODES[code]
+    error = _mint_error(github, code, description)
+    assert shown.matches(key, error.title, error.body, {"description": description})
+    text = f"{error.title}\n{error.body}"
     assert f"`{code}`" in text
     assert description in text  # the index's own words
     assert diagnosis in text
     assert "Fix" in text
 
 
-@responses.activate
-def test_unknown_issuer() -> None:
-    error = _mint_error("invalid-payload", "unknown trusted publishing issuer")
-    assert "does not trust this CI" in error.title
-    assert "https://token.actions.githubusercontent.com" in str(error)
+def test_unknown_issuer(github: GitHub) -> None:
+    error = _mint_error(github, "invalid-payload", "unknown trusted publishing issuer")
+    assert shown.matches(Msg.MINT_UNKNOWN_ISSUER, error.title, error.body, {})
+    assert "https://token.actions.githubusercontent.com" in error.body
 
 
-@responses.activate
-def test_project_creation_refused() -> None:
+def test_project_creation_refused(github: GitHub) -> None:
+    description = "The name 'exampl' is too similar to an existing project. See https://pypi.org/help/#project-name"
+    error = _mint_error(github, "invalid-payload", description)
+    assert shown.matches(Msg.MINT_PROJECT_REFUSED, error.title, error.body, {})
+    assert "too similar" in error.body
+
+
+def test_publisher_table_names_each_claim(github: GitHub) -> None:
     error = _mint_error(
-        "invalid-payload",
-        "The name 'exampl' is too similar to an existing project. See https://pypi.org/help/#project-name",
+        github, "invalid-publisher", "valid token, but no corresponding publisher (x)"
     )
-    assert "refused to create the project" in error.title
-    assert "too similar" in str(error)
-
-
-@responses.activate
-def test_publisher_table_names_each_claim() -> None:
-    text = str(_mint_error("invalid-publisher", "valid token, but no corresponding publisher (x)"))
-    for claim in (
-        "octo-org",
-        "65",
-        "octo-org/example",
-        "release.yml",
-        "pypi",
-        "refs/tags/v1",
-        "push",
-    ):
-        assert claim in text
-    assert "https://pypi.org/manage/project/example/settings/publishing/" in text
-    assert "https://pypi.org/manage/account/publishing/?provider=github&owner=octo-org" in text
+    run = github.index.state.run
+    for claim in ("octo-org", run.owner_id, "example", run.workflow, "pypi", run.ref, "push"):
+        assert claim in error.body
+    url = github.index.url
+    assert f"{url}/manage/project/example/settings/publishing/" in error.body
+    assert f"{url}/manage/account/publishing/?provider=github&owner=octo-org" in error.body
 
 
 SECRET = "pypi-" + "S3CRET" * 10
@@ -152,12 +160,34 @@ def test_non_json_answer_is_explained() -> None:
     assert "proxy login" in str(caught.value)
 
 
-@responses.activate
-def test_project_registration_disabled_is_a_wait() -> None:
+def test_project_registration_disabled_is_a_wait(github: GitHub) -> None:
     """Not a name to change: the index takes no new projects for now."""
     error = _mint_error(
+        github,
         "invalid-payload",
         "New project registration temporarily disabled. See https://pypi.org/help#admin-intervention for details.",
     )
-    assert error.title == "The index is not taking new projects right now"
-    assert "Fix: wait" in str(error)
+    assert shown.matches(Msg.MINT_REGISTRATION_DISABLED, error.title, error.body, {})
+    assert "Fix: wait" in error.body
+
+
+def test_refusal_for_two_projects_links_the_pending_form_without_a_name(
+    github: GitHub,
+) -> None:
+    """A run of two projects: the pending-publisher form takes one name, so the link
+    leaves it for the user to fill in, and says so."""
+    make_wheel(github.dist, "example")
+    make_wheel(github.dist, "other")
+    index = github.index
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.add_project("other", publisher_for_run(index))
+    index.state.mint_error = ("invalid-publisher", "valid token, but no corresponding publisher")
+    run = github.run()
+    assert run.code == 1
+    run.shows(Msg.MINT_INVALID_PUBLISHER, "error", projects="example, other")
+    label = messages.title(Msg.LINK_PENDING_ANY, {})
+    link = re.search(rf"\[{re.escape(label)}\]\(([^)]*)\)", run.summary)
+    assert link is not None, run.summary
+    assert "/manage/account/publishing/?provider=github&owner=octo-org" in link.group(1)
+    assert "project_name" not in link.group(1)
+    assert index.state.uploads == []

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import jwt
 import pytest
+from conftest import GitHub, make_wheel, publisher_for_run
+from fakes.index import Fault
 
 from publisher.errors import OidcError
+from publisher.messages import Msg
 from publisher.oidc import (
     _with_audience,
     ensure_token_available,
@@ -69,3 +72,55 @@ def test_fork_detection(tmp_path: Path) -> None:
 def test_missing_token_outside_actions() -> None:
     with pytest.raises(OidcError, match="no OIDC token outside"):
         ensure_token_available({})
+
+
+# --- as the action meets them ------------------------------------------------------------
+def _ready(github: GitHub) -> None:
+    make_wheel(github.dist)
+    github.index.state.add_project("example", publisher_for_run(github.index))
+
+
+def test_token_request_refused_by_github(github: GitHub) -> None:
+    _ready(github)
+    refused = Fault("/_github/token", status=403, body=b'{"message": "no id-token permission"}')
+    github.index.state.faults.append(refused)
+    run = github.run()
+    assert run.code == 1
+    run.shows(Msg.OIDC_REQUEST_FAILED, "error", status=403)
+    assert "no id-token permission" in run.log
+    assert github.index.state.paths("POST") == []  # no mint, no upload
+
+
+def test_token_answer_without_a_token(github: GitHub) -> None:
+    _ready(github)
+    empty = Fault(
+        "/_github/token",
+        status=200,
+        body=b'{"count": 0}',
+        headers={"Content-Type": "application/json"},
+    )
+    github.index.state.faults.append(empty)
+    run = github.run()
+    assert run.code == 1
+    run.shows(Msg.OIDC_MALFORMED, "error")
+    assert github.index.state.paths("POST") == []
+
+
+def test_publishing_outside_github_actions_needs_a_password(github: GitHub) -> None:
+    """`publisher run` on a laptop: no OIDC token there, and the fix says what to do."""
+    _ready(github)
+    run = github.run(oidc=False, env={"GITHUB_ACTIONS": ""})
+    assert run.code == 1
+    assert run.logs(Msg.OIDC_NOT_IN_ACTIONS, prefix="error: ")
+    assert "::" not in run.log  # no workflow commands outside Actions
+    assert github.index.state.paths("POST") == []
+
+
+def test_audience_endpoint_with_an_unexpected_status(github: GitHub) -> None:
+    _ready(github)
+    github.index.state.faults.append(Fault("/_/oidc/audience", status=400, times=9))
+    run = github.run()
+    assert run.code == 1
+    run.shows(Msg.AUDIENCE_STATUS, "error", status=400, url=f"{github.index.url}/_/oidc/audience")
+    assert github.index.state.issued == []  # no OIDC token asked for
+    assert github.index.state.paths("POST") == []

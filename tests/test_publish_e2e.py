@@ -8,6 +8,8 @@ import pytest
 from conftest import GitHub, file_sha256, make_sdist, make_wheel, metadata_text, publisher_for_run
 from fakes.index import LocalIndex, RunClaims
 
+from publisher.messages import Msg
+
 
 def _dists(github: GitHub, name: str = "example", version: str = "1.0.0") -> None:
     make_sdist(github.dist, name, version)
@@ -246,19 +248,25 @@ def test_reusable_workflow_is_named(github: GitHub, index: LocalIndex) -> None:
 
 
 def test_name_mismatch_stops_before_upload(github: GitHub, index: LocalIndex) -> None:
-    """The seed's case: pending publisher registered as python-example, package is example."""
-    _dists(github)
-    index.state.pending.append(publisher_for_run(index, project="python-example"))
+    """The seed's case: the pending publisher was registered as python-spam, the
+    package is spam. The message speaks of this run's names, and of no other."""
+    _dists(github, "spam")
+    index.state.pending.append(publisher_for_run(index, project="python-spam"))
 
     run = github.run(subprocess_run=True)
 
     assert run.code == 1
-    assert "python-example" in index.state.projects  # the mint created the other project
+    assert "python-spam" in index.state.projects  # the mint created the other project
     assert "/legacy/" not in index.state.paths()  # nothing was sent for upload
-    assert "`example`" in run.log
-    assert "python-example" in run.log
-    assert "change `name` in pyproject.toml" in run.log
-    assert "delete the empty project" in run.log
+    error = run.shows(
+        Msg.NAME_MISMATCH_AFTER_MINT, "error", name="spam", project="spam", index=index.url
+    )
+    assert "change `name` in pyproject.toml" in error.body
+    assert "delete the empty project" in error.body
+    assert "pending publisher for exactly `spam`" in error.body
+    text = error.title + error.body
+    assert "python-example" not in text  # no name that is not this run's
+    assert "`example`" not in text
     assert run.output_list("uploaded") == []
     assert "Nothing was uploaded." in run.summary
 

@@ -97,7 +97,7 @@ def test_cut_off_inside_mint_retry_is_retried_twice_over(
         Fault("/_github/token", status=200, trickle=0.05, body=b"x" * 400, skip=1, times=100)
     )
     started = time.monotonic()
-    run = github.run()
+    run = github.run(in_process=True)
     assert time.monotonic() - started < 20
     asked = index.state.paths().count("/_github/token") - 1  # less the first, good one
     assert run.code == 1
@@ -116,7 +116,7 @@ def test_upload_resent_when_landed_check_cannot_answer(
         Fault("/legacy/", status=200, after=True, trickle=0.05, body=b"x" * 100)
     )
     index.state.faults.append(Fault("/simple/", drop=True, skip=1, times=4))
-    run = github.run()
+    run = github.run(in_process=True)
     assert len(index.state.uploads) == 1
     assert "Cannot tell whether `example-1.0.0-py3-none-any.whl` reached the index" in run.log
 

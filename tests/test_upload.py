@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 import responses
-from conftest import make_sdist, make_wheel, metadata_text
+from conftest import GitHub, make_sdist, make_wheel, metadata_text, publisher_for_run
+from fakes.index import Fault, LocalIndex
 
 from publisher.console import Console
 from publisher.dists import load_dist
 from publisher.http import Http
 from publisher.index import Index
+from publisher.messages import Msg
 from publisher.secret import Secret
 from publisher.upload import Answer, Uploader, answer_reason, classify, upload_error
 
@@ -111,7 +113,7 @@ def test_non_user_identity_gets_the_name_explanation(tmp_path: Path) -> None:
     error = upload_error(answer, dist, Index(url), None)
     text = f"{error.title}\n{error}"
     assert "cannot create the project `example`" in text
-    assert "python-example" in text
+    assert "a name other than `example` created that other project" in text
     assert "change `name` in pyproject.toml" in text
     assert "pending publisher for exactly `example`" in text
     auth = responses.calls[0].request.headers["Authorization"]
@@ -161,3 +163,77 @@ def test_upload_form_is_what_twine_would_send(kind: str, tmp_path: Path) -> None
     assert ours == theirs
     assert ours["sha256_digest"] == theirs["sha256_digest"]
     assert "blake2_256_digest" not in ours
+
+
+# Each refusal the index can give an upload, as the action meets it: the project exists
+# and trusts the run (or, with a password, takes it), the index refuses the file with
+# Warehouse's words; the user gets the message for that refusal, about that file, and
+# nothing is stored.
+REFUSALS = [
+    (400, NON_USER, Msg.UPLOAD_NON_USER_IDENTITY, False),
+    (
+        400,
+        "This filename was previously used by a file that has since been deleted. Use a different version. See https://pypi.org/help/#file-name-reuse for more information.",
+        Msg.UPLOAD_NAME_REUSED,
+        False,
+    ),
+    (403, "Read-only mode: Uploads are temporarily disabled.", Msg.UPLOAD_DISABLED, False),
+    (
+        403,
+        "The given token isn't allowed to upload to project 'example'. See https://pypi.org/help/#project-name for more information.",
+        Msg.UPLOAD_NOT_ALLOWED,
+        False,
+    ),
+    (403, "Invalid API Token: token is expired", Msg.UPLOAD_TOKEN_EXPIRED, False),
+    (
+        403,
+        "Invalid or non-existent authentication information. See https://pypi.org/help/#invalid-auth for more information.",
+        Msg.UPLOAD_BAD_TOKEN,
+        False,
+    ),
+    (
+        403,
+        "Invalid API Token: OIDC scoped token is not valid for project 'example'",
+        Msg.UPLOAD_NOT_FOR_PROJECT,
+        False,
+    ),
+    (
+        403,
+        "Invalid API Token: OIDC scoped token is not valid for project 'example'",
+        Msg.UPLOAD_TOKEN_SCOPE,
+        True,
+    ),
+    (
+        403,
+        "Invalid or non-existent authentication information. See https://pypi.org/help/#invalid-auth for more information.",
+        Msg.UPLOAD_BAD_CREDENTIALS,
+        True,
+    ),
+    (
+        400,
+        "File already exists ('example-1.0.0-py3-none-any.whl', with blake2_256 hash 'ab'). See https://pypi.org/help/#file-name-reuse for more information.",
+        Msg.UPLOAD_EXISTS,
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "key", "password"), REFUSALS, ids=[f"{r[2].value}" for r in REFUSALS]
+)
+def test_each_refusal_gets_its_message(
+    github: GitHub, index: LocalIndex, status: int, reason: str, key: Msg, password: bool
+) -> None:
+    wheel = make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.user_tokens.add("pypi-user-token-for-tests")
+    page = f"<html><head><title>{status} {reason}</title></head></html>".encode()
+    index.state.faults.append(Fault("/legacy/", status=status, reason=reason, body=page, times=9))
+    inputs = {"password": "pypi-user-token-for-tests"} if password else {}
+    run = github.run(inputs, oidc=not password)
+    assert run.code == 1
+    error = run.shows(key, "error", filename=wheel.name, project="example")
+    assert "Fix" in error.body
+    assert index.state.projects["example"].files == {}
+    assert run.output_list("uploaded") == []
+    assert "Nothing was uploaded." in run.summary
