@@ -12,6 +12,9 @@ import pytest
 from conftest import GitHub, make_wheel, publisher_for_run
 from fakes.index import LocalIndex
 
+from publisher import messages
+from publisher.messages import Msg
+
 DAY = 86400.0
 TOKEN = "pypi-user-token-abcdef0123456789"
 LOST = "::warning title=Release 1.1.0 of `example` will show lost-provenance on "
@@ -110,3 +113,17 @@ def test_index_without_provenance_is_not_asked(github: GitHub, index: LocalIndex
     _attested_release(index)
     log = _password_run(github, index)
     assert "provenance" not in log
+
+
+def test_index_signed_for_only_with_a_deployment_warns_lost_provenance(
+    github: GitHub, index: LocalIndex
+) -> None:
+    """Trusted publishing to an index that is not PyPI, with no Sigstore deployment
+    named: this run signs nothing, and the warning says why."""
+    _attested_release(index)
+    make_wheel(github.dist, version="1.1.0")
+    run = github.run()
+    assert run.code == 0, run.log
+    why = messages.phrase(Msg.PROVENANCE_WHY_INDEX)
+    run.shows(Msg.PROVENANCE_LOST, "warning", project="example", version="1.1.0", why=why)
+    assert "example-1.1.0-py3-none-any.whl" in index.state.projects["example"].files
