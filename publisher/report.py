@@ -211,8 +211,9 @@ def failure_summary(error: PublishError, outcome: Outcome, index: Index | None) 
         title=cell(messages.title(error.key, error.fields, markdown=True)),
         sentence=sentence,
         claims=claims,
-        fix_heading=messages.phrase(Msg.SUMMARY_FIX),
-        fixes="\n".join(fixes),
+        fixes=f"### {messages.phrase(Msg.SUMMARY_FIX)}\n\n" + "\n".join(fixes) + "\n\n"
+        if fixes
+        else "",
         details=_details(details),
         on_index=messages.phrase(Msg.SUMMARY_ON_INDEX),
         rows=_index_rows(outcome, index),

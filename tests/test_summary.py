@@ -482,3 +482,20 @@ def test_api_token_on_pypi_links_the_prefilled_publisher_form(tmp_path: Path) ->
     assert (False, "⚠️ Upgrade to trusted publishing") in [
         (checked, text.split("\n")[0]) for checked, text in page.checkboxes
     ]
+
+
+def test_several_refused_files_are_listed_first(github: GitHub, index: LocalIndex) -> None:
+    """Several files fail validation: each is an item of the diagnosis, its own fix
+    with it, and no empty "Fix" section follows."""
+    make_wheel(github.dist)
+    (github.dist / "example-1.0.0.tar.gz").write_bytes(b"not a tarball")
+    (github.dist / "example-2.0.0.tar.gz").write_bytes(b"")
+    run = github.run()
+    page = run.page
+    assert page.headings == [
+        (2, "Publishing failed: 2 distributions failed validation"),
+        (3, "What is on the index now"),
+    ]
+    assert "<li><strong>Corrupt or truncated distribution</strong><br>" in page.html
+    assert "<li><strong>Empty distribution file</strong><br>" in page.html
+    assert "Fix: rebuild the distribution; the build or the artifact download" in page.text
