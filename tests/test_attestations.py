@@ -542,3 +542,27 @@ def test_sigstore_too_slow_stops_before_the_upload(
     assert run.code == 1
     run.shows(Msg.SIGSTORE_TOO_SLOW, "error")
     assert index.state.uploads == []
+
+
+def test_pypi_summary_links_each_transparency_log_entry(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Publishing to PyPI signs with Sigstore's public-good instance (here the local
+    stand-in takes its place, as TUF would hand it out), whose log entries can be looked
+    up: the summary links each one."""
+    from fakes.hosts import served_as
+    from sigstore.models import ClientTrustConfig
+
+    _ready(github, index)
+    public = ClientTrustConfig.from_json(sig.trust_config_path.read_text())
+    monkeypatch.setattr(ClientTrustConfig, "production", classmethod(lambda cls: public))
+    before = len(sig.entries)  # the stand-in serves the whole module
+    with served_as(index, "pypi.org", "upload.pypi.org"):
+        run = github.run({"repository-url": "https://upload.pypi.org/legacy/"}, in_process=True)
+    assert run.code == 0, run.log
+    logged = sorted(int(entry["logIndex"]) for entry in sig.entries[before:])
+    assert len(logged) == 2
+    for log_index in logged:
+        label = messages.title(Msg.LINK_LOG_ENTRY, {"log_index": log_index})
+        link = f"[{label}](<{attest.SIGSTORE_SEARCH}?logIndex={log_index}>)"
+        assert link in run.summary
