@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -237,3 +238,87 @@ def test_readme_clone_command_runs_check(tmp_path: Path, index: LocalIndex) -> N
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "OK: a real publish would succeed" in checked.stdout
     assert "workflow filename: release.yml" in checked.stdout
+
+
+def test_our_own_dists_and_release_workflow_pass_publisher_check(
+    venv: Path, wheel: Path, tmp_path: Path, index: LocalIndex
+) -> None:
+    """What the release workflow publishes passes the checks it runs first: our sdist
+    and wheel (indexrules.py once held PyArmor's markers whole, which the index's scan
+    refuses) and the workflow's publishing job."""
+    import flit_core.buildapi as backend
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    shutil.copy(wheel, dist)
+    with chdir(ROOT):
+        backend.build_sdist(str(dist))
+    workflow = ROOT / ".github" / "workflows" / "release.yml"
+    options = [
+        "--packages-dir",
+        str(dist),
+        "--repository-url",
+        index.upload_url,
+        "--format",
+        "json",
+    ]
+    checked = subprocess.run(
+        [venv / "bin" / "publisher", "check", *options, "--workflow", workflow, "--job", "pypi"],
+        cwd=ROOT,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    report = json.loads(checked.stdout)
+    status = {c["check"]: c["status"] for c in report["checks"]}
+    assert status[wheel.name] == "ok"
+    assert status[wheel.name.replace("-py3-none-any.whl", ".tar.gz")] == "ok"
+    assert status["release.yml job `pypi` gets an OIDC token"] == "ok"
+    assert [c for c, s in status.items() if s == "error"] == []
+
+
+DOCKERFILE = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+CHECK_ONLY = {"yaml"}  # PyYAML reads workflows for `publisher check`; not in the image
+
+
+def _lazy_imports() -> set[str]:
+    """Third-party modules publisher/ imports inside functions (a run imports them when
+    it needs them, so importing our modules does not compile them)."""
+    stdlib = set(sys.stdlib_module_names) | {"publisher"}
+    found: set[str] = set()
+    for path in (ROOT / "publisher").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Import):
+                    found.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found.add(node.module)
+    return {name for name in found if name.split(".")[0] not in stdlib | CHECK_ONLY}
+
+
+def test_image_compiles_what_a_run_imports_lazily() -> None:
+    """The Dockerfile writes bytecode for our modules and for the libraries it names;
+    each library a run imports lazily must be named (or a module inside it)."""
+    warm = DOCKERFILE[DOCKERFILE.index("walk_packages") :]
+    named = set(re.findall(r"[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*", warm.split("import ", 1)[1]))
+    missing = sorted(
+        module
+        for module in _lazy_imports()
+        if not any(n == module or n.startswith(module + ".") for n in named)
+    )
+    assert missing == [], "add them to the Dockerfile's import list"
+
+
+def test_image_uv_is_the_pinned_uv() -> None:
+    """The image is installed with the uv of requirements/dev.txt (.ci/container makes
+    its stand-in from that uv: it must be the version GitHub pulls)."""
+    mounted = re.search(r"ghcr\.io/astral-sh/uv:([\d.]+),", DOCKERFILE)
+    pinned = re.search(r"^uv==([\d.]+) ", (ROOT / "requirements" / "dev.txt").read_text(), re.M)
+    assert mounted is not None
+    assert pinned is not None
+    assert mounted.group(1) == pinned.group(1), "bump one to the other"
