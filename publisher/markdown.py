@@ -25,9 +25,15 @@ def link(label: str, url: str) -> str:
     return f"[{label}](<{url}>)"
 
 
+def one_line(markdown: str) -> str:
+    """Markdown kept on one line (a list item's): its line breaks as ``<br>``."""
+    return markdown.replace("\r", "").replace("\n", "<br>")
+
+
 def cell(markdown: str) -> str:
-    """Markdown for one table cell: one line, no column breaks."""
-    return markdown.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+    """Markdown for one table cell: one line, no column breaks. (Only in a table does
+    GitHub read ``\\|`` inside a code span as ``|``: elsewhere the backslash shows.)"""
+    return one_line(markdown.replace("|", "\\|"))
 
 
 def fenced(text: str, info: str = "text") -> str:

@@ -13,7 +13,7 @@ from string import Template
 from typing import TYPE_CHECKING
 
 from publisher import messages
-from publisher.markdown import cell, code_span, fenced, link
+from publisher.markdown import cell, code_span, fenced, link, one_line
 from publisher.messages import Msg
 
 if TYPE_CHECKING:
@@ -326,8 +326,12 @@ def dry_run_summary(outcome: Outcome, index: Index) -> str:
     would do, each check ticked when it would pass, with the same links."""
     rows = "\n".join(
         f"- [{'x' if f.status in ('ok', 'notice') else ' '}] {_ICONS[f.status]} "
-        f"**{cell(messages.title(f.key, f.fields, markdown=True))}**"
-        + (f"<br>{cell(body)}" if (body := messages.render(f.key, f.fields, markdown=True)) else "")
+        f"**{one_line(messages.title(f.key, f.fields, markdown=True))}**"
+        + (
+            f"<br>{one_line(body)}"
+            if (body := messages.render(f.key, f.fields, markdown=True))
+            else ""
+        )
         for f in outcome.findings
     )
     return _template("summary_dryrun.md").substitute(

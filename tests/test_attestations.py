@@ -459,13 +459,20 @@ def test_a_sigstore_call_that_never_returns_is_cut_off() -> None:
     assert "Sigstore answered too slowly" in caught.value.title
 
 
-def test_bad_trust_config_is_named_before_any_request(github: GitHub, index: LocalIndex) -> None:
+def test_bad_trust_config_is_named_before_anything_is_sent(
+    github: GitHub, index: LocalIndex
+) -> None:
+    """A trust config that cannot be read stops the run while it has only read from the
+    index (its audience, its pages) and GitHub (the OIDC token for the index): nothing
+    is minted, signed or uploaded."""
     _ready(github, index)
     (github.workspace / "trust.json").write_text("{not json")
     run = github.run({"sigstore-trust-config": "trust.json"})
     assert run.code == 1
-    assert "Cannot read the Sigstore trust config" in run.log
-    assert "/_/oidc/mint-token" not in index.state.paths()
+    run.shows(Msg.TRUST_CONFIG_BAD, "error", path="trust.json")
+    assert index.state.paths("POST") == []  # no mint, no upload
+    assert {method for method, _ in index.state.requests} == {"GET"}
+    assert len(index.state.issued) == 1  # one OIDC token, for the index: none for Sigstore
 
 
 @pytest.mark.parametrize("workflow", ["nightly.yml", "release.yml"])

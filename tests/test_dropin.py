@@ -7,17 +7,22 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, GitHub, make_sdist, make_wheel, publisher_for_run
+from conftest import DECLARED_INPUTS, ROOT, GitHub, make_sdist, make_wheel, publisher_for_run
+from fakes.hosts import served_as
 from fakes.index import Fault, IndexState, LocalIndex
+from fakes.sigstore import LocalSigstore, running_sigstore
 from test_check import _check, _has, _lines, _repo
 
 from publisher.console import Console
 from publisher.http import Http
 from publisher.inputs import read_config
+from publisher.messages import Msg
 from publisher.pipeline import STEPS, Context, Mode, run
 from publisher.steps import check_credentials, validate_dists
 
@@ -75,23 +80,44 @@ def _noticed(example: dict[str, Any]) -> list[str]:
     )
 
 
+PUBLIC_HOSTS = ("pypi.org", "upload.pypi.org", "test.pypi.org")
+
+
+@pytest.fixture(scope="module")
+def public_sigstore(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSigstore]:
+    """The local Sigstore, standing in for the public-good instance PyPI's uploads are
+    signed with."""
+    with running_sigstore(tmp_path_factory.mktemp("sigstore")) as running:
+        yield running
+
+
 @pytest.mark.parametrize("example", DOCUMENTED, ids=[e["id"] for e in DOCUMENTED])
 def test_anchor_example_publishes(
-    example: dict[str, Any], github: GitHub, index: LocalIndex
+    example: dict[str, Any],
+    github: GitHub,
+    index: LocalIndex,
+    public_sigstore: LocalSigstore,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Each documented `with:` block, run as the action against the fake index (its
-    repository-url pointed there), does what the anchor's docs say."""
+    """Each documented `with:` block, run as the action, does what the anchor's docs
+    say, attestations included. PyPI and TestPyPI are taken as written: the local index
+    answers for them (fakes.hosts), and the local Sigstore for the public-good instance
+    (as TUF would hand it out); another index's URL is pointed at the local index."""
+    from sigstore.models import ClientTrustConfig
+
     inputs = _with(example)
     expected = example["expected"]
     to_pypi_with_user = expected["outcome"].startswith("error")
     for key in ("repository-url", "repository_url"):
-        if key in inputs:
+        if key in inputs and urlsplit(inputs[key]).hostname not in PUBLIC_HOSTS:
             inputs[key] = index.upload_url
-    if "repository_url" not in inputs:
-        inputs.setdefault(
-            "repository-url", expected["index"] if to_pypi_with_user else index.upload_url
-        )
-    inputs.pop("attestations", None)  # issue 11
+    if "repository_url" not in inputs:  # as the runner passes it: action.yml's default
+        inputs.setdefault("repository-url", DECLARED_INPUTS["repository-url"])
+    if urlsplit(expected["index"]).hostname == "test.pypi.org":
+        index.state.audience = "testpypi"
+    index.state.sigstore_root = public_sigstore.trusted_root_json
+    public = ClientTrustConfig.from_json(public_sigstore.trust_config_path.read_text())
+    monkeypatch.setattr(ClientTrustConfig, "production", classmethod(lambda cls: public))
     folder = github.workspace / expected["packages_dir"]
     make_sdist(folder)
     make_wheel(folder)
@@ -102,11 +128,12 @@ def test_anchor_example_publishes(
         wheel = folder / "example-1.0.0-py3-none-any.whl"
         index.state.add_file("example", wheel.name, b"an earlier build", "1.0.0")
     password = expected["auth"] == "password"
-    run = github.run(inputs, runner_defaults=True, oidc=not password)
+    with served_as(index, *PUBLIC_HOSTS):
+        run = github.run(inputs, runner_defaults=True, oidc=not password, in_process=True)
     if to_pypi_with_user:
         assert run.code == 1
         assert "accepts API tokens only" in run.log
-        assert index.state.requests == []
+        assert index.state.requests == []  # PyPI (this index) was asked nothing
         return
     assert run.code == 0, run.log
     stored = index.state.projects["example"].files
@@ -119,6 +146,8 @@ def test_anchor_example_publishes(
         assert f"Input `{alias}` is a deprecated spelling" in run.log
     minted = "/_/oidc/mint-token" in index.state.paths()
     assert minted is (expected["auth"] == "trusted-publishing")
+    attested = [bool(stored[name].attestations) for name in run.output_list("uploaded")]
+    assert attested == [expected["attestations"]] * len(attested), run.log
 
 
 # --- both spellings, as the runner passes them: the anchor's merge, exactly ----------------
@@ -206,14 +235,18 @@ def test_leftover_old_spelling_does_not_beat_an_explicit_default(
 
 
 def test_empty_repository_url_is_an_error_never_pypi(github: GitHub, index: LocalIndex) -> None:
-    """`repository-url: ${{ vars.INDEX_URL }}` with the variable not set arrives empty."""
+    """`repository-url: ${{ vars.INDEX_URL }}` with the variable not set arrives empty;
+    the anchor would then publish to PyPI. Here the local index answers as PyPI: it is
+    asked nothing."""
     make_wheel(github.dist)
-    run = github.run({"repository-url": ""})
+    index.state.add_project("example", publisher_for_run(index))
+    with served_as(index, *PUBLIC_HOSTS):
+        run = github.run({"repository-url": ""}, in_process=True)
     assert run.code == 1
-    assert "Input `repository-url` is empty" in run.log
+    run.shows(Msg.INPUT_EMPTY, "error", name="repository-url")
     assert "INPUT_REPOSITORY-URL" in run.summary
-    assert "pypi.org" not in run.log.split("::error", 1)[0]  # nothing was asked of it
-    assert index.state.requests == []
+    assert index.state.requests == []  # PyPI (this index) was asked nothing
+    assert index.state.issued == []  # and no OIDC token was asked for
 
 
 def test_inputs_action_yml_does_not_declare_are_not_read(github: GitHub, index: LocalIndex) -> None:

@@ -129,14 +129,21 @@ def test_huge_index_text_is_cut(github: GitHub, index: LocalIndex) -> None:
     assert len(run.summary) < 100_000
 
 
-def test_dry_run_summary_cells_render_as_text(github: GitHub, index: LocalIndex) -> None:
+def test_dry_run_summary_items_render_server_text_as_text(
+    github: GitHub, index: LocalIndex
+) -> None:
+    """The index's refusal, quoted in the dry run's checklist, is shown as itself: no
+    image, no link, and its `|` cuts nothing short."""
     make_wheel(github.dist)
-    index.state.faults.append(
-        Fault("/simple/", status=418, reason='<img src="https://t.example/x.png"> [a](b)')
-    )
+    hostile = '<img src="https://t.example/x.png"> [a](b) | cell'
+    index.state.faults.append(Fault("/_/oidc/audience", status=403, body=hostile.encode()))
     run = github.run({"dry-run": "true"})
-    assert "<img" not in run.summary
-    assert "&lt;img" in run.summary or "HTTP 418" in run.summary
+    assert run.code == 1
+    page = run.page
+    failed = [item for checked, item in page.checkboxes if not checked]
+    assert any("trusted publishing off" in item and hostile in item for item in failed), failed
+    assert "img" not in page.tags
+    assert "b" not in page.hrefs()
 
 
 # --- 3. and 4. file names that could forge lines or recolour a terminal -----------------

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import GitHub, file_sha256, make_sdist, make_wheel, metadata_text, publisher_for_run
 from fakes.index import LocalIndex, RunClaims
+from shown import all_annotations
 
+from publisher import messages
 from publisher.messages import Msg
 
 
@@ -56,11 +58,45 @@ def test_publish_to_existing_project_with_publisher(github: GitHub, index: Local
     }
 
 
-def test_environment_matches_case_insensitively(github: GitHub, index: LocalIndex) -> None:
+def test_environment_in_another_case_publishes_without_a_warning(
+    github: GitHub, index: LocalIndex
+) -> None:
+    """The job's environment is `PyPI`, the publisher's `pypi`: the index compares them
+    in any case, so the action must not stand in the way, nor warn."""
     _dists(github)
     index.state.run = RunClaims(environment="PyPI")
     index.state.add_project("example", publisher_for_run(index, environment="pypi"))
-    assert github.run().code == 0
+    run = github.run()
+    assert run.code == 0, run.log
+    assert [a for a in all_annotations(run.log) if a.level != "notice"] == []
+    assert sorted(index.state.projects["example"].files) == [
+        "example-1.0.0-py3-none-any.whl",
+        "example-1.0.0.tar.gz",
+    ]
+
+
+def _claim_row(body: str, key: Msg, value: str) -> str:
+    """The two lines of the claims table for ``key``: its value, then what the
+    publisher must hold (``messages.publisher_table``)."""
+    name = messages.claim_row(key)[0]
+    lines = body.splitlines()
+    at = lines.index(f"  {name:<14} {value}")
+    return lines[at] + "\n" + lines[at + 1]
+
+
+def test_environment_refusal_says_case_does_not_matter(github: GitHub, index: LocalIndex) -> None:
+    _dists(github)
+    index.state.run = RunClaims(environment="production")
+    index.state.add_project("example", publisher_for_run(index, environment="pypi"))
+    run = github.run()
+    assert run.code == 1
+    error = run.shows(Msg.MINT_INVALID_PUBLISHER, "error", environment="production")
+    row = _claim_row(error.body, Msg.SUMMARY_CLAIM_ENVIRONMENT, "production")
+    assert row.endswith(
+        "the publisher: the same, in any case; or none, which accepts any "
+        "(a publisher with an environment never matches a job without one)"
+    )
+    assert index.state.uploads == []
 
 
 def test_inputs_read_without_runner_defaults(github: GitHub, index: LocalIndex) -> None:
@@ -186,11 +222,22 @@ def test_invalid_publisher_shows_claims_table(github: GitHub, index: LocalIndex)
 
 
 def test_owner_case_matters(github: GitHub, index: LocalIndex) -> None:
+    """The repository moved to `Octo-Org` (the token's owner), the publisher still says
+    `octo-org`: the index refuses the token, and the owner's row shows the token's
+    owner as it is, with the publisher's rule: the same, case-sensitive."""
     _dists(github)
-    index.state.add_project("example", publisher_for_run(index, owner="Octo-Org"))
+    index.state.run = RunClaims(repository="Octo-Org/example")
+    index.state.add_project("example", publisher_for_run(index, owner="octo-org"))
     run = github.run()
     assert run.code == 1
-    assert "case-sensitive" in run.log
+    error = run.shows(Msg.MINT_INVALID_PUBLISHER, "error", owner="Octo-Org")
+    row = _claim_row(error.body, Msg.SUMMARY_CLAIM_OWNER, "Octo-Org")
+    assert row.endswith("the publisher: the same owner, exactly, case-sensitive (renamed owner?)")
+    assert ["owner", "Octo-Org", "the same owner, exactly, case-sensitive"] in [
+        r[:3] for r in run.page.table("claim")
+    ]
+    assert index.state.uploads == []
+    assert "/legacy/" not in index.state.paths()
 
 
 def test_environment_on_publisher_but_not_on_job(github: GitHub, index: LocalIndex) -> None:
