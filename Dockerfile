@@ -35,7 +35,8 @@ RUN --mount=from=ghcr.io/astral-sh/uv:0.13.9,source=/uv,target=/usr/local/bin/uv
 import importlib, pkgutil, publisher; \
 [importlib.import_module(m.name) for m in pkgutil.walk_packages(publisher.__path__, 'publisher.')\
  if m.name != 'publisher.__main__']; \
-import cryptography.x509, email_validator, packaging.metadata, packaging.requirements, \
+import cryptography.hazmat.backends.openssl, cryptography.x509, email_validator, \
+    packaging.metadata, packaging.requirements, \
     packaging.utils, packaging.version, pydantic, pypi_attestations, readme_renderer.rst, \
     requests.adapters, requests.auth, requests_toolbelt, rfc3986, sigstore.errors, \
     sigstore.models, sigstore.oidc, sigstore.sign, sigstore.verify, trove_classifiers, \

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import chdir
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, GitHub, example_project, publisher_for_run
@@ -129,6 +130,21 @@ def test_every_runtime_module_imports_when_installed(venv: Path, tmp_path: Path)
     assert "imported" in result.stdout
 
 
+def _check_json(venv: Path, where: Path, *options: str) -> dict[str, Any]:
+    """`publisher check --format json` from the venv, run in ``where``; it must pass."""
+    checked = subprocess.run(
+        [venv / "bin" / "publisher", "check", "--format", "json", *options],
+        cwd=where,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    report: dict[str, Any] = json.loads(checked.stdout)
+    return report
+
+
 def test_publisher_help_and_check_from_the_wheel(
     venv: Path, tmp_path: Path, index: LocalIndex
 ) -> None:
@@ -138,24 +154,7 @@ def test_publisher_help_and_check_from_the_wheel(
     )
     assert helped.returncode == 0
     assert "check" in helped.stdout
-    project = example_project(tmp_path)
-    checked = subprocess.run(
-        [
-            venv / "bin" / "publisher",
-            "check",
-            "--repository-url",
-            index.upload_url,
-            "--format",
-            "json",
-        ],
-        cwd=project,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    report = json.loads(checked.stdout)
+    report = _check_json(venv, example_project(tmp_path), "--repository-url", index.upload_url)
     assert report["ok"] is True
     details = "\n".join(c["check"] + "\n" + c["detail"] for c in report["checks"])
     assert "owner: octo\nrepository: ex\nworkflow filename: release.yml" in details
@@ -254,24 +253,8 @@ def test_our_own_dists_and_release_workflow_pass_publisher_check(
     with chdir(ROOT):
         backend.build_sdist(str(dist))
     workflow = ROOT / ".github" / "workflows" / "release.yml"
-    options = [
-        "--packages-dir",
-        str(dist),
-        "--repository-url",
-        index.upload_url,
-        "--format",
-        "json",
-    ]
-    checked = subprocess.run(
-        [venv / "bin" / "publisher", "check", *options, "--workflow", workflow, "--job", "pypi"],
-        cwd=ROOT,
-        env=_clean_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-    report = json.loads(checked.stdout)
+    options = ["--packages-dir", str(dist), "--repository-url", index.upload_url]
+    report = _check_json(venv, ROOT, *options, "--workflow", str(workflow), "--job", "pypi")
     status = {c["check"]: c["status"] for c in report["checks"]}
     assert status[wheel.name] == "ok"
     assert status[wheel.name.replace("-py3-none-any.whl", ".tar.gz")] == "ok"
