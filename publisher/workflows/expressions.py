@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+
 @dataclass(frozen=True)
 class Unknown:
     """A value known only when the workflow runs; ``prefix``: what it is known to start
