@@ -45,7 +45,12 @@ def _parser() -> argparse.ArgumentParser:
             "succeed as far as can be known, 1 when it would not."
         ),
     )
-    check.add_argument("--packages-dir", type=Path, help="folder of the dists (default: dist)")
+    check.add_argument(
+        "--packages-dir",
+        type=Path,
+        help="folder of the dists (default: the publishing step's packages-dir, or dist; "
+        "without dists the workflows alone are checked)",
+    )
     check.add_argument("--repository-url", help="upload URL of the index (default: PyPI)")
     check.add_argument(
         "--workflow",
@@ -68,7 +73,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not check that long descriptions render",
     )
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github"),
+        default="text",
+        help="text (default); json; sarif (SARIF 2.1.0, for code scanning); github (the "
+        "text report, and an annotation at the workflow's line for each problem)",
+    )
     check.add_argument("--verbose", action="store_true", help="show every request")
     return parser
 
@@ -108,11 +119,15 @@ def check_locally(args: argparse.Namespace) -> int:
     from publisher.inputs import read_config
     from publisher.pipeline import Context, Mode, run
     from publisher.report import dry_run_text
+    from publisher.workflows.model import top_level
 
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     console = Console(env, verbose=args.verbose, stream=sys.stderr)
+    # From any folder of a checkout: the workflows and the dists are at its top.
+    root = top_level(Path.cwd())
+    packages_dir = args.packages_dir.absolute() if args.packages_dir else None
     # The options become the action's inputs, so defaults and checks have one home.
-    given = {"REPOSITORY-URL": args.repository_url, "PACKAGES-DIR": args.packages_dir}
+    given = {"REPOSITORY-URL": args.repository_url, "PACKAGES-DIR": packages_dir}
     inputs = {
         **{f"INPUT_{name}": str(value) for name, value in given.items() if value is not None},
         "INPUT_SKIP-EXISTING": str(args.skip_existing),
@@ -121,7 +136,7 @@ def check_locally(args: argparse.Namespace) -> int:
         "INPUT_DRY-RUN": "true",
     }
     try:
-        config = read_config(inputs)
+        config = read_config(inputs, cwd=root)
     except PublishError as exc:
         console.failure(exc)
         return EXIT_FAILED
@@ -131,17 +146,34 @@ def check_locally(args: argparse.Namespace) -> int:
         console,
         Http(console),
         Mode.CHECK,
-        root=Path.cwd(),
-        workflow=args.workflow,
+        root=root,
+        workflow=args.workflow.absolute()
+        if args.workflow and args.workflow.exists()
+        else args.workflow,
         job=args.job,
+        packages_dir_given=packages_dir is not None,
     )
     outcome = run(ctx)
     if args.format == "json":
         print(json.dumps(outcome.as_json(), indent=2))
+    elif args.format == "sarif":
+        from publisher.render import sarif
+
+        print(json.dumps(sarif(outcome), indent=2))
     else:
+        if args.format == "github":
+            from publisher.render import annotation_lines
+
+            print("\n".join(annotation_lines(outcome)))
         print(dry_run_text(outcome, colour=sys.stdout.isatty()))
     sys.stdout.flush()  # here, where a closed pipe can still be handled (see main)
     return EXIT_OK if outcome.ok else EXIT_FAILED
+
+
+def _workflow_path(given: Path | None) -> Path | None:
+    """``--workflow`` as given from the working folder; a bare file name that is not
+    there is looked for in .github/workflows/ later."""
+    return given.absolute() if given is not None and given.exists() else given
 
 
 def run_action(env: Mapping[str, str]) -> int:

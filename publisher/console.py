@@ -29,12 +29,14 @@ if TYPE_CHECKING:
 _COMMAND_LIKE = re.compile(r"^(\s*)::|##\[")
 
 
-def _escape_data(text: str) -> str:
+def escape_data(text: str) -> str:
+    """Text as the data of a workflow command (after ``::``)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+def escape_property(text: str) -> str:
+    """Text as a property of a workflow command (``title=…``, ``file=…``)."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _defuse(line: str) -> str:
@@ -85,7 +87,7 @@ class Console:
         is something to put in it)."""
         with self._lock:
             if self._fold is not None:
-                self._command(f"::group::{_escape_data(self._fold)}", now=True)
+                self._command(f"::group::{escape_data(self._fold)}", now=True)
                 self._fold, self._folded = None, True
 
     def _print(self, text: str) -> None:
@@ -117,7 +119,7 @@ class Console:
             self._masked.add(secret)
             if self.in_actions:
                 # Never kept: the runner must know the value before anything shows it.
-                self._command(f"::add-mask::{_escape_data(secret)}", now=True)
+                self._command(f"::add-mask::{escape_data(secret)}", now=True)
 
     def redact(self, text: str) -> str:
         """Replace every masked value in ``text``; used on anything a server sent back."""
@@ -171,7 +173,7 @@ class Console:
         self._open_fold()
         text, title = self.redact(text), self.redact(title)
         if self.in_actions:
-            self._command(f"::{level} title={_escape_property(title)}::{_escape_data(text)}")
+            self._command(f"::{level} title={escape_property(title)}::{escape_data(text)}")
         else:
             self._print(f"{level}: {title}\n{text}" if text else f"{level}: {title}")
 

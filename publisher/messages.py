@@ -139,6 +139,27 @@ class Msg(StrEnum):
     CHECK_ID_TOKEN = "check-id-token"
     CHECK_NO_ID_TOKEN = "check-no-id-token"
     CHECK_ENV_EXPRESSION = "check-env-expression"
+    CHECK_ANCHOR_STEP = "check-anchor-step"
+    CHECK_CONDITION_INVALID = "check-condition-invalid"
+    CHECK_CONDITION_ALWAYS = "check-condition-always"
+    CHECK_OTHER_REPOSITORY = "check-other-repository"
+    CHECK_TRIGGER_MAYBE = "check-trigger-maybe"
+    CHECK_ID_TOKEN_FROM_CALLER = "check-id-token-from-caller"
+    CHECK_PASSWORD_FALLBACK = "check-password-fallback"
+    CHECK_INDEX_EXPRESSION = "check-index-expression"
+    CHECK_FROM_ORIGIN = "check-from-origin"
+    CHECK_PUBLISHER_LINK = "check-publisher-link"
+    CHECK_WORKFLOWS_ONLY = "check-workflows-only"
+    SOURCE_CALLER = "source-caller"
+    LOCATION_AT = "phrase-location-at"
+    YAML_TOO_LARGE = "phrase-yaml-too-large"
+    YAML_TOO_LARGE_EXPANDED = "phrase-yaml-too-large-expanded"
+    YAML_TOO_MANY_ALIASES = "phrase-yaml-too-many-aliases"
+    YAML_TOO_DEEP = "phrase-yaml-too-deep"
+    YAML_NOT_REGULAR = "phrase-yaml-not-regular"
+    YAML_NOT_UTF8 = "phrase-yaml-not-utf8"
+    YAML_NOT_MAPPING = "phrase-yaml-not-mapping"
+    YAML_KEY_NOT_TEXT = "phrase-yaml-key-not-text"
     WORKFLOW_UNREADABLE = "workflow-unreadable"
     WORKFLOW_NOT_FOUND = "workflow-not-found"
 
@@ -1521,13 +1542,64 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Fix: name one with `--workflow PATH`, or add a publishing job (see README).",
     ),
     Msg.CHECK_NO_REMOTE: (
-        "\n(No GitHub `origin` remote: owner and repository are yours to fill in.)",
-        "\n(No GitHub `origin` remote: owner and repository are yours to fill in.)",
+        "(No GitHub `origin` remote: owner and repository are yours to fill in.)",
+        "",
     ),
+    Msg.CHECK_FROM_ORIGIN: ("(owner and repository from the `origin` remote: $slug)", ""),
+    Msg.CHECK_PUBLISHER_LINK: ("\nregister it (pre-filled): $link", ""),
     Msg.CHECK_PUBLISHER_FIELDS: (
-        "Publisher to register for $workflow (job `$job`)",
+        "Publisher to register on $index for $workflow (job `$job`)",
         "owner: $owner\nrepository: $repository\nworkflow filename: $workflow\n"
-        "environment: $environment$remote_note",
+        "environment: $environment\n$origin$link",
+    ),
+    Msg.CHECK_WORKFLOWS_ONLY: (
+        "No distributions in $folder: the workflows alone are checked",
+        "Build the dists first (e.g. `python -m build`) to check them and the index too.",
+    ),
+    Msg.CHECK_ANCHOR_STEP: (
+        "$workflow job `$job` uses `$uses`",
+        "This action takes the same inputs and pre-validates everything before uploading.\n"
+        "Fix: to move, change that one line to `uses: $replacement`.",
+    ),
+    Msg.CHECK_CONDITION_INVALID: (
+        "$workflow job `$job`: GitHub cannot read the condition `$condition`",
+        "$reason.\nFix: correct the `if:` expression (GitHub refuses the workflow as it is).",
+    ),
+    Msg.CHECK_CONDITION_ALWAYS: (
+        "$workflow job `$job`: the condition `$condition` is always true",
+        "Text around `${{ }}` makes the `if:` a non-empty string, which is true whatever "
+        "the expressions inside give.\n"
+        "Fix: write the whole condition inside one `${{ }}`, or leave `${{ }}` out.",
+    ),
+    Msg.CHECK_OTHER_REPOSITORY: (
+        "$workflow job `$job` publishes only when `$context` is `$named`",
+        "The `origin` remote is `$origin`: here the publish never runs. A moved or renamed "
+        "repository? Trusted publishers are registered for an owner and a repository name "
+        "too.\n"
+        "Fix: update the condition (and the publisher on the index) to the repository's "
+        "current name, or run the check in a clone of `$named`.",
+    ),
+    Msg.CHECK_TRIGGER_MAYBE: (
+        "$workflow job `$job` may publish on `$event`",
+        "Whether it does depends on values known only when it runs (inputs, variables, "
+        "the event's payload).\n"
+        "Fix: if it must not, add `github.event_name != '$event'` to the job's `if:`.",
+    ),
+    Msg.CHECK_ID_TOKEN_FROM_CALLER: (
+        "$workflow job `$job` gets an OIDC token only if its caller grants one",
+        "It is a reusable workflow with no `permissions:` of its own, called from no "
+        "workflow of this repository: it has what the calling job has.\n"
+        "Fix: the calling job needs `permissions: id-token: write`.",
+    ),
+    Msg.CHECK_PASSWORD_FALLBACK: (
+        "$workflow job `$job`: the password comes from `$source`, which is not required",
+        "A caller that leaves it out passes an empty password, and the action then uses "
+        "trusted publishing, from a reusable workflow, which PyPI does not support.\n"
+        "Fix: declare it with `required: true` under `on: workflow_call:`.",
+    ),
+    Msg.CHECK_INDEX_EXPRESSION: (
+        "$workflow job `$job` step $step: the index is known only at run time",
+        "`$url` is an expression: the index it gives is not checked here.",
     ),
     Msg.CHECK_WORKFLOW_NO_JOB: (
         "$workflow has no job that uses the action",
@@ -1541,13 +1613,14 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Fix: publish from a job in the top-level workflow.",
     ),
     Msg.CHECK_TRIGGER_PRT: (
-        "$workflow runs on `pull_request_target`",
+        "$workflow job `$job` publishes on `pull_request_target`",
         "PyPI refuses tokens from `pull_request_target` runs.\n"
         "Fix: publish only on `push` (tags), `release` or `workflow_dispatch`.",
     ),
     Msg.CHECK_TRIGGER_PR: (
-        "$workflow runs on `pull_request`",
-        "Runs for pull requests from forks get no OIDC token, whatever the permissions.\n"
+        "$workflow job `$job` publishes on `pull_request`",
+        "Runs for pull requests from forks get no OIDC token (nor secrets), whatever the "
+        "permissions; a pull request from a branch of this repository would publish.\n"
         "Fix: skip the publishing job on pull requests "
         "(`if: github.event_name != 'pull_request'`).",
     ),
@@ -1559,8 +1632,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "jobs and pass the files on as artifacts.",
     ),
     Msg.CHECK_JOB_PASSWORD: (
-        "$workflow job `$job` passes a password",
-        "It uploads with an API token; trusted publishing is not used.",
+        "$workflow job `$job` step $step passes a password",
+        "It uploads to $index with an API token; trusted publishing is not used.",
     ),
     Msg.CHECK_ID_TOKEN: (
         "$workflow job `$job` gets an OIDC token",
@@ -1702,6 +1775,16 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.SOURCE_JOB: ("job `$job`'s permissions", ""),
     Msg.SOURCE_WORKFLOW: ("the workflow's permissions", ""),
     Msg.SOURCE_DEFAULTS: ("no permissions block (the defaults)", ""),
+    Msg.SOURCE_CALLER: ("$source in the calling workflow $caller", ""),
+    Msg.LOCATION_AT: ("at $location", ""),
+    Msg.YAML_TOO_LARGE: ("larger than $limit bytes, which no workflow is", ""),
+    Msg.YAML_TOO_LARGE_EXPANDED: ("its aliases expand to more than $limit values", ""),
+    Msg.YAML_TOO_MANY_ALIASES: ("more than $limit aliases (`*name`)", ""),
+    Msg.YAML_TOO_DEEP: ("nested more than $limit levels deep", ""),
+    Msg.YAML_NOT_REGULAR: ("it is $kind, not a regular file", ""),
+    Msg.YAML_NOT_UTF8: ("not UTF-8 (byte $byte)", ""),
+    Msg.YAML_NOT_MAPPING: ("not a mapping", ""),
+    Msg.YAML_KEY_NOT_TEXT: ("a key on line $line is not text", ""),
     Msg.UPLOAD_REDIRECTED: ("redirected to $location: check repository-url", ""),
     Msg.VERDICT_FAILED: ("$count problem(s) would stop a real publish", "FAILED: "),
 }

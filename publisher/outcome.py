@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from publisher import messages
 from publisher.errors import PublishError
+from publisher.location import Location
 
 if TYPE_CHECKING:
     from publisher.attest import Attested
@@ -27,11 +28,16 @@ class Finding:
     status: Status
     key: Msg
     fields: Mapping[str, object] = field(default_factory=dict)
+    location: Location | None = None  # the line of a user's file it is about
+
+    def at(self, location: Location | None) -> Finding:
+        """The same finding, pointing at ``location``."""
+        return Finding(self.status, self.key, self.fields, location)
 
     @classmethod
-    def from_error(cls, error: PublishError) -> Finding:
+    def from_error(cls, error: PublishError, location: Location | None = None) -> Finding:
         """A failure as an error finding."""
-        return cls("error", error.key, error.fields)
+        return cls("error", error.key, error.fields, location)
 
     @property
     def title(self) -> str:
@@ -47,14 +53,17 @@ class Finding:
         """The finding as the error that stops a real run."""
         return PublishError(self.key, **self.fields)
 
-    def as_json(self) -> dict[str, str]:
+    def as_json(self) -> dict[str, object]:
         """Plain data for ``--format json``."""
-        return {
+        found: dict[str, object] = {
             "status": self.status,
             "key": str(self.key),
             "check": self.title,
             "detail": self.detail,
         }
+        if self.location is not None:
+            found["location"] = self.location.as_json()
+        return found
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from publisher.index import Index, ProjectState
     from publisher.inputs import Config
     from publisher.mint import TokenSource
+    from publisher.workflows.lint import Lint
 
 
 class Mode(Enum):
@@ -54,6 +55,8 @@ class Context:
     root: Path = field(default_factory=Path.cwd)
     workflow: Path | None = None  # publisher check --workflow
     job: str | None = None  # publisher check --job
+    packages_dir_given: bool = True  # publisher check without --packages-dir: False
+    lint: Lint | None = None  # publisher check: the workflows read
     outcome: Outcome = field(default_factory=Outcome)
     states: dict[str, ProjectState] = field(default_factory=dict)
     publisher: dict[str, str] = field(default_factory=dict)  # the publisher's fields, if known
@@ -90,6 +93,7 @@ REAL = frozenset({Mode.PUBLISH})
 
 STEPS: tuple[Step, ...] = (
     Step(steps.report_inputs, EVERY_MODE, needs_dists=False),
+    Step(steps.read_workflows, frozenset({Mode.CHECK}), needs_dists=False),
     Step(steps.validate_dists, EVERY_MODE, needs_dists=False),
     Step(steps.check_credentials, EVERY_MODE, needs_dists=False),
     Step(steps.read_oidc_token, ACTION),

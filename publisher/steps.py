@@ -6,11 +6,11 @@ run in which mode, and what a finding does to the run, is the pipeline's busines
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from publisher import messages
-from publisher.errors import InputError, NameCheckError
+from publisher.errors import DistError, InputError, NameCheckError
 from publisher.messages import Msg
 from publisher.outcome import Finding, Progress
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from publisher.dists import Dist
     from publisher.executor import Executor
     from publisher.index import ProjectState
+    from publisher.location import Location
     from publisher.pipeline import Context
 
 Findings = Iterator[Finding]
@@ -41,9 +42,15 @@ def validate_dists(ctx: Context) -> Findings:
 
     config = ctx.config
 
-    dists, ignored, problems = check_all(
-        config.packages_dir, verify_metadata=config.verify_metadata
-    )
+    try:
+        dists, ignored, problems = check_all(
+            config.packages_dir, verify_metadata=config.verify_metadata
+        )
+    except DistError as exc:
+        if not _workflows_only(ctx, exc):
+            raise
+        yield Finding("notice", Msg.CHECK_WORKFLOWS_ONLY, {"folder": config.packages_dir})
+        return
     # Attestations beside their dists (`<dist>.<kind>.attestation`) are not strays.
     names = {d.filename for d in dists}
     ignored = [name for name in ignored if not is_attestation_of(name, names)]
@@ -70,6 +77,18 @@ def validate_dists(ctx: Context) -> Findings:
         if len(versions) > 1:  # often a stale build left in dist/
             fields = {"project": project, "versions": ", ".join(versions)}
             yield Finding("warning", Msg.SEVERAL_VERSIONS, fields)
+
+
+def _workflows_only(ctx: Context, problem: DistError) -> bool:
+    """``publisher check`` without built dists (and without ``--packages-dir``): a lint
+    of the workflows alone, as on a pull request."""
+    from publisher.pipeline import Mode
+
+    return (
+        ctx.mode is Mode.CHECK
+        and not ctx.packages_dir_given
+        and problem.key in (Msg.DIR_MISSING, Msg.NO_DISTS)
+    )
 
 
 def check_credentials(ctx: Context) -> Findings:
@@ -141,56 +160,74 @@ def read_oidc_token(ctx: Context) -> Findings:
         yield Finding("warning", Msg.REUSABLE_WORKFLOW, reusable)
 
 
-def check_workflows(ctx: Context) -> Findings:
-    """Locally: what the workflow that publishes will get from GitHub, and the publisher
-    fields to enter on the index."""
-    from publisher import messages
-    from publisher.workflows import discover, github_remote, job_findings
+def read_workflows(ctx: Context) -> Findings:
+    """Locally, first: read the repository's workflows; the folder of the dists is the
+    publishing step's ``packages-dir`` when ``--packages-dir`` is not given."""
+    from dataclasses import replace
 
-    if ctx.config.password:
-        return
-    found, unreadable = discover(ctx.root, ctx.workflow, ctx.job)
-    for problem in unreadable:
-        yield Finding.from_error(problem)
-    if ctx.job is not None and not any(facts.jobs for facts in found):
-        everywhere, _ = discover(ctx.root, ctx.workflow)
-        jobs = [f"{f.path.name}: {j.job_id}" for f in everywhere for j in f.jobs]
-        workflows = ", ".join(f.path.name for f in found) or "the workflows that publish"
+    from publisher.workflows.lint import packages_dir, prepare
+
+    ctx.lint = prepare(ctx.root, ctx.workflow, ctx.job, ctx.index)
+    if not ctx.packages_dir_given:
+        folder = next((f for s in ctx.lint.steps() if (f := packages_dir(s))), "")
+        if folder:
+            ctx.config = replace(ctx.config, packages_dir=ctx.root / folder)
+    return iter(())
+
+
+def check_workflows(ctx: Context) -> Findings:
+    """Locally: what the workflows that publish will get from GitHub and the index, and
+    the publisher fields to register, each finding at its line."""
+    from publisher import messages
+    from publisher.workflows import lint as workflow_lint
+    from publisher.workflows.audits.indexes import publisher_fields, publishers
+
+    lint = ctx.lint
+    if lint is None:
+        return  # reading them failed: that step said why
+    for problem in lint.repo.unreadable:
+        yield Finding.from_error(problem, _file_location(ctx, problem))
+    if ctx.job is not None and not lint.targets:
+        everywhere = workflow_lint.prepare(ctx.root, ctx.workflow, None, ctx.index)
+        jobs = [f"{j.workflow.name}: {j.id}" for j in everywhere.targets]
+        named = workflow_lint.explicit_path(ctx.root, ctx.workflow)
+        workflows = named.name if named else "the workflows that publish"
         fields = {"job": ctx.job, "workflows": workflows, "jobs": ", ".join(jobs) or "none"}
         yield Finding("error", Msg.CHECK_JOB_NOT_FOUND, fields)
         return
-    if not found:
+    named = workflow_lint.explicit_path(ctx.root, ctx.workflow)
+    if not lint.targets:
+        if named is not None:
+            fields = {"workflow": named.name}
+            yield Finding("warning", Msg.CHECK_WORKFLOW_NO_JOB, fields)
+            return
         folder = ctx.root / ".github" / "workflows"
         missing = "" if folder.is_dir() else messages.phrase(Msg.NO_SUCH_FOLDER)
         yield Finding("warning", Msg.CHECK_NO_WORKFLOW, {"folder": folder, "missing": missing})
         return
-    remote = github_remote(ctx.root)
-    owner, repo = remote or ("", "")
-    for facts in found:
-        if facts.path.parent.parts[-2:] != (".github", "workflows"):
-            fields = {"path": str(facts.path), "name": facts.path.name}
-            yield Finding("warning", Msg.CHECK_WORKFLOW_OUTSIDE, fields)
-        yield from job_findings(facts)
-        for job in facts.jobs:
-            ctx.publisher = {
-                "owner": owner,
-                "repository": repo,
-                "workflow_filename": facts.path.name,
-                # An expression is known only when the job runs: the link leaves it out.
-                "environment": "" if job.environment_is_expression else job.environment or "",
-            }
-            yield Finding(
-                "ok",
-                Msg.CHECK_PUBLISHER_FIELDS,
-                {
-                    "workflow": facts.path.name,
-                    "job": job.job_id,
-                    "owner": owner or "(your GitHub owner)",
-                    "repository": repo or "(your repository)",
-                    "environment": job.environment or "(none: leave it empty)",
-                    "remote_note": "" if remote else messages.render(Msg.CHECK_NO_REMOTE, {}),
-                },
-            )
+    if named is not None and named.resolve().parent.parts[-2:] != (".github", "workflows"):
+        fields = {"path": str(named), "name": named.name}
+        yield Finding("warning", Msg.CHECK_WORKFLOW_OUTSIDE, fields)
+    yield from workflow_lint.run(lint)
+    # The pre-filled link for a new project: from the first job that publishes to the
+    # index checked here, with trusted publishing; none when no job does.
+    for job, index in publishers(lint):
+        if index.read_url == ctx.index.read_url:
+            ctx.publisher = publisher_fields(lint, job)
+            break
+
+
+def _file_location(ctx: Context, problem: InputError) -> Location | None:
+    """The file an unreadable-workflow error is about, as a location."""
+    from publisher.location import Location
+
+    path = problem.fields.get("path")
+    if not isinstance(path, PurePath):
+        return None
+    try:
+        return Location(Path(path).resolve().relative_to(ctx.root.resolve()).as_posix())
+    except ValueError:
+        return None
 
 
 def check_index(ctx: Context) -> Findings:

@@ -149,7 +149,8 @@ def test_workflow_path_elsewhere_is_not_replaced_by_the_same_name(
     """`--workflow other/release.yml` (a path that does not exist) is reported as not
     found, not silently replaced by .github/workflows/release.yml."""
     from publisher.errors import InputError
-    from publisher.workflows import discover
+    from publisher.index import Index
+    from publisher.workflows.lint import prepare
 
     folder = tmp_path / ".github" / "workflows"
     folder.mkdir(parents=True)
@@ -159,7 +160,12 @@ def test_workflow_path_elsewhere_is_not_replaced_by_the_same_name(
     )
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError) as caught:
-        discover(tmp_path, Path("other-repo/.github/workflows/release.yml"))
+        prepare(
+            tmp_path,
+            Path("other-repo/.github/workflows/release.yml"),
+            None,
+            Index.from_input("https://upload.pypi.org/legacy/"),
+        )
     assert caught.value.key is Msg.WORKFLOW_NOT_FOUND
 
 

@@ -564,6 +564,27 @@ def condition_text(raw: object) -> tuple[Node | None, bool]:
     return parse(raw), False
 
 
+def interpolate(raw: object, contexts: Mapping[str, Value]) -> Value:
+    """A value with ``${{ }}`` in it, as GitHub fills it in (a job's ``outputs:``): the
+    text, or unknown when a part is."""
+    if not isinstance(raw, str):
+        return _text(_plain(raw)) if not isinstance(raw, dict | list) else UNKNOWN
+    parts: list[str] = []
+    pos = 0
+    for match in _EMBEDDED.finditer(raw):
+        parts.append(raw[pos : match.start()])
+        try:
+            value = _text(evaluate(parse(match.group()[3:-2]), contexts))
+        except ExpressionError:
+            return UNKNOWN
+        if value is None:
+            return UNKNOWN
+        parts.append(value)
+        pos = match.end()
+    parts.append(raw[pos:])
+    return "".join(parts)
+
+
 def condition(
     raw: object, contexts: Mapping[str, Value], *, status_default: bool = True
 ) -> bool | None:

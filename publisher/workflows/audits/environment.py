@@ -1,0 +1,28 @@
+"""An environment known only at run time: the publisher's must equal its value then."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from publisher.messages import Msg
+from publisher.outcome import Finding
+from publisher.workflows.model import Job, mapping, text
+
+if TYPE_CHECKING:
+    from publisher.workflows.lint import Lint
+
+
+def environment(job: Job) -> str:
+    """The job's ``environment`` (its name, in either spelling GitHub takes)."""
+    value = job.data.get("environment")
+    return text(mapping(value).get("name") if isinstance(value, dict) else value)
+
+
+def audit(lint: Lint) -> Iterator[Finding]:
+    """A warning for a trusted-publishing job whose environment is an expression."""
+    for job in lint.trusted_jobs():
+        name = environment(job)
+        if "${{" in name:
+            fields = {"workflow": job.workflow.name, "job": job.id, "environment": name}
+            yield Finding("warning", Msg.CHECK_ENV_EXPRESSION, fields, job.location("environment"))

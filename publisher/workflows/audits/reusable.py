@@ -1,0 +1,55 @@
+"""Publishing from a reusable workflow: PyPI matches the publisher against the file
+that runs the job (the called one) and does not support it but by accident. And a
+password from an input or secret the caller may leave out: empty, the action falls
+back to trusted publishing, from a reusable workflow."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from publisher.messages import Msg
+from publisher.outcome import Finding
+from publisher.workflows.lint import password
+from publisher.workflows.model import Workflow, mapping
+
+if TYPE_CHECKING:
+    from publisher.workflows.lint import Lint
+
+_FROM_CALLER = re.compile(r"^\$\{\{\s*(?P<kind>inputs|secrets)\.(?P<name>[A-Za-z0-9_-]+)\s*\}\}$")
+
+
+def _required(workflow: Workflow, kind: str, name: str) -> bool:
+    declared = mapping(mapping(workflow.triggers.get("workflow_call")).get(kind))
+    spec = mapping(declared.get(name))
+    return spec.get("required") is True
+
+
+def audit(lint: Lint) -> Iterator[Finding]:
+    """A warning per reusable workflow that publishes with trusted publishing, naming
+    its callers here; a warning per password its caller may leave empty."""
+    seen: set[str] = set()
+    for job in lint.trusted_jobs():
+        workflow = job.workflow
+        if not workflow.reusable or workflow.file in seen:
+            continue
+        seen.add(workflow.file)
+        callers = sorted({c.workflow.name for c in lint.reach.callers(workflow)})
+        fields = {"workflow": workflow.name, "callers": ", ".join(callers) or "another workflow"}
+        where = workflow.location("on", "workflow_call")
+        yield Finding("warning", Msg.CHECK_WORKFLOW_REUSABLE, fields, where)
+    for step in lint.steps(trusted=False):
+        workflow = step.job.workflow
+        match = _FROM_CALLER.match(password(step))
+        if not workflow.reusable or match is None:
+            continue
+        if not _required(workflow, match["kind"], match["name"]):
+            fields = {
+                "workflow": workflow.name,
+                "job": step.job.id,
+                "source": f"{match['kind']}.{match['name']}",
+            }
+            yield Finding(
+                "warning", Msg.CHECK_PASSWORD_FALLBACK, fields, step.location("with", "password")
+            )

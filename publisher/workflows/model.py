@@ -1,0 +1,291 @@
+"""The repository as the workflow lint sees it: its top folder, its GitHub owner and
+name (from ``origin``), its own action (``action.yml``), its workflows, their jobs and
+the steps that publish, each with its position in its file."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from publisher.errors import InputError
+from publisher.location import Location
+from publisher.workflows.source import Document, load
+
+# Repository names of this action and of the one it replaces (whose inputs we share): a
+# step using either, under any owner (a fork), at any ref or SHA, publishes.
+ACTION_NAMES = ("trusted-publish-action", "gh-action-pypi-publish")
+ANCHOR = "gh-action-pypi-publish"
+# The `name:` of this action's action.yml and of the anchor's.
+ACTION_TITLES = ("Trusted publish to PyPI (pre-validated)", "pypi-publish")
+_GITHUB_REMOTE = re.compile(
+    r"github\.com[:/]+(?P<owner>[A-Za-z0-9][A-Za-z0-9-]*)/(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$"
+)
+
+
+def text(value: Any) -> str:
+    """A workflow value that must be a string, stripped; anything else counts as none
+    (GitHub refuses it; and a large structure is never turned into text)."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """A workflow value that must be a mapping; anything else counts as empty."""
+    return value if isinstance(value, dict) else {}
+
+
+def with_input(with_: dict[str, Any], name: str) -> tuple[str, Any] | None:
+    """The step input ``name`` (``repository-url``) as written: under its name or the
+    anchor's underscore spelling (``repository_url``); the key and its value."""
+    for key in (name, name.replace("-", "_")):
+        if key in with_:
+            return key, with_[key]
+    return None
+
+
+@dataclass
+class Step:
+    """A step of a job that runs this action or the anchor."""
+
+    job: Job
+    index: int
+    data: dict[str, Any]
+
+    @property
+    def path(self) -> tuple[str | int, ...]:
+        return (*self.job.path, "steps", self.index)
+
+    @property
+    def uses(self) -> str:
+        return text(self.data.get("uses"))
+
+    @property
+    def with_(self) -> dict[str, Any]:
+        return mapping(self.data.get("with"))
+
+    def input(self, name: str) -> tuple[str, Any] | None:
+        """One of the step's inputs (``repository-url`` or ``repository_url``)."""
+        return with_input(self.with_, name)
+
+    @property
+    def label(self) -> str:
+        """How the report names the step: its ``name:``, ``id:``, or its number."""
+        return text(self.data.get("name")) or text(self.data.get("id")) or f"#{self.index + 1}"
+
+    @property
+    def on_anchor(self) -> bool:
+        """Whether the step uses pypa/gh-action-pypi-publish rather than this action."""
+        return ANCHOR in self.uses.lower()
+
+    def location(self, *key: str) -> Location:
+        """Where the step (or one of its keys) is written."""
+        return self.job.workflow.location(*self.path, *key)
+
+
+@dataclass
+class Job:
+    """One job of a workflow."""
+
+    workflow: Workflow
+    id: str
+    data: dict[str, Any]
+    steps: list[Step] = field(default_factory=list)  # those that publish
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return ("jobs", self.id)
+
+    @property
+    def needs(self) -> list[str]:
+        needs = self.data.get("needs")
+        if isinstance(needs, str):
+            return [needs]
+        return [n for n in needs if isinstance(n, str)] if isinstance(needs, list) else []
+
+    @property
+    def calls(self) -> str:
+        """The reusable workflow this job calls (``uses:`` at job level), or ``""``."""
+        return text(self.data.get("uses"))
+
+    def location(self, *key: str) -> Location:
+        """Where the job (or one of its keys) is written."""
+        return self.workflow.location(*self.path, *key)
+
+
+@dataclass
+class Workflow:
+    """One workflow file."""
+
+    document: Document
+    file: str  # its path from the repository's top, with /
+    jobs: dict[str, Job] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return self.document.path
+
+    @property
+    def name(self) -> str:
+        return self.document.path.name
+
+    @property
+    def data(self) -> dict[str, Any]:
+        data = self.document.data
+        assert isinstance(data, dict)
+        return data
+
+    @property
+    def triggers(self) -> dict[str, dict[str, Any]]:
+        """Each event of ``on:``, with its settings (``types``, ``branches``…)."""
+        on = self.data.get("on")
+        if isinstance(on, str):
+            return {on: {}}
+        if isinstance(on, list):
+            return {t: {} for t in on if isinstance(t, str)}
+        if isinstance(on, dict):
+            return {str(t): mapping(v) for t, v in on.items()}
+        return {}
+
+    @property
+    def reusable(self) -> bool:
+        return "workflow_call" in self.triggers
+
+    @property
+    def publishing_jobs(self) -> list[Job]:
+        return [job for job in self.jobs.values() if job.steps]
+
+    def location(self, *key: str | int) -> Location:
+        line, column = self.document.position(*key)
+        return Location(self.file, line, column)
+
+
+@dataclass
+class Repository:
+    """A checkout: its top folder, where it is on GitHub, and its workflows."""
+
+    root: Path
+    owner: str = ""
+    name: str = ""
+    origin: str = ""  # the remote's URL, as git gave it ("" when there is none)
+    own_action: bool = False  # its action.yml is this action, the anchor, or a fork
+    workflows: list[Workflow] = field(default_factory=list)
+    unreadable: list[InputError] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return f"{self.owner}/{self.name}" if self.owner else ""
+
+    def workflow(self, file_name: str) -> Workflow | None:
+        """The workflow of ``.github/workflows/<file_name>``, if it was read."""
+        for workflow in self.workflows:
+            if workflow.file == f".github/workflows/{file_name}":
+                return workflow
+        return None
+
+
+def publishes(step: Any, own_action: bool) -> bool:
+    """Whether a workflow step runs this action or the one it replaces:
+    ``owner/name[/path]@ref`` with either name under any owner, the anchor's image
+    (``docker://…/gh-action-pypi-publish:tag``), or ``./`` when the repository's own
+    action is one of them (elsewhere ``./`` is the repository's own action)."""
+    if not isinstance(step, dict):
+        return False
+    uses = text(step.get("uses"))
+    if uses in ("./", "."):
+        return own_action
+    if uses.startswith("docker://"):
+        image = uses.removeprefix("docker://").rsplit(":", 1)[0].rsplit("@", 1)[0]
+        return image.rsplit("/", 1)[-1] in ACTION_NAMES
+    parts = uses.split("@", 1)[0].split("/")
+    return len(parts) >= 2 and parts[1].lower() in ACTION_NAMES
+
+
+def is_own_action(root: Path) -> bool:
+    """Whether the repository's ``action.yml`` is this action or the anchor (their
+    own repositories and forks of them): by its name, or by the inputs they share."""
+    for name in ("action.yml", "action.yaml"):
+        if not (root / name).is_file():
+            continue
+        try:
+            data = load(root / name).data
+        except InputError:
+            return False
+        inputs = mapping(data.get("inputs"))
+        shared = {"password", "repository-url", "packages-dir"}
+        alias = {"password", "repository_url", "packages_dir"}
+        return (
+            text(data.get("name")) in ACTION_TITLES or shared <= set(inputs) or alias <= set(inputs)
+        )
+    return False
+
+
+def top_level(folder: Path) -> Path:
+    """The top folder of the git checkout holding ``folder`` (``folder`` itself when
+    git is missing or it is no checkout)."""
+    found = _git(folder, "rev-parse", "--show-toplevel")
+    return Path(found) if found else folder
+
+
+def github_remote(root: Path) -> tuple[str, str, str] | None:
+    """Owner and repository of the ``origin`` remote when it is on GitHub, and its URL."""
+    url = _git(root, "remote", "get-url", "origin")
+    match = _GITHUB_REMOTE.search(url)
+    return (match.group("owner"), match.group("repo"), url) if match else None
+
+
+def _git(folder: Path, *args: str) -> str:
+    try:
+        return subprocess.run(
+            ["git", "-C", str(folder), *args],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError, UnicodeDecodeError):
+        return ""
+
+
+def read_repository(root: Path, explicit: Path | None = None) -> Repository:
+    """The workflows of ``root/.github/workflows`` (or the one ``explicit`` names, with
+    the others for the callers of a reusable one), each job and its publishing steps;
+    files that cannot be read are kept aside, each with its problem."""
+    repo = Repository(root, own_action=is_own_action(root))
+    remote = github_remote(root)
+    if remote:
+        repo.owner, repo.name, repo.origin = remote
+    folder = root / ".github" / "workflows"
+    paths = sorted(p for p in folder.glob("*") if p.suffix in (".yml", ".yaml"))
+    if explicit is not None and explicit.resolve() not in [p.resolve() for p in paths]:
+        paths.insert(0, explicit)
+    for path in paths:
+        try:
+            document = load(path)
+        except InputError as exc:
+            if explicit is not None and path == explicit:
+                raise
+            repo.unreadable.append(exc)  # one broken file does not hide the others
+            continue
+        repo.workflows.append(_workflow(repo, document))
+    return repo
+
+
+def _workflow(repo: Repository, document: Document) -> Workflow:
+    try:
+        file = document.path.resolve().relative_to(repo.root.resolve()).as_posix()
+    except ValueError:
+        file = str(document.path)
+    workflow = Workflow(document, file)
+    for job_id, data in mapping(workflow.data.get("jobs")).items():
+        if not isinstance(data, dict):
+            continue
+        job = Job(workflow, str(job_id), data)
+        raw = data.get("steps")
+        if isinstance(raw, list):
+            job.steps = [
+                Step(job, i, s) for i, s in enumerate(raw) if publishes(s, repo.own_action)
+            ]
+        workflow.jobs[job.id] = job
+    return workflow

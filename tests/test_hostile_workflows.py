@@ -1,0 +1,133 @@
+"""`publisher check` on hostile workflow files (issue 20): a YAML alias bomb, a symlink to
+/dev/zero and a FIFO in .github/workflows/ are each named, with what is wrong, and the
+publishing workflow beside them is still checked; nothing blows up, nothing hangs.
+
+Each runs `publisher check` in a subprocess with a time limit and a memory cap, as the
+unbounded reader failed: MemoryError on the bomb and on /dev/zero, a hang on the FIFO."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+RELEASE = """\
+on:
+  push:
+    tags: ["v*"]
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    environment: pypi
+    permissions:
+      id-token: write
+    steps:
+      - uses: trusted-publish-action/trusted-publish-action@v1
+"""
+
+
+def _bomb() -> str:
+    """A few hundred bytes that expand to 2**30 strings (the billion laughs)."""
+    lines = ["a0: &a0 [lol, lol]"]
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]" for i in range(1, 30)]
+    return "\n".join(lines) + "\non: *a29\njobs: {}\n"
+
+
+def _repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    folder = repo / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "release.yml").write_text(RELEASE)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    remote = ["remote", "add", "origin", "https://github.com/octo-org/example"]
+    subprocess.run(["git", "-C", str(repo), *remote], check=True)
+    return repo
+
+
+def _limits() -> None:  # in the child: 1 GiB of address space at most
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def _check(repo: Path) -> tuple[int, list[dict[str, object]], str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "publisher", "check", "--format", "json"],
+        cwd=repo,
+        env={"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "HOME": str(repo)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_limits,  # noqa: PLW1509 (no threads in the parent here)
+        check=False,
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc.returncode, json.loads(proc.stdout)["checks"], proc.stderr
+
+
+def _problems(checks: list[dict[str, object]]) -> list[str]:
+    return [f"{c['check']}\n{c['detail']}" for c in checks if c["status"] == "error"]
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "reason"),
+    [
+        ("bomb.yml", lambda p: p.write_text(_bomb()), "its aliases expand to more than"),
+        ("zero.yml", lambda p: p.symlink_to("/dev/zero"), "it is a device, not a regular file"),
+        ("pipe.yml", lambda p: os.mkfifo(p), "it is a named pipe, not a regular file"),
+        ("big.yml", lambda p: p.write_text("#" * (2 << 20)), "larger than 1048576 bytes"),
+        ("deep.yml", lambda p: p.write_text("a: " + "[" * 200 + "]" * 200), "nested more than"),
+    ],
+    ids=["alias-bomb", "dev-zero", "fifo", "too-large", "too-deep"],
+)
+def test_hostile_workflow_file_is_named_and_the_rest_checked(
+    tmp_path: Path, name: str, make: object, reason: str
+) -> None:
+    repo = _repo(tmp_path)
+    assert callable(make)
+    make(repo / ".github" / "workflows" / name)
+    code, checks, _ = _check(repo)
+    assert code == 1
+    problems = _problems(checks)
+    assert len(problems) == 1, problems
+    assert f".github/workflows/{name}` cannot be read as YAML: {reason}" in problems[0]
+    titles = [str(c["check"]) for c in checks]
+    assert "Publisher to register on https://pypi.org for release.yml (job `publish`)" in titles
+
+
+def test_the_bomb_is_small() -> None:
+    """The bomb of the test above is the size the review found (666 bytes or so)."""
+    assert len(_bomb().encode()) < 800
+
+
+def test_aliases_within_reason_are_read(tmp_path: Path) -> None:
+    """Anchors and aliases as real workflows use them (GitHub reads them) still work."""
+    repo = _repo(tmp_path)
+    shared = textwrap.dedent(
+        """\
+        on:
+          push:
+            tags: ["v*"]
+        jobs:
+          publish:
+            runs-on: &runner ubuntu-latest
+            permissions: &perms
+              id-token: write
+            steps:
+              - uses: trusted-publish-action/trusted-publish-action@v1
+          again:
+            runs-on: *runner
+            permissions: *perms
+            steps:
+              - uses: trusted-publish-action/trusted-publish-action@v1
+        """
+    )
+    (repo / ".github" / "workflows" / "release.yml").write_text(shared)
+    code, checks, _ = _check(repo)
+    assert code == 0, checks
+    assert sum("gets an OIDC token" in str(c["check"]) for c in checks) == 2
