@@ -1557,7 +1557,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Build the dists first (e.g. `python -m build`) to check them and the index too.",
     ),
     Msg.CHECK_ANCHOR_STEP: (
-        "$workflow job `$job` uses `$uses`",
+        "$workflow job `$job` step $step uses `$uses`",
         "This action takes the same inputs and pre-validates everything before uploading.\n"
         "Fix: to move, change that one line to `uses: $replacement`.",
     ),
@@ -1567,9 +1567,9 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.CHECK_CONDITION_ALWAYS: (
         "$workflow job `$job`: the condition `$condition` is always true",
-        "Text around `${{ }}` makes the `if:` a non-empty string, which is true whatever "
+        "Text around `$${{ }}` makes the `if:` a non-empty string, which is true whatever "
         "the expressions inside give.\n"
-        "Fix: write the whole condition inside one `${{ }}`, or leave `${{ }}` out.",
+        "Fix: write the whole condition inside one `$${{ }}`, or leave `$${{ }}` out.",
     ),
     Msg.CHECK_OTHER_REPOSITORY: (
         "$workflow job `$job` publishes only when `$context` is `$named`",

@@ -63,7 +63,7 @@ def _check(repo: Path) -> tuple[int, list[dict[str, object]], str]:
         capture_output=True,
         text=True,
         timeout=60,
-        preexec_fn=_limits,  # noqa: PLW1509 (no threads in the parent here)
+        preexec_fn=_limits,  # the memory cap, in the child only
         check=False,
     )
     assert "Traceback" not in proc.stderr, proc.stderr
@@ -82,8 +82,24 @@ def _problems(checks: list[dict[str, object]]) -> list[str]:
         ("pipe.yml", lambda p: os.mkfifo(p), "it is a named pipe, not a regular file"),
         ("big.yml", lambda p: p.write_text("#" * (2 << 20)), "larger than 1048576 bytes"),
         ("deep.yml", lambda p: p.write_text("a: " + "[" * 200 + "]" * 200), "nested more than"),
+        (
+            "aliases.yml",
+            lambda p: p.write_text("a: &a x\nb: [" + "*a, " * 1001 + "]\n"),
+            "more than 1000 aliases",
+        ),
+        ("list.yml", lambda p: p.write_text("- on\n- jobs\n"), "not a mapping"),
+        ("key.yml", lambda p: p.write_text("[on]: push\n"), "a key on line 1 is not text"),
     ],
-    ids=["alias-bomb", "dev-zero", "fifo", "too-large", "too-deep"],
+    ids=[
+        "alias-bomb",
+        "dev-zero",
+        "fifo",
+        "too-large",
+        "too-deep",
+        "many-aliases",
+        "not-mapping",
+        "key-not-text",
+    ],
 )
 def test_hostile_workflow_file_is_named_and_the_rest_checked(
     tmp_path: Path, name: str, make: object, reason: str

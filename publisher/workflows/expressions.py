@@ -28,10 +28,12 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Unknown:
     """A value known only when the workflow runs; ``prefix``: what it is known to start
-    with (lower case); ``truthy``: its truth when that alone is known."""
+    with (lower case); ``truthy``: its truth when that alone is known; ``choices``: the
+    strings it can be (lower case), when they are known."""
 
     prefix: str = ""
     truthy: bool | None = None
+    choices: frozenset[str] | None = None
 
 
 UNKNOWN = Unknown()
@@ -283,6 +285,10 @@ def _unknown_equal(left: Value, right: Value) -> bool | None:
     assert isinstance(unknown, Unknown)
     if isinstance(known, str) and unknown.prefix and not known.lower().startswith(unknown.prefix):
         return False
+    if unknown.choices is not None and (
+        not isinstance(known, str) or known.lower() not in unknown.choices
+    ):
+        return False
     return None
 
 
@@ -360,21 +366,21 @@ def _from_json(text: Value) -> Value:
     if not isinstance(text, str):
         return UNKNOWN
     try:
-        return _plain(json.loads(text))
+        return plain(json.loads(text))
     except (ValueError, RecursionError):
         return UNKNOWN  # GitHub fails the run; nothing to decide here
 
 
-def _plain(value: object) -> Value:
-    """JSON data as expression values (numbers are floats)."""
+def plain(value: object) -> Value:
+    """JSON or YAML data as expression values (numbers are floats)."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     return UNKNOWN
 
 
@@ -568,7 +574,7 @@ def interpolate(raw: object, contexts: Mapping[str, Value]) -> Value:
     """A value with ``${{ }}`` in it, as GitHub fills it in (a job's ``outputs:``): the
     text, or unknown when a part is."""
     if not isinstance(raw, str):
-        return _text(_plain(raw)) if not isinstance(raw, dict | list) else UNKNOWN
+        return _text(plain(raw)) if not isinstance(raw, dict | list) else UNKNOWN
     parts: list[str] = []
     pos = 0
     for match in _EMBEDDED.finditer(raw):

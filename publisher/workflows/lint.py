@@ -70,8 +70,9 @@ def explicit_path(root: Path, explicit: Path | None) -> Path | None:
 
 def prepare(root: Path, explicit: Path | None, job: str | None, index: Index) -> Lint:
     """Read the repository and choose the jobs to check: with ``--workflow``, that
-    file's; with ``--job``, that job whatever it uses; else every job with a step that
-    runs this action or the anchor."""
+    file's (its one job, whatever it uses, when none uses the action); with ``--job``,
+    that job whatever it uses; else every job with a step that runs this action or the
+    anchor."""
     path = explicit_path(root, explicit)
     repo = read_repository(root, path)
     workflows = repo.workflows
@@ -83,6 +84,9 @@ def prepare(root: Path, explicit: Path | None, job: str | None, index: Index) ->
         for j in w.jobs.values()
         if (j.id == job if job is not None else bool(j.steps))
     ]
+    if not targets and path is not None and job is None:
+        # A named workflow with one job that publishes through an action we do not know.
+        targets = [j for w in workflows if len(w.jobs) == 1 for j in w.jobs.values()]
     return Lint(repo, Reach(repo), targets, index)
 
 

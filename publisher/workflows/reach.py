@@ -42,17 +42,35 @@ def _ref(event: str, settings: dict[str, Any]) -> Value:
     return UNKNOWN
 
 
+# The activity types an event runs for when `types:` is not given (GitHub's docs).
+DEFAULT_TYPES = {
+    "pull_request": ("opened", "synchronize", "reopened"),
+    "pull_request_target": ("opened", "synchronize", "reopened"),
+    "release": (
+        "published",
+        "unpublished",
+        "created",
+        "edited",
+        "deleted",
+        "prereleased",
+        "released",
+    ),
+}
+
+
 def _action(event: str, settings: dict[str, Any]) -> Value:
-    """``github.event.action``: the one activity type the trigger lets through, or
-    null for events that have none."""
-    types = settings.get("types")
-    if isinstance(types, str):
-        types = [types]
-    if isinstance(types, list) and len(types) == 1 and isinstance(types[0], str):
-        return types[0]
+    """``github.event.action``: the activity types the trigger lets through (one: known),
+    or null for events that have none."""
     if event in ("push", "workflow_dispatch", "schedule", "workflow_call"):
         return None
-    return UNKNOWN
+    types = settings.get("types", DEFAULT_TYPES.get(event))
+    if isinstance(types, str):
+        types = [types]
+    if not isinstance(types, list | tuple) or not all(isinstance(t, str) for t in types):
+        return UNKNOWN
+    if len(types) == 1:
+        return str(types[0])
+    return Unknown(choices=frozenset(str(t).lower() for t in types))
 
 
 def contexts(repo: Repository, event: str, settings: dict[str, Any]) -> dict[str, Value]:
@@ -77,7 +95,10 @@ def contexts(repo: Repository, event: str, settings: dict[str, Any]) -> dict[str
     if repo.owner:
         github["repository"] = repo.slug
         github["repository_owner"] = repo.owner
-    return {"github": github}
+    # `inputs` holds a dispatch's inputs (chosen at run time) or a caller's; on any
+    # other event it is empty, and each of its properties null.
+    inputs: Value = UNKNOWN if event == "workflow_dispatch" else {}
+    return {"github": github, "inputs": inputs}
 
 
 def condition(raw: Any, ctx: dict[str, Value], *, status_default: bool = True) -> Tri:
@@ -167,7 +188,34 @@ class Reach:
             if other is not None:
                 needs[need] = {OPEN: True, "outputs": self.outputs(other, event)}
         ctx["needs"] = needs
+        if job.workflow.reusable and event not in job.workflow.triggers:
+            ctx["inputs"] = self.inputs(job.workflow, event)
         return ctx
+
+    def inputs(self, workflow: Workflow, event: str) -> Value:
+        """The ``inputs`` of a reusable workflow run by its one caller in this repository
+        on ``event``: what the caller passes (``with:``), else the declared default."""
+        callers = [c for c in self.callers(workflow) if event in c.workflow.triggers]
+        if len(callers) != 1:
+            return UNKNOWN
+        caller = callers[0]
+        given = mapping(caller.data.get("with"))
+        declared = mapping(mapping(workflow.triggers.get("workflow_call")).get("inputs"))
+        ctx = self.contexts(caller, event)
+        found: dict[str, Value] = {OPEN: True}
+        for name, spec in declared.items():
+            if name in given:
+                raw = given[name]
+                found[name] = (
+                    expressions.interpolate(raw, ctx)
+                    if isinstance(raw, str)
+                    else expressions.plain(raw)
+                )
+            elif "default" in mapping(spec):
+                found[name] = expressions.plain(mapping(spec)["default"])
+            else:
+                found[name] = None
+        return found
 
     def outputs(self, job: Job, event: str) -> Value:
         """A job's ``outputs:`` on ``event``, each known or not."""

@@ -21,6 +21,7 @@ def audit(lint: Lint) -> Iterator[Finding]:
             fields = {
                 "workflow": step.job.workflow.name,
                 "job": step.job.id,
+                "step": step.label,
                 "uses": step.uses,
                 "replacement": REPLACEMENT,
             }

@@ -30,6 +30,13 @@ def _best(values: list[Tri]) -> Tri:
     return None if None in values else False
 
 
+def _runs(lint: Lint, job: Job, event: str) -> Tri:
+    """Whether the job publishes on ``event`` (through any of its publishing steps)."""
+    if job.steps:
+        return _best([lint.reach.step(s, event) for s in job.steps])
+    return lint.reach.job(job, event)
+
+
 def _where(lint: Lint, job: Job, event: str) -> Location:
     """The job's ``if:`` (where the fix goes), or the trigger in ``on:``."""
     if "if" in job.data:
@@ -44,7 +51,7 @@ def _where(lint: Lint, job: Job, event: str) -> Location:
 def audit(lint: Lint) -> Iterator[Finding]:
     """Per publishing job and risky event: what GitHub does with the publish."""
     for job in lint.targets:
-        steps = job.steps or []
+        steps = job.steps
         events = lint.reach.events(job.workflow)
         for event, (known, status, maybe) in RULES.items():
             if event not in events:
@@ -52,10 +59,11 @@ def audit(lint: Lint) -> Iterator[Finding]:
             trusted = not steps or any(not s.input("password") for s in steps)
             if event == "pull_request_target" and not trusted:
                 continue  # a password works there; only PyPI's tokens are refused
-            if steps:
-                runs = _best([lint.reach.step(s, event) for s in steps])
-            else:
-                runs = lint.reach.job(job, event)
+            runs = _runs(lint, job, event)
+            if runs is None and all(_runs(lint, job, e) is False for e in events if e != event):
+                # It can run on no other event: the workflow publishes on this one (or
+                # never, which nobody writes).
+                runs = True
             fields = {"workflow": job.workflow.name, "job": job.id, "event": event}
             where = _where(lint, job, event)
             if runs is True:

