@@ -142,3 +142,24 @@ def test_packages_dir_from_the_step_or_the_option(
     assert code == 1
     assert "elsewhere" in out
     assert "the workflows alone are checked" not in out
+
+
+def test_pre_commit_hook_runs_the_installed_command() -> None:
+    """The hook's entry is the console script the package installs, as pre-commit runs
+    it (a python hook installs the repository), and it fires on workflow changes."""
+    import re
+    import tomllib
+
+    import yaml
+    from conftest import ROOT
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    (hook,) = hooks
+    assert hook["id"] == "publisher-check"
+    assert hook["language"] == "python"
+    assert hook["entry"].split()[0] in scripts
+    assert hook["entry"].split()[1:] == ["check"]
+    assert re.search(hook["files"], ".github/workflows/release.yml")
+    assert re.search(hook["files"], "action.yml")
+    assert not re.search(hook["files"], "src/example/__init__.py")
