@@ -12,22 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from test_workflow_patterns import CASES, lay_out
-
-from publisher.cli import main
-
-
-def _run(
-    repo: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    *args: str,
-    folder: str = "",
-) -> tuple[int, str]:
-    (repo / folder).mkdir(parents=True, exist_ok=True)
-    monkeypatch.chdir(repo / folder)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    code = main(["check", *args])
-    return code, capsys.readouterr().out
+from test_workflow_patterns import run_check as _run
 
 
 def _schema() -> dict[str, object]:

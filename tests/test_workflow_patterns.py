@@ -39,6 +39,21 @@ def lay_out(case: Path, repo: Path) -> Path:
     return repo
 
 
+def run_check(
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *args: str,
+    folder: str = "",
+) -> tuple[int, str]:
+    """``publisher check ARGS`` in ``repo`` (or a ``folder`` of it): exit code and output."""
+    (repo / folder).mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(repo / folder)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    code = main(["check", *args])
+    return code, capsys.readouterr().out
+
+
 def findings(report: dict[str, object]) -> list[str]:
     """The report's findings as expected.txt writes them."""
     lines = []
@@ -64,11 +79,8 @@ def test_pattern(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     repo = lay_out(CASES / case, tmp_path / "repo")
-    monkeypatch.chdir(repo)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    code = main(["check", "--format", "json"])
-    report = json.loads(capsys.readouterr().out)
-    found = findings(report)
+    code, out = run_check(repo, monkeypatch, capsys, "--format", "json")
+    found = findings(json.loads(out))
     assert sorted(found) == sorted(expected(CASES / case))
     errors = [line for line in found if line.startswith("error ")]
     assert code == (1 if errors else 0)

@@ -78,6 +78,8 @@ def contexts(repo: Repository, event: str, settings: dict[str, Any]) -> dict[str
     the event's name, what its ref starts with, the repository (from ``origin``);
     everything else is unknown."""
     payload: dict[str, Value] = {OPEN: True, "action": _action(event, settings)}
+    if event == "push":
+        payload["ref"] = _ref(event, settings)  # a push's payload names its ref
     if event not in PULL_REQUEST_EVENTS:
         payload["pull_request"] = None
     if event != "release":
