@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from keycoverage import record
 
 RELEASE = """\
 on:
@@ -55,9 +56,28 @@ def _limits() -> None:  # in the child: 1 GiB of address space at most
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
 
+# `publisher check` in a subprocess, with the harness's key watch (tests/keycoverage.py):
+# the messages it renders count as shown to a user.
+LAUNCH = """\
+import sys
+sys.path.insert(0, sys.argv[2])
+from harness import watch_keys
+seen = set()
+watch_keys(seen.add)
+from publisher import cli
+try:
+    code = cli.main(["check", "--format", "json"])
+finally:
+    with open(sys.argv[1], "w", encoding="utf-8") as fh:
+        fh.write("".join(key + "\\n" for key in sorted(seen)))
+sys.exit(code)
+"""
+
+
 def _check(repo: Path) -> tuple[int, list[dict[str, object]], str]:
+    keys = repo.parent / "keys.txt"
     proc = subprocess.run(
-        [sys.executable, "-m", "publisher", "check", "--format", "json"],
+        [sys.executable, "-c", LAUNCH, str(keys), str(ROOT / "tests")],
         cwd=repo,
         env={"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "HOME": str(repo)},
         capture_output=True,
@@ -67,6 +87,7 @@ def _check(repo: Path) -> tuple[int, list[dict[str, object]], str]:
         check=False,
     )
     assert "Traceback" not in proc.stderr, proc.stderr
+    record(keys)
     return proc.returncode, json.loads(proc.stdout)["checks"], proc.stderr
 
 

@@ -35,14 +35,14 @@ class Target:
 def target(step: Step) -> Target:
     """The index of one step, read as the action reads its input."""
     from publisher.index import Index
-    from publisher.inputs import defaults
+    from publisher.inputs import SPECS
 
     found = step.input("repository-url")
     raw = text(found[1]) if found else ""
     if "${{" in raw:
         return Target(None, written=raw)
     try:
-        return Target(Index.from_input(raw or defaults()["repository-url"]), written=raw)
+        return Target(Index.from_input(raw or SPECS["repository-url"].default), written=raw)
     except InputError as exc:
         return Target(None, exc, raw)
 
