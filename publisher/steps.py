@@ -206,7 +206,7 @@ def check_workflows(ctx: Context) -> Findings:
         yield Finding("warning", Msg.CHECK_NO_WORKFLOW, {"folder": folder, "missing": missing})
         return
     if named is not None and named.resolve().parent.parts[-2:] != (".github", "workflows"):
-        fields = {"path": str(named), "name": named.name}
+        fields = {"path": _from_root(ctx, named), "name": named.name}
         yield Finding("warning", Msg.CHECK_WORKFLOW_OUTSIDE, fields)
     yield from workflow_lint.run(lint)
     # The pre-filled link for a new project: from the first job that publishes to the
@@ -215,6 +215,14 @@ def check_workflows(ctx: Context) -> Findings:
         if index.read_url == ctx.index.read_url:
             ctx.publisher = publisher_fields(lint, job)
             break
+
+
+def _from_root(ctx: Context, path: Path) -> str:
+    """A path as the user knows it: from the checkout's top when inside it."""
+    try:
+        return path.resolve().relative_to(ctx.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _file_location(ctx: Context, problem: InputError) -> Location | None:

@@ -161,7 +161,7 @@ def _check(
     *args: str,
 ) -> tuple[int, dict[str, object]]:
     # The workflows publish to the fake index the check is asked about.
-    for path in (repo / ".github" / "workflows").glob("*.yml"):
+    for path in repo.rglob("*.yml"):
         if path.is_file() and not path.is_symlink():
             text = path.read_bytes().replace(b"__INDEX__", index.upload_url.encode())
             path.write_bytes(text)
@@ -495,7 +495,7 @@ def test_check_job_that_passes_a_password(
     code, report = _check(repo, index, monkeypatch, capsys)
     assert code == 0, report
     check = _by_key(report, "ok", Msg.CHECK_JOB_PASSWORD)
-    assert check["check"] == "release.yml job `publish` passes a password"
+    assert check["check"] == "release.yml job `publish` step #2 passes a password"
     assert not any(c["key"] == Msg.CHECK_NO_ID_TOKEN.value for c in report["checks"])  # type: ignore[attr-defined]
 
 
