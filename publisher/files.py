@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 CHUNK = 1 << 20  # the most one read takes from a file: never a whole file in memory
+_PREADV = hasattr(os, "preadv")
 _FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 # A FIFO opened for reading blocks until a writer comes; with this it does not.
 _FLAGS |= getattr(os, "O_NONBLOCK", 0)
@@ -147,10 +148,15 @@ class PositionedReader(io.RawIOBase):
         return offset
 
     def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
-        data = os.pread(self._fd, min(len(buffer), CHUNK), self._pos)
-        buffer[: len(data)] = data
-        self._pos += len(data)
-        return len(data)
+        view = memoryview(buffer)[:CHUNK]
+        if _PREADV:  # straight into the caller's buffer
+            count = os.preadv(self._fd, [view], self._pos)
+        else:
+            data = os.pread(self._fd, len(view), self._pos)
+            count = len(data)
+            view[:count] = data
+        self._pos += count
+        return count
 
     def close(self) -> None:
         """Leaves the descriptor open: its owner closes it."""
