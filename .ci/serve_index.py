@@ -55,6 +55,7 @@ def runner_env(index: LocalIndex, run: str, dry_run: str) -> dict[str, str]:
     inputs = {
         **declared(),
         "repository-url": index.upload_url,
+        "oidc-audience": index.state.audience,  # pinned, as for any index but PyPI
         "dry-run": dry_run,
         "sigstore-trust-config": TRUST_CONFIG,
     }

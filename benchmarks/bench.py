@@ -157,7 +157,12 @@ def github_env(
     for name in ("output", "summary"):
         (files / name).write_text("")
     (files / "event.json").write_text("{}")
-    values = {**declared_inputs(), "repository-url": index.upload_url, **inputs}
+    values = {
+        **declared_inputs(),
+        "repository-url": index.upload_url,
+        "oidc-audience": index.state.audience,  # pinned, as for any index but PyPI
+        **inputs,
+    }
     run = index.state.run
     return {
         "PATH": os.environ.get("PATH", ""),

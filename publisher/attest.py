@@ -61,6 +61,7 @@ class Plan:
     (SLSA provenance), read, then checked."""
 
     trust_config: Path | None
+    audience: str = "sigstore"  # of the OIDC tokens the deployment's Fulcio takes
     config: ClientTrustConfig | None = None
     context: SigningContext | None = None
     verifier: Verifier | None = None
@@ -282,7 +283,7 @@ class Signer:
         from sigstore.oidc import IdentityToken
 
         assert self._plan.context is not None
-        identity = IdentityToken(self._token().reveal())
+        identity = IdentityToken(self._token().reveal(), client_id=self._plan.audience)
         with self._plan.context.signer(identity) as signer:  # asks Fulcio
             # As sigstore's CLI reads it: the certificate the signer holds.
             return signer, signer._signing_cert().not_valid_after_utc.timestamp()

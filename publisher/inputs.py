@@ -140,6 +140,19 @@ INPUTS: tuple[InputSpec, ...] = (
         "the wheels, and the action slows to one at a time if the index asks it to.",
     ),
     InputSpec(
+        "oidc-audience",
+        "",
+        "The OIDC audience of an index other than PyPI and TestPyPI, as its documentation "
+        "gives it: the index must ask for exactly this one. Needed unless the index's "
+        "audience is its own host name (see docs/security.md).",
+    ),
+    InputSpec(
+        "sigstore-audience",
+        "sigstore",
+        "The OIDC audience the Sigstore deployment of sigstore-trust-config takes (its "
+        "certificate authority's client id); the public-good instance takes `sigstore`.",
+    ),
+    InputSpec(
         "dry-run",
         "false",
         "Run every check without minting a token or uploading anything, and write the "
@@ -174,6 +187,8 @@ class Config:
     concurrency: int  # files signed, and uploaded, at the same time
     attestations: bool = True
     sigstore_trust_config: Path | None = None  # None: Sigstore's public-good instance
+    oidc_audience: str | None = None  # the index's audience, as the workflow pins it
+    sigstore_audience: str = "sigstore"  # the audience the Sigstore deployment takes
     # Notices and warnings about the inputs themselves (deprecated spellings), for the
     # pipeline's first step to report.
     notes: tuple[Finding, ...] = ()
@@ -254,13 +269,20 @@ def _path(base: Path, value: str) -> Path | None:
 
 def read_config(env: Mapping[str, str], cwd: Path | None = None) -> Config:
     """Build the run's :class:`Config` from ``INPUT_*`` variables."""
+    from publisher import audience
     from publisher.index import Index
 
     base = cwd or Path.cwd()
     notes: list[Finding] = []
-    url = raw_input(env, "repository-url", notes)
+    index = Index.from_input(raw_input(env, "repository-url", notes))
+    trust_config = _path(base, raw_input(env, "sigstore-trust-config", notes))
+    signing = raw_input(env, "sigstore-audience", notes)
+    audience.check_signing(signing, trust_config is not None)
+    pinned = raw_input(env, "oidc-audience", notes) or None
+    if pinned is not None:
+        audience.check_pin(pinned, index, signing)
     return Config(
-        index=Index.from_input(url),
+        index=index,
         packages_dir=base / raw_input(env, "packages-dir", notes),
         user=raw_input(env, "user", notes),
         # Given but empty means "no password" (trusted publishing): no defaults needed.
@@ -271,7 +293,9 @@ def read_config(env: Mapping[str, str], cwd: Path | None = None) -> Config:
         verbose=_bool(env, "verbose", notes),
         dry_run=_bool(env, "dry-run", notes),
         attestations=_bool(env, "attestations", notes),
-        sigstore_trust_config=_path(base, raw_input(env, "sigstore-trust-config", notes)),
         concurrency=parse_count("concurrency", raw_input(env, "concurrency", notes), MOST_AT_ONCE),
+        sigstore_trust_config=trust_config,
+        oidc_audience=pinned,
+        sigstore_audience=signing,
         notes=tuple(notes),
     )

@@ -230,8 +230,14 @@ class Msg(StrEnum):
     RUN_DEADLINE = "run-deadline"
     REQUEST_TOO_SLOW = "request-too-slow"
     TLS_SETUP_FAILED = "tls-setup-failed"
-    AUDIENCE_REFUSED_NAME = "audience-refused-name"
-    AUDIENCE_REFUSED_HOST = "audience-refused-host"
+    AUDIENCE_REFUSED = "audience-refused"
+    AUDIENCE_NOT_PINNED = "audience-not-pinned"
+    AUDIENCE_PIN_MISMATCH = "audience-pin-mismatch"
+    AUDIENCE_INPUT_REFUSED = "audience-input-refused"
+    SIGSTORE_AUDIENCE_PUBLIC = "audience-sigstore-public"
+    AUDIENCE_NOT_A_NAME = "phrase-audience-not-a-name"
+    AUDIENCE_OTHER_SERVICE = "phrase-audience-other-service"
+    AUDIENCE_PYPI_ONLY = "phrase-audience-pypi-only"
     MINT_TOKEN_IMPLAUSIBLE = "mint-token-implausible"
     MINT_NO_TOKEN = "mint-no-token"
     FILENAME_UNSAFE = "filename-unsafe"
@@ -452,21 +458,43 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "existing certificate bundle file (in a docker action, a path under "
         "/github/workspace); remove it to use the public authorities.",
     ),
-    Msg.AUDIENCE_REFUSED_NAME: (
-        "The index asked for an OIDC token with an odd audience",
-        "$url asked for a token for the audience `$audience`, which is not a plain name "
-        "(letters, digits, `-`, `_`). An audience is the service a token is for; an index "
-        "that asks for another service's (a cloud provider's, say) would receive a token that"
-        " service trusts. No token was requested.\n"
+    Msg.AUDIENCE_REFUSED: (
+        "The index asked for an OIDC token it must not have",
+        "$url asked for a token for the audience `$audience`: $reason. An audience is the "
+        "service a token is for; whoever holds one can present it, as this workflow, to "
+        "every service that trusts that audience. No token was requested.\n"
         "Fix: check `repository-url`: it must be the upload URL of the index you mean.",
     ),
-    Msg.AUDIENCE_REFUSED_HOST: (
-        "The index asked for PyPI's audience",
-        "$url asked for a token for the audience `$audience`, which only $owners may ask for:"
-        " PyPI would accept that token for this repository's trusted publishers, and this "
-        "index would receive it. No token was requested.\n"
-        "Fix: check `repository-url` (PyPI: https://upload.pypi.org/legacy/, TestPyPI: "
-        "https://test.pypi.org/legacy/).",
+    Msg.AUDIENCE_NOT_PINNED: (
+        "The index's OIDC audience must be pinned in the workflow",
+        "$url asks for a token for the audience `$audience`. This action knows PyPI's and "
+        "TestPyPI's audiences, and takes one that is the index's own host name; any other "
+        "may be one another service trusts (workflows bind Vaults and artifact stores to "
+        "names like `vault` or `jfrog-github`), so the workflow must say it is this "
+        "index's. No token was requested.\n"
+        "Fix: if `$audience` is this index's audience (its documentation says), add "
+        "`oidc-audience: $audience` under `with:`; otherwise check `repository-url`.",
+    ),
+    Msg.AUDIENCE_PIN_MISMATCH: (
+        "The index asks for another OIDC audience than `oidc-audience`",
+        "$url asks for a token for the audience `$audience`, but the workflow pins "
+        "`oidc-audience: $pinned`. No token was requested.\n"
+        "Fix: check `repository-url` and `oidc-audience`; pin the audience the index's "
+        "documentation gives.",
+    ),
+    Msg.AUDIENCE_INPUT_REFUSED: (
+        "Input `$name` cannot be `$value`",
+        "No token is asked for that audience: $reason.\n"
+        "Fix: set `$name` to the audience the service's documentation gives (an index's "
+        "own, or your Sigstore deployment's), or remove it.",
+    ),
+    Msg.SIGSTORE_AUDIENCE_PUBLIC: (
+        "Input `sigstore-audience` needs `sigstore-trust-config`",
+        "`sigstore-audience` is `$value`, but without `sigstore-trust-config` the run signs "
+        "with Sigstore's public-good instance, whose certificate authority takes tokens for "
+        "the audience `sigstore` only.\n"
+        "Fix: remove `sigstore-audience`, or name your deployment with "
+        "`sigstore-trust-config`.",
     ),
     Msg.MINT_NO_TOKEN: (
         "The index's mint-token answer holds no upload token",
@@ -1745,6 +1773,16 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.QUOTE_CUT: ("… ($count more characters)", ""),
     Msg.URL_HAS_QUERY: ("it has a query or a fragment, which an upload URL never has", ""),
     Msg.DOING_SIGN: ("signing with $deployment", ""),
+    Msg.AUDIENCE_NOT_A_NAME: (
+        "it is not a name (printable characters without spaces, at most 256)",
+        "",
+    ),
+    Msg.AUDIENCE_OTHER_SERVICE: ("it is the audience of $service", ""),
+    Msg.AUDIENCE_PYPI_ONLY: (
+        "it is PyPI's or TestPyPI's, which only $owners may ask for: PyPI would accept the "
+        "token for this repository's trusted publishers",
+        "",
+    ),
     Msg.ATTESTATION_TOO_LARGE: ("larger than $limit bytes, which no attestation is", ""),
     Msg.DOING_UPLOAD: ("uploading $filename (the file is not on the index)", ""),
     Msg.DRY_RUN_FAILED: (

@@ -198,8 +198,19 @@ class TokenSource:
     """Gets OIDC tokens for the index's audience, and upload tokens by trusted
     publishing, and new ones when they run out."""
 
-    def __init__(self, env: Mapping[str, str], http: Http, console: Console, index: Index) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        http: Http,
+        console: Console,
+        index: Index,
+        *,
+        pinned: str | None = None,
+        signing: str = "sigstore",
+    ) -> None:
         self.env, self.http, self.console, self.index = env, http, console, index
+        # The workflow's oidc-audience, and the run's Sigstore audience (never the index's).
+        self.pinned, self.signing = pinned, signing
         self.audience: str | None = None
         self.claims: Claims | None = None
         self.current: UploadToken | None = None
@@ -211,7 +222,7 @@ class TokenSource:
         from publisher.oidc import fetch_token, get_audience, read_claims
 
         if self.audience is None:
-            self.audience = get_audience(self.http, self.index)
+            self.audience = get_audience(self.http, self.index, self.pinned, self.signing)
         token = fetch_token(self.env, self.http, self.console, self.audience)
         self.claims = read_claims(token)
         self._unused = (token, time.monotonic())

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from publisher import messages, safejson
+from publisher.audience import SIGSTORE, check_advertised
 from publisher.errors import IndexServerError, OidcError
 from publisher.http import json_object
 from publisher.messages import Msg, Url
@@ -169,8 +170,12 @@ def refuse_pull_request_target(env: Mapping[str, str]) -> None:
         raise OidcError(Msg.OIDC_PULL_REQUEST_TARGET)
 
 
-def get_audience(http: Http, index: Index) -> str:
-    """The audience the index wants in the OIDC token (``pypi`` on PyPI)."""
+def get_audience(
+    http: Http, index: Index, pinned: str | None = None, signing: str = SIGSTORE
+) -> str:
+    """The audience the index wants in the OIDC token (``pypi`` on PyPI), once it is
+    one the index may have (:mod:`publisher.audience`): the workflow's ``pinned`` one,
+    exactly, if it pins one; never ``signing``, the run's Sigstore audience."""
     response = http.request("GET", index.audience_url, what=messages.phrase(Msg.DOING_AUDIENCE))
     if response.status_code == 403:
         raise IndexServerError(Msg.TP_DISABLED, url=index.audience_url, body=response.text[:300])
@@ -189,35 +194,8 @@ def get_audience(http: Http, index: Index) -> str:
             status=response.status_code,
             body=response.text[:300],
         )
-    check_audience(audience, index)
+    check_advertised(audience, index, pinned, signing)
     return audience
-
-
-# PyPI's and TestPyPI's audiences, and the hosts that may ask for them.
-RESERVED_AUDIENCES = {
-    "pypi": {"pypi.org", "upload.pypi.org"},
-    "testpypi": {"test.pypi.org"},
-}
-
-
-def check_audience(audience: str, index: Index) -> None:
-    """The index chooses the audience, so it could ask for a token meant for another
-    service (``sts.amazonaws.com``) or, from another host, one that PyPI itself would
-    take for this repository's publishers. Accept a plain name only, and PyPI's and
-    TestPyPI's names only from their own hosts (or loopback, for local tests)."""
-    from publisher.http import is_loopback
-
-    host = index.host
-    if not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", audience):
-        raise IndexServerError(Msg.AUDIENCE_REFUSED_NAME, audience=audience, url=index.audience_url)
-    owners = RESERVED_AUDIENCES.get(audience.lower())
-    if owners is not None and host not in owners and not is_loopback(host):
-        raise IndexServerError(
-            Msg.AUDIENCE_REFUSED_HOST,
-            audience=audience,
-            url=index.audience_url,
-            owners=", ".join(sorted(owners)),
-        )
 
 
 def _with_audience(url: str, audience: str) -> str:

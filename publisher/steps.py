@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 Findings = Iterator[Finding]
 Steps = Iterator[Finding | Progress]  # a step that works on many files at once
 T = TypeVar("T")
-SIGSTORE_AUDIENCE = "sigstore"  # the audience of the OIDC token Fulcio takes
 
 
 def report_inputs(ctx: Context) -> Findings:
@@ -137,7 +136,15 @@ def read_oidc_token(ctx: Context) -> Findings:
     if ctx.config.password:
         return
     refuse_pull_request_target(ctx.env)
-    ctx.tokens = TokenSource(ctx.env, ctx.http, ctx.console, ctx.index)
+    config = ctx.config
+    ctx.tokens = TokenSource(
+        ctx.env,
+        ctx.http,
+        ctx.console,
+        ctx.index,
+        pinned=config.oidc_audience,
+        signing=config.sigstore_audience,
+    )
     ctx.tokens.oidc_token()
     claims = ctx.tokens.claims
     assert claims is not None
@@ -373,7 +380,7 @@ def plan_attestations(ctx: Context) -> Findings:
         fields = {"index": index.read_url, "path": config.sigstore_trust_config}
         yield Finding("error", Msg.ATTEST_PRIVATE_FOR_PYPI, fields)
         return
-    ctx.signing = plan = Plan(config.sigstore_trust_config)
+    ctx.signing = plan = Plan(config.sigstore_trust_config, config.sigstore_audience)
     # Found now, not after the mint. Locally (publisher check) the public deployment is
     # not fetched: its trust data is the runner's to fetch, over the runner's network.
     if ctx.mode is not Mode.CHECK or plan.trust_config is not None:
@@ -506,7 +513,7 @@ def check_attestation_identity(ctx: Context) -> Findings:
             for a in plan.extra.get(dist.filename, [])
         ]
     if ctx.mode is Mode.DRY_RUN:
-        token = fetch_token(ctx.env, ctx.http, ctx.console, SIGSTORE_AUDIENCE)
+        token = fetch_token(ctx.env, ctx.http, ctx.console, ctx.config.sigstore_audience)
         identity = f"https://github.com/{read_claims(token).job_workflow_ref}"
         yield Finding("ok", Msg.CHECK_SIGSTORE_TOKEN, {"identity": identity})
 
@@ -535,7 +542,7 @@ def sign_dists(ctx: Context) -> Steps:
         return
     started = time.monotonic()
     signer = attest.Signer(
-        plan, lambda: fetch_token(ctx.env, ctx.http, ctx.console, SIGSTORE_AUDIENCE)
+        plan, lambda: fetch_token(ctx.env, ctx.http, ctx.console, ctx.config.sigstore_audience)
     )
     # The certificate first: every signing needs it.
     _retrying_signing(ctx, signer.ready)

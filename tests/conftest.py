@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import shown
@@ -28,6 +28,9 @@ from harness import fast_backoff
 from publisher.messages import Msg
 
 pytest_plugins = ["keycoverage"]
+
+if TYPE_CHECKING:
+    from fakes.sigstore import LocalSigstore
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "entrypoint.py"
@@ -286,6 +289,9 @@ class GitHub:
         given = dict(inputs or {})
         if "repository_url" not in given:  # either spelling names the index
             given.setdefault("repository-url", self.index.upload_url)
+        if given.get("repository-url", given.get("repository_url", "")).startswith(self.index.url):
+            # The local index's audience, pinned as the action asks of any index but PyPI.
+            given.setdefault("oidc-audience", self.index.state.audience)
         values = {**DECLARED_INPUTS, **given} if runner_defaults else given
         environment = {
             "PATH": os.environ.get("PATH", ""),
@@ -385,6 +391,27 @@ def example_project(folder: Path) -> Path:
     remote = ["git", "-C", str(project), "remote", "add", "origin"]
     subprocess.run([*remote, "https://github.com/octo/ex.git"], check=True)
     return project
+
+
+@pytest.fixture(scope="module")
+def stand_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSigstore]:
+    """A local Sigstore (Fulcio and Rekor), one per test module."""
+    from fakes.sigstore import running_sigstore
+
+    with running_sigstore(tmp_path_factory.mktemp("sigstore")) as running:
+        yield running
+
+
+@pytest.fixture
+def sig(stand_in: LocalSigstore, index: LocalIndex) -> LocalSigstore:
+    """The stand-in, trusted by the fake index, with a clean request log."""
+    from fakes.sigstore import SIGSTORE_AUDIENCE
+
+    index.state.sigstore_root = stand_in.trusted_root_json
+    stand_in.record.requests.clear()
+    stand_in.record.faults.clear()  # a test's leftover faults must not reach the next
+    stand_in.audience = SIGSTORE_AUDIENCE
+    return stand_in
 
 
 def publisher_for_run(index: LocalIndex, **changes: str) -> Publisher:

@@ -11,13 +11,12 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
 from fakes.index import Fault, IndexState, LocalIndex, RunClaims
-from fakes.sigstore import LocalSigstore, running_sigstore, sigstore_token
+from fakes.sigstore import LocalSigstore, sigstore_token
 from pypi_attestations import Attestation, Distribution
 from sigstore.models import ClientTrustConfig
 from sigstore.oidc import IdentityToken
@@ -27,22 +26,6 @@ from publisher import attest, messages
 from publisher.errors import PublishError
 from publisher.index import Index
 from publisher.messages import Msg
-
-
-@pytest.fixture(scope="module")
-def stand_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSigstore]:
-    with running_sigstore(tmp_path_factory.mktemp("sigstore")) as running:
-        yield running
-
-
-@pytest.fixture
-def sig(stand_in: LocalSigstore, index: LocalIndex) -> LocalSigstore:
-    """The stand-in, trusted by the fake index, with a clean request log."""
-    index.state.sigstore_root = stand_in.trusted_root_json
-    stand_in.record.requests.clear()
-    stand_in.record.faults.clear()  # a test's leftover faults must not reach the next
-    return stand_in
-
 
 CLI = [sys.executable, "-m", "pypi_attestations", "verify"]
 SLSA = "https://slsa.dev/provenance/v1"
@@ -274,7 +257,9 @@ def test_two_runs_in_one_job_with_attestations(
     make_sdist(github.dist)
     make_wheel(github.dist)
     before = sorted(p.name for p in github.dist.iterdir())
-    with LocalIndex(IndexState(audience="testpypi", sigstore_root=sig.trusted_root_json)) as test:
+    with LocalIndex(
+        IndexState(audience="local-test-index", sigstore_root=sig.trusted_root_json)
+    ) as test:
         test.state.pending.append(publisher_for_run(test, project="example"))
         first = GitHub(test, github.workspace).run(_inputs(sig))
     assert first.code == 0, first.log

@@ -52,7 +52,7 @@ def test_action_dry_run_reports_and_touches_nothing(github: GitHub, index: Local
     page = run.page
     assert page.headings[0][1].startswith("Dry run for")
     assert "No token was minted and nothing was uploaded." in page.text
-    assert "OIDC token available (audience pypi)" in page.text
+    assert "OIDC token available (audience local-index)" in page.text
     assert "owner octo-org (id 1001), repository example, workflow release.yml" in page.text
     assert "Project example is not on" in page.text
     pending = page.link("register a pending publisher for example")

@@ -363,7 +363,7 @@ def test_two_runs_in_one_job(github: GitHub, tmp_path: Path) -> None:
     make_sdist(github.dist)
     make_wheel(github.dist)
     before = sorted(p.name for p in github.dist.iterdir())
-    with LocalIndex(IndexState(audience="testpypi")) as test_index:
+    with LocalIndex(IndexState(audience="local-test-index")) as test_index:
         test_index.state.pending.append(publisher_for_run(test_index, project="example"))
         first = GitHub(test_index, github.workspace).run()
     assert first.code == 0, first.log

@@ -23,12 +23,12 @@ from gfm import assert_inert
 
 from publisher import dists, http, messages, safejson
 from publisher import index as index_module
+from publisher.audience import check_advertised
 from publisher.cli import main
 from publisher.console import Console
 from publisher.errors import PublishError
 from publisher.index import Index
 from publisher.messages import Msg
-from publisher.oidc import check_audience
 
 INJECTED = "::stop-commands::pwned"
 # The log's folds: one a phase of the run, titled from the catalogue.
@@ -194,7 +194,7 @@ def test_foreign_audience_is_refused_before_any_token(github: GitHub, index: Loc
     index.state.advertised_audience = "sts.amazonaws.com"
     run = github.run()
     assert run.code == 1
-    assert "odd audience" in run.log
+    assert "The index asked for an OIDC token it must not have" in run.log
     assert "/_github/token" not in index.state.paths()
 
 
@@ -206,18 +206,18 @@ def test_foreign_audience_is_refused_before_any_token(github: GitHub, index: Loc
         ("pypi", "https://upload.example.org/legacy/", False),
         ("PyPI", "https://upload.example.org/legacy/", False),
         ("testpypi", "https://upload.pypi.org/legacy/", False),
-        ("pypi", "http://127.0.0.1:8080/legacy/", True),
-        ("my-index_1", "https://upload.example.org/legacy/", True),
+        ("pypi", "http://127.0.0.1:8080/legacy/", False),  # no loopback exemption (issue 20)
+        ("my-index_1", "https://upload.example.org/legacy/", False),  # unpinned (issue 20)
         ("https://github.com/octo", "https://upload.example.org/legacy/", False),
         ("a b", "https://upload.example.org/legacy/", False),
     ],
 )
 def test_audience_rule(audience: str, url: str, allowed: bool) -> None:
     if allowed:
-        check_audience(audience, Index(url))
+        check_advertised(audience, Index(url), None)
     else:
         with pytest.raises(PublishError):
-            check_audience(audience, Index(url))
+            check_advertised(audience, Index(url), None)
 
 
 # --- 6. credentials never echoed ---------------------------------------------------------

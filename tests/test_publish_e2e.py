@@ -272,12 +272,12 @@ def test_token_for_another_audience(github: GitHub, index: LocalIndex) -> None:
     """A token made for one index's audience is refused by another (invalid-token)."""
     _dists(github)
     index.state.add_project("example", publisher_for_run(index))
-    index.state.advertised_audience = "pypi"
-    index.state.audience = "testpypi"
-    run = github.run()
+    index.state.advertised_audience = "index-a"
+    index.state.audience = "index-b"
+    run = github.run({"oidc-audience": "index-a"})
     assert run.code == 1
     assert "`invalid-token`" in run.log
-    assert "audience `pypi`" in run.log
+    assert "audience `index-a`" in run.log
 
 
 def test_reusable_workflow_is_named(github: GitHub, index: LocalIndex) -> None:

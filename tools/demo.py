@@ -60,6 +60,8 @@ def _act(title: str, state: IndexState, pending_name: str, work: Path) -> int:
             **{k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))},
             **index.github_env(),
             "INPUT_REPOSITORY-URL": index.upload_url,
+            # Any index but PyPI and TestPyPI has its audience pinned by the workflow.
+            "INPUT_OIDC-AUDIENCE": state.audience,
             "INPUT_PACKAGES-DIR": str(work / "dist"),
             "GITHUB_OUTPUT": str(output),
             "GITHUB_STEP_SUMMARY": str(summary),

@@ -184,7 +184,9 @@ class RunClaims:
 class IndexState:
     """Everything the local index knows, and a log of what it was asked."""
 
-    audience: str = "pypi"
+    # Its audience: not PyPI's, which the action asks for PyPI only; the runs pin it
+    # (`oidc-audience`), as a workflow publishing to another index does.
+    audience: str = "local-index"
     advertised_audience: str | None = None  # what /_/oidc/audience says, if not audience
     trusted_publishing: str = "on"  # "on", "disabled" (403) or "absent" (404)
     github_enabled: bool = True

@@ -582,6 +582,7 @@ class LocalSigstore:
         log entry: about 0.3 s each from a hosted runner) for the benchmarks; requests
         made at the same time wait at the same time."""
         self.authority = _authority()
+        self.audience = SIGSTORE_AUDIENCE  # the tokens Fulcio takes (its client id)
         self.log = _Log(self.authority)
         self.record = _Record()
         self.latency = latency
@@ -817,7 +818,7 @@ class LocalSigstore:
                         "verify_exp": True,
                         "require": ["iss", "aud", "exp"],
                     },
-                    audience=SIGSTORE_AUDIENCE,
+                    audience=self.audience,
                     leeway=30,
                 )
             else:
@@ -825,7 +826,7 @@ class LocalSigstore:
                     token,
                     self.oidc_key,
                     algorithms=["RS256"],
-                    audience=SIGSTORE_AUDIENCE,
+                    audience=self.audience,
                     leeway=30,
                     options={"require": ["iss", "aud", "exp", "iat"]},
                 )
