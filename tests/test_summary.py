@@ -68,8 +68,8 @@ def _pending_for_existing(github: GitHub, index: LocalIndex) -> dict[str, object
 def _other_audience(github: GitHub, index: LocalIndex) -> dict[str, object]:
     _dists(github)
     index.state.add_project("example", publisher_for_run(index))
-    index.state.advertised_audience, index.state.audience = "pypi", "testpypi"
-    return {}
+    index.state.advertised_audience, index.state.audience = "index-a", "index-b"
+    return {"inputs": {"oidc-audience": "index-a"}}
 
 
 def _not_enabled(github: GitHub, index: LocalIndex) -> dict[str, object]:
