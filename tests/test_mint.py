@@ -66,7 +66,11 @@ CODES = {
         Msg.MINT_NOT_ENABLED,
         "disabled on the index",
     ),
-    "invalid-token": ("malformed or invalid token", Msg.MINT_INVALID_TOKEN, "audience `pypi`"),
+    "invalid-token": (
+        "malformed or invalid token",
+        Msg.MINT_INVALID_TOKEN,
+        "audience `local-index`",
+    ),
     "invalid-reuse-token": (
         "invalid token: already used",
         Msg.MINT_INVALID_REUSE_TOKEN,

@@ -80,10 +80,11 @@ def test_pypi_audience_from_another_host_is_refused(github: GitHub, index: Local
     good on PyPI for this repository's publishers. No token is asked for."""
     make_wheel(github.dist)
     index.state.add_project("example", publisher_for_run(index))
+    index.state.audience = "pypi"
     with served_as(index, "packages.example.com"):
         url = "https://packages.example.com/legacy/"
         run = github.run({"repository-url": url}, in_process=True)
     assert run.code == 1
-    run.shows(Msg.AUDIENCE_REFUSED_HOST, "error", audience="pypi")
+    run.shows(Msg.AUDIENCE_REFUSED, "error", audience="pypi")
     assert index.state.issued == []  # no OIDC token was asked for
     assert index.state.paths("POST") == []

@@ -81,6 +81,7 @@ def summary(scene: str, work: Path) -> str:
             **index.github_env(),
             "GITHUB_ACTIONS": "true",
             "INPUT_REPOSITORY-URL": index.upload_url,
+            "INPUT_OIDC-AUDIENCE": state.audience,  # pinned, as for any index but PyPI
             "INPUT_PACKAGES-DIR": "dist",
             # The pictures show the index as PyPI, whose attestations need Sigstore's
             # public-good instance, not to be had here: none are made.

@@ -33,7 +33,9 @@ def _forward(index: LocalIndex, request: Any) -> tuple[int, dict[str, str], byte
     connection = http.client.HTTPConnection(local.hostname or "127.0.0.1", local.port, timeout=30)
     try:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        connection.request(request.method, path, body=body, headers=dict(request.headers))
+        # As sent to that host: the index answers as it would (its audience, say).
+        headers = {**dict(request.headers), "Host": parts.netloc}
+        connection.request(request.method, path, body=body, headers=headers)
         answer = connection.getresponse()
         data = answer.read()
         headers = {k: v for k, v in answer.getheaders() if k.lower() not in _HOP}

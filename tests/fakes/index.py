@@ -38,6 +38,8 @@ NON_USER = (
     "(either in the publisher or in your project's metadata). Please ensure that both "
     "match. See: https://docs.pypi.org/trusted-publishers/troubleshooting/"
 )
+# What PyPI and TestPyPI answer at /_/oidc/audience.
+PYPI_AUDIENCES = {"pypi.org": "pypi", "upload.pypi.org": "pypi", "test.pypi.org": "testpypi"}
 _WORKFLOW_FILE = re.compile(r"([^/]+\.ya?ml)@")
 _VALID_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 
@@ -274,6 +276,11 @@ class IndexState:
             publisher if attestations else None,
         )
 
+    def audience_for(self, host: str) -> str:
+        """The audience asked for at ``host``: PyPI's and TestPyPI's own when the index
+        answers as them (``fakes.hosts``), else the index's."""
+        return PYPI_AUDIENCES.get(host, self.audience)
+
     def paths(self, method: str | None = None) -> list[str]:
         """The paths requested so far (optionally only those of one method)."""
         return [p for m, p in self.requests if method is None or m == method]
@@ -446,7 +453,7 @@ class LocalIndex:
             self.state.issued.append(token)
         return 200, {"value": token, "count": 1}
 
-    def mint(self, body: bytes) -> tuple[int, Any]:
+    def mint(self, body: bytes, host: str = "") -> tuple[int, Any]:
         import jwt
 
         state = self.state
@@ -471,7 +478,7 @@ class LocalIndex:
         if not state.github_enabled:
             return _mint_error("not-enabled", "github trusted publishing functionality not enabled")
         try:
-            claims = self.issuer.verify(token, state.audience)
+            claims = self.issuer.verify(token, state.audience_for(host))
         except jwt.PyJWTError:
             return _mint_error("invalid-token", "malformed or invalid token")
         with state.lock:
@@ -851,6 +858,10 @@ class _Handler(BaseHTTPRequestHandler):
                     return fault
         return None
 
+    def _host(self) -> str:
+        """The host the request was sent to (its Host header, less the port)."""
+        return self.headers.get("Host", "").rsplit(":", 1)[0]
+
     def _drop(self) -> None:
         self.close_connection = True
         self.connection.close()
@@ -920,9 +931,10 @@ class _Handler(BaseHTTPRequestHandler):
             elif state.trusted_publishing == "disabled":
                 self._json(403, {"message": "Trusted publishing functionality not enabled"})
             elif path == "/_/oidc/audience" and method == "GET":
-                self._json(200, {"audience": state.advertised_audience or state.audience})
+                audience = state.advertised_audience or state.audience_for(self._host())
+                self._json(200, {"audience": audience})
             elif path in ("/_/oidc/mint-token", "/_/oidc/github/mint-token") and method == "POST":
-                self._json(*index.mint(body))
+                self._json(*index.mint(body, self._host()))
             elif path == "/_/oidc/burn-token" and not state.burn_endpoint:
                 self._send(404, "Not Found", {"Content-Type": "text/plain"}, b"404 Not Found")
             elif path == "/_/oidc/burn-token" and method == "POST":
