@@ -18,7 +18,7 @@ from typing import Self
 from publisher import markdown as md
 
 # Fields that some messages show only in some cases; empty unless the caller sets them.
-OPTIONAL = {"reusable": "", "ignored": "", "given": ""}
+OPTIONAL = {"reusable": "", "ignored": "", "given": "", "expired": ""}
 
 
 class Msg(StrEnum):
@@ -317,6 +317,9 @@ class Msg(StrEnum):
     SUMMARY_CLAIM_ENVIRONMENT = "summary-claim-environment"
     SUMMARY_CLAIM_REF = "summary-claim-ref"
     SUMMARY_CLAIM_EVENT = "summary-claim-event"
+    SUMMARY_CLAIM_SUBJECT = "summary-claim-subject"
+    SUMMARY_CLAIM_MORE = "summary-claim-more"
+    PENDING_MAY_HAVE_EXPIRED = "phrase-pending-may-have-expired"
     SUMMARY_FIX = "summary-fix"
     SUMMARY_DETAILS = "summary-details"
     LINK_SETTINGS = "phrase-link-settings"
@@ -976,6 +979,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "No trusted publisher matches this run",
         "The index answered `$code`: $description\n"
         "$PUBLISHER_TABLE\n"
+        "${expired}"
         "Fix: compare each row with the publisher's settings:\n"
         "$settings_links\n"
         "For a project that is not on the index yet, register a pending publisher "
@@ -1230,6 +1234,22 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.SUMMARY_CLAIM_EVENT: (
         "event",
         "any event but pull_request_target\npull_request_target runs are always refused",
+    ),
+    Msg.SUMMARY_CLAIM_SUBJECT: (
+        "subject (sub)",
+        "not matched\n"
+        "ignored by PyPI; since 2026-07-15 new repositories read repo:OWNER@ID/REPO@ID:…",
+    ),
+    Msg.SUMMARY_CLAIM_MORE: (
+        "other claims",
+        "not matched\ncheck_run_id and the repository's custom properties, to find the run",
+    ),
+    Msg.PENDING_MAY_HAVE_EXPIRED: (
+        "Not on $index yet: $projects, so only a pending publisher can match this run. "
+        "The index deletes a pending publisher 30 days after it was registered if no run "
+        "used it (pypi/warehouse#19996, 2026): one registered longer ago is gone, and "
+        "must be registered again.",
+        "",
     ),
     Msg.SUMMARY_FIX: ("Fix", ""),
     Msg.SUMMARY_DETAILS: ("The whole diagnosis", ""),
@@ -1538,7 +1558,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "The first publish can only create it through a pending publisher registered for "
         "exactly `$project` (case and `-`/`_`/`.` do not matter). A pending publisher under "
         "any other name than `$project` creates *that* project on the first run and the "
-        "upload then fails.\n"
+        "upload then fails. A pending publisher that no run uses within 30 days is "
+        "deleted.\n"
         "Fix: register the pending publisher (pre-filled): $link",
     ),
     Msg.LOG_PROJECT_NEW: (
@@ -1558,7 +1579,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "OIDC token available (audience `$audience`)",
         "By its claims, the trusted publisher must hold: owner `$owner` "
         "(id $owner_id), repository `$repository`, workflow `$workflow`, environment "
-        "`$environment`.",
+        "`$environment`. (Its subject, `$subject`, is not matched.)",
     ),
     Msg.CHECK_PASSWORD: (
         "A password (API token) is set: trusted publishing is not used",
@@ -1837,6 +1858,8 @@ CLAIMS = (
     ("environment", Msg.SUMMARY_CLAIM_ENVIRONMENT),
     ("ref", Msg.SUMMARY_CLAIM_REF),
     ("event", Msg.SUMMARY_CLAIM_EVENT),
+    ("subject", Msg.SUMMARY_CLAIM_SUBJECT),
+    ("more", Msg.SUMMARY_CLAIM_MORE),
 )
 
 

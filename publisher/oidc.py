@@ -37,9 +37,15 @@ class Claims:
     raw: dict[str, Any]
 
     def get(self, name: str) -> str:
-        """A claim as text ('' when absent)."""
-        value = self.raw.get(name)
-        return "" if value is None else str(value)
+        """A claim as text ('' when absent): as the JSON holds it, lists joined."""
+        return _text(self.raw.get(name))
+
+    def more(self) -> str:
+        """The claims GitHub added in 2025-2026 that help find a run or tell its
+        repository apart (``check_run_id``, the repository's custom properties
+        ``repo_property_*``), as ``name value`` pairs; '' when there are none."""
+        names = ["check_run_id", *sorted(n for n in self.raw if n.startswith("repo_property_"))]
+        return "; ".join(f"{n} {self.get(n)}" for n in names if n in self.raw)
 
     @property
     def repository(self) -> str:
@@ -94,6 +100,8 @@ class Claims:
             "environment": self.environment or "(none)",
             "ref": self.get("ref") or "(empty)",
             "event": self.get("event_name") or "(missing)",
+            "subject": self.get("sub") or "(missing)",
+            "more": self.more() or "(none)",
         }
 
     def publisher_fields(self) -> dict[str, str]:
@@ -104,6 +112,20 @@ class Claims:
             "workflow_filename": self.workflow_filename,
             "environment": self.environment or "",
         }
+
+
+def _text(value: object) -> str:
+    """A claim's value as text: a string as it is, a boolean or number as JSON writes
+    it (``true``, not Python's ``True``), a list's items joined with commas."""
+    import json
+
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return ", ".join(_text(item) for item in value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def workflow_filename(ref: str) -> str:

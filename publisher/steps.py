@@ -160,6 +160,7 @@ def read_oidc_token(ctx: Context) -> Findings:
             "owner_id": claims.get("repository_owner_id"),
             "workflow": ctx.publisher["workflow_filename"],
             "environment": claims.environment or "(none)",
+            "subject": claims.get("sub") or "(missing)",
         },
     )
     reusable = reusable_fields(claims)
@@ -651,10 +652,22 @@ def _retrying_signing(ctx: Context, call: Callable[[], T]) -> T:
 
 
 def mint_token(ctx: Context) -> Findings:
-    """Exchange the OIDC token for an upload token (trusted publishing only)."""
-    if ctx.tokens is not None:
+    """Exchange the OIDC token for an upload token (trusted publishing only). When no
+    publisher matches and a project is not on the index, only a pending publisher
+    could have: one that expired (30 days unused) is a likely cause, said so."""
+    from publisher.errors import MintError
+
+    if ctx.tokens is None:
+        return
+    try:
         ctx.tokens.mint(ctx.outcome.projects)
-    return iter(())
+    except MintError as exc:
+        if exc.key is Msg.MINT_INVALID_PUBLISHER and ctx.new_projects:
+            fields = {"projects": ", ".join(ctx.new_projects), "index": ctx.index.read_url}
+            phrase = messages.phrase(Msg.PENDING_MAY_HAVE_EXPIRED, **fields)
+            exc.fields["expired"] = messages.Text(phrase + "\n", f"{phrase.markdown}\n")
+        raise
+    yield from ()
 
 
 def check_names_after_mint(ctx: Context) -> Findings:

@@ -195,6 +195,13 @@ def _renamed_repository(github: GitHub, index: LocalIndex, tmp_path: Path) -> st
     return log
 
 
+def _expired_pending_publisher(github: GitHub, index: LocalIndex, tmp_path: Path) -> str:
+    make_wheel(github.dist)  # no project, and its pending publisher is gone
+    log = github.run().log
+    assert "deletes a pending publisher 30 days after it was registered" in log
+    return log
+
+
 def _pending_under_another_name(github: GitHub, index: LocalIndex, tmp_path: Path) -> str:
     make_wheel(github.dist)
     index.state.pending.append(publisher_for_run(index, project="python-example"))
@@ -232,6 +239,7 @@ PYPI_ROWS: list[tuple[Msg, Callable[[GitHub, LocalIndex, Path], str]]] = [
             "valid token, but no corresponding publisher (Publisher with matching claims was not found)",
         ),
     ),
+    (Msg.MINT_INVALID_PUBLISHER, _expired_pending_publisher),
     (Msg.MINT_INVALID_PUBLISHER, _renamed_repository),
     (Msg.NAME_MISMATCH_AFTER_MINT, _pending_under_another_name),
 ]

@@ -150,6 +150,24 @@ class RunClaims:
     environment: str | None = "pypi"
     event_name: str = "push"
     called_workflow: str | None = None  # set to simulate a reusable workflow
+    repository_id: str = "2002"
+    # A repository made or renamed since 2026-07-15: `sub` names owner and repository
+    # with their ids, repo:OWNER@OWNER-ID/REPO@REPO-ID:…
+    sub_with_ids: bool = False
+    more: dict[str, Any] = field(default_factory=dict)  # check_run_id, repo_property_*…
+
+    def subject(self) -> str:
+        """GitHub's default `sub`: the environment if the job has one, else the ref
+        (a `:` inside a value written %3A)."""
+        owner, _, name = self.repository.partition("/")
+        if self.sub_with_ids:
+            owner, name = f"{owner}@{self.owner_id}", f"{name}@{self.repository_id}"
+        context = (
+            (f"environment:{self.environment}" if self.environment else f"ref:{self.ref}")
+            .replace(":", "%3A")
+            .replace("%3A", ":", 1)
+        )
+        return f"repo:{owner}/{name}:{context}"
 
     def claims(self, audience: str) -> dict[str, Any]:
         """The token payload."""
@@ -166,8 +184,9 @@ class RunClaims:
             "nbf": now - 600,
             "exp": now + 300,
             "jti": str(uuid.uuid4()),
-            "sub": f"repo:{self.repository}:ref:{self.ref}",
+            "sub": self.subject(),
             "repository": self.repository,
+            "repository_id": self.repository_id,
             "repository_owner": owner,
             "repository_owner_id": self.owner_id,
             "job_workflow_ref": job,
@@ -179,6 +198,7 @@ class RunClaims:
         }
         if self.environment:
             payload["environment"] = self.environment
+        payload.update(self.more)
         return payload
 
 
