@@ -8,6 +8,12 @@ test suite. It measures, in one run, side by side:
    publishing through a pending publisher) against ``twine upload`` and ``uv publish``
    of the same files with a static API token; a fresh index for every run, so every
    run really uploads;
+1b. a big release on a modelled network (the fake index and the Sigstore stand-in in
+   latency mode): one sdist and 48 wheels of about 1 MiB, signed, through the action at
+   concurrency 1 and at its default, beside ``twine upload`` and ``uv publish`` (which
+   do not sign) and the example's two files (optionally also through the action as it
+   was at ``--before REV``); then the action's peak memory as the files grow in number
+   and in size;
 2. validation (``publisher.dists.load_all``) of a large wheel and a large sdist of
    random data against one ``sha256sum`` pass over the same files, and the peak memory
    of validation at two sizes;
@@ -32,6 +38,7 @@ import ssl
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -44,7 +51,7 @@ from socketserver import StreamRequestHandler
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from fakes.index import LocalIndex
+    from fakes.index import Latency, LocalIndex
     from fakes.sigstore import LocalSigstore
 
 HERE = Path(__file__).resolve().parent
@@ -198,12 +205,13 @@ def _quiet_server(index: LocalIndex) -> None:
 
 
 @contextmanager
-def fresh_index(*, stock: bool = False) -> Iterator[LocalIndex]:
+def fresh_index(*, stock: bool = False, latency: Latency | None = None) -> Iterator[LocalIndex]:
     """A new, empty index with a pending publisher for the example project (matching
-    the run's claims) and a user API token, so that every tool's upload succeeds."""
+    the run's claims) and a user API token, so that every tool's upload succeeds;
+    with ``latency``, answering as slowly as a real index over a real network."""
     from fakes.index import IndexState, LocalIndex, Publisher
 
-    state = IndexState()
+    state = IndexState(latency=latency)
     run = state.run
     owner, repo = run.repository.split("/")
     state.pending.append(
@@ -453,6 +461,301 @@ def bench_publish(work: Path, runs: int) -> tuple[list[Row], dict[str, Any]]:
         "keepalive_probe_ms": keepalive_probe(),
     }
     return rows, details
+
+
+# --- 1b. a big release, on a modelled network ----------------------------------------------
+
+# What a hosted runner sees of PyPI and Sigstore, modelled (tests/fakes/index.py Latency,
+# tests/fakes/sigstore.py latency): 0.3 s for a Fulcio certificate and for each Rekor
+# entry, 0.4 s + 0.05 s/MiB for each upload, 0.1 s for any other request.
+SIGSTORE_LATENCY = 0.3
+RELEASE_WHEELS = 48  # and one sdist: a binary package's release (numpy, orjson...)
+PYTHONS = ("cp39", "cp310", "cp311", "cp312", "cp313", "cp314")
+PLATFORMS = (
+    "manylinux_2_17_x86_64",
+    "manylinux_2_17_aarch64",
+    "musllinux_1_2_x86_64",
+    "musllinux_1_2_aarch64",
+    "macosx_10_9_x86_64",
+    "macosx_11_0_arm64",
+    "win_amd64",
+    "win_arm64",
+)
+
+
+def _zip_member(zf: Any, name: str, data: bytes, record: list[str]) -> None:
+    import base64
+
+    zf.writestr(name, data)
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    record.append(f"{name},sha256={digest},{len(data)}\n")
+
+
+def make_release(folder: Path, wheels: int, size: int) -> list[Path]:
+    """The example project's release of one sdist and ``wheels`` platform wheels, each
+    with ``size`` bytes of its own random data (stored: as large on the wire), a RECORD
+    that lists every file, and tags of its own."""
+    import zipfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, version = PROJECT.replace("-", "_"), "1.0.0"
+    meta = BIG_METADATA.format(name=PROJECT).encode()
+    paths = []
+    for n in range(wheels):
+        python, platform_tag = PYTHONS[n // len(PLATFORMS)], PLATFORMS[n % len(PLATFORMS)]
+        tag = f"{python}-{python}-{platform_tag}"
+        path = folder / f"{stem}-{version}-{tag}.whl"
+        info = f"{stem}-{version}.dist-info"
+        record: list[str] = []
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
+            _zip_member(zf, f"{stem}/__init__.py", b"", record)
+            _zip_member(zf, f"{stem}/_native.bin", os.urandom(size), record)
+            _zip_member(zf, f"{info}/METADATA", meta, record)
+            wheel = f"Wheel-Version: 1.0\nRoot-Is-Purelib: false\nTag: {tag}\n"
+            _zip_member(zf, f"{info}/WHEEL", wheel.encode(), record)
+            zf.writestr(f"{info}/RECORD", "".join(record) + f"{info}/RECORD,,\n")
+        paths.append(path)
+    sdist = folder / f"{stem}-{version}.tar.gz"
+    with tarfile.open(sdist, "w:gz", compresslevel=1) as tf:
+        for name, data in ((f"{stem}/_native.c", os.urandom(size)), ("PKG-INFO", meta)):
+            member = tarfile.TarInfo(f"{stem}-{version}/{name}")
+            member.size = len(data)
+            tf.addfile(member, io.BytesIO(data))
+    return [sdist, *paths]
+
+
+@dataclass
+class Measured:
+    """One run of a tool: wall-clock seconds and the process's peak resident memory."""
+
+    seconds: float
+    peak_mb: float
+
+
+def run_measured(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[Measured, int, str]:
+    """Run a process; its time, its own peak memory, its exit code and its output.
+
+    The peak is GNU time's (``%M``, from ``wait4``): a child's ``ru_maxrss`` starts from
+    the resident size of the process that forked it, and this one holds the fake index's
+    buffers; ``time`` itself is small."""
+    if not Path("/usr/bin/time").is_file():
+        raise SystemExit("GNU time (/usr/bin/time, Debian's `time`) measures the peak memory")
+    with tempfile.TemporaryFile("w+") as out, tempfile.NamedTemporaryFile("r") as peak:
+        start = time.perf_counter()
+        wrapped = ["/usr/bin/time", "-f", "%M", "-o", peak.name, *argv]
+        proc = subprocess.run(wrapped, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        kilobytes = int(peak.read().split()[-1])
+        return Measured(elapsed, kilobytes / 1024), proc.returncode, out.read()
+
+
+def ours_at(concurrency: int, *, signing: bool = True, checkout: Path = ROOT) -> Tool:
+    """The action (from ``checkout``) at ``concurrency``, signing or not."""
+
+    def command(
+        index: LocalIndex, work: Path, dists: list[Path]
+    ) -> tuple[list[str], dict[str, str], Path]:
+        if signing:
+            argv, env, cwd = run_ours_signing(index, work, dists)
+        else:
+            argv, env, cwd = run_ours(index, work, dists)
+        env["INPUT_CONCURRENCY"] = str(concurrency)
+        env["PYTHONPATH"] = str(checkout)
+        return [argv[0], *IMAGE_FLAGS, str(checkout / "entrypoint.py")], env, cwd
+
+    return Tool(f"ours, concurrency {concurrency}", command)
+
+
+def publish_measured(tool: Tool, work: Path, dists: list[Path], latency: Latency) -> Measured:
+    """:func:`publish_once`, on a modelled network, with the process's peak memory."""
+    with fresh_index(latency=latency) as index:
+        argv, env, cwd = tool.command(index, work, dists)
+        measured, code, output = run_measured(argv, env, cwd)
+        stored = index.state.projects.get(PROJECT)
+        landed = sorted(stored.files) if stored else []
+        signed = sum(1 for f in stored.files.values() if f.attestations) if stored else 0
+    if code != 0 or landed != sorted(d.name for d in dists):
+        raise SystemExit(f"{tool.name} did not upload (exit {code}, index has {landed}):\n{output}")
+    phases = next((line for line in output.splitlines() if line.startswith("Time taken")), "")
+    log(
+        f"      {tool.name}: {measured.seconds:.2f} s, {measured.peak_mb:.0f} MB, "
+        f"{signed} signed. {phases}"
+    )
+    return measured
+
+
+def checkout(rev: str) -> Path:
+    """The action's files at ``rev``, exported into a temporary folder (not a worktree:
+    nothing is registered in the repository)."""
+    folder = Path(tempfile.mkdtemp(prefix="publisher-before-"))
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", rev, "publisher", "entrypoint.py"],
+        capture_output=True,
+        check=True,
+    )
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tf:
+        tf.extractall(folder, filter="data")
+    return folder
+
+
+def bench_release(work: Path, runs: int, before: Path | None) -> tuple[list[Row], dict[str, Any]]:
+    """Figure 1b: a 1 + 48-file release of ~1 MiB files on a modelled network, signed
+    by the action at concurrency 1 and at its default, beside twine and uv (which do not
+    sign), and the example's two files; then the action's peak memory as the number and
+    size of the files grow. One interleaved run."""
+    from demo import build_example
+    from fakes.index import Latency
+    from fakes.sigstore import LocalSigstore
+
+    from publisher.inputs import SPECS
+
+    global SIGSTORE
+    default = int(SPECS["concurrency"].default)
+    latency = Latency()
+    release = make_release(work / "workspace" / "dist", RELEASE_WHEELS, MB)
+    example = build_example(work / "example" / "workspace" / "dist")
+    example_dists = [work / "example" / "workspace" / "dist" / n for n in example]
+    for folder in (work / "home", work / "example" / "home"):
+        folder.mkdir(parents=True, exist_ok=True)
+    tools = {
+        "one": ours_at(1),
+        "default": ours_at(default),
+        "unsigned": ours_at(default, signing=False),
+        "twine": Tool("twine upload (unsigned)", run_twine),
+        "uv": Tool("uv publish (unsigned)", run_uv),
+    }
+    pairs = {"two, default": ours_at(default), "two, one": ours_at(1)}
+    if before is not None:
+        pairs["two, before"] = ours_at(1, checkout=before)
+    times: dict[str, list[float]] = {k: [] for k in [*tools, *pairs]}
+    peaks: dict[str, list[float]] = {k: [] for k in [*tools, *pairs]}
+    with LocalSigstore(work / "sigstore", latency=SIGSTORE_LATENCY) as SIGSTORE:
+        for i in range(runs):
+            log(f"   release run {i + 1}/{runs}")
+            for key, tool in tools.items():
+                measured = publish_measured(tool, work, release, latency)
+                times[key].append(measured.seconds)
+                peaks[key].append(measured.peak_mb)
+            for key, tool in pairs.items():
+                measured = publish_measured(tool, work / "example", example_dists, latency)
+                times[key].append(measured.seconds)
+                peaks[key].append(measured.peak_mb)
+        memory = bench_release_memory(work, default, latency)
+    SIGSTORE = None
+    one, many = median(times["one"]), median(times["default"])
+    two, two_one = median(times["two, default"]), median(times["two, one"])
+    rows = [
+        Row(
+            f"1 + {RELEASE_WHEELS}-file release (~1 MiB each), signed, concurrency {default}",
+            many,
+            one,
+            "s",
+            "the same, concurrency 1",
+            "<= 0.3x",
+            many <= 0.3 * one,
+            {"ours": times["default"], "reference": times["one"]},
+        ),
+        Row(
+            f"1 + {RELEASE_WHEELS}-file release, signed, concurrency {default}",
+            many,
+            median(times["twine"]),
+            "s",
+            "twine upload, unsigned",
+            "info",
+            None,
+            {"ours": times["default"], "reference": times["twine"]},
+        ),
+        Row(
+            f"1 + {RELEASE_WHEELS}-file release, unsigned, concurrency {default}",
+            median(times["unsigned"]),
+            median(times["uv"]),
+            "s",
+            "uv publish, unsigned",
+            "info",
+            None,
+            {"ours": times["unsigned"], "reference": times["uv"]},
+        ),
+        Row(
+            f"two-file publish (example), signed, concurrency {default}",
+            two,
+            two_one,
+            "s",
+            "the same, concurrency 1",
+            "<= 1.0x",
+            two <= two_one * 1.05,  # within noise
+            {"ours": times["two, default"], "reference": times["two, one"]},
+        ),
+    ]
+    if before is not None:
+        rows.append(
+            Row(
+                f"two-file publish (example), signed, concurrency {default}",
+                two,
+                median(times["two, before"]),
+                "s",
+                "the action before concurrency",
+                "<= 1.0x",
+                two <= median(times["two, before"]) * 1.05,
+                {"ours": times["two, default"], "reference": times["two, before"]},
+            )
+        )
+    rows += memory_rows(memory)
+    details = {
+        "latency": {
+            "upload_s": latency.upload,
+            "upload_per_mib_s": latency.upload_per_mib,
+            "other_s": latency.other,
+            "fulcio_and_rekor_s": SIGSTORE_LATENCY,
+        },
+        "files": len(release),
+        "file_mb": round(sum(p.stat().st_size for p in release) / len(release) / MB, 2),
+        "runs": runs,
+        "samples_s": times,
+        "peak_mb": peaks,
+        "memory": memory,
+        "tools": {key: tool.name for key, tool in {**tools, **pairs}.items()},
+    }
+    return rows, details
+
+
+# Peak memory: the same release with more files, and with larger files.
+MEMORY_CASES = {
+    "13 files of 1 MiB": (12, MB),
+    "49 files of 1 MiB": (RELEASE_WHEELS, MB),
+    "49 files of 8 MiB": (RELEASE_WHEELS, 8 * MB),
+}
+
+
+def bench_release_memory(work: Path, concurrency: int, latency: Latency) -> dict[str, float]:
+    """The action's peak memory (signing, at its default concurrency) on releases of
+    more and of larger files."""
+    peaks = {}
+    for label, (wheels, size) in MEMORY_CASES.items():
+        folder = work / "memory" / label.replace(" ", "-")
+        dists = make_release(folder / "workspace" / "dist", wheels, size)
+        (folder / "home").mkdir(exist_ok=True)
+        peaks[label] = publish_measured(ours_at(concurrency), folder, dists, latency).peak_mb
+        shutil.rmtree(folder / "workspace" / "dist")
+    return peaks
+
+
+def memory_rows(peaks: dict[str, float]) -> list[Row]:
+    """Peak memory against the smallest case: flat means within 10 % (+ 2 MB)."""
+    base_label = next(iter(peaks))
+    base = peaks[base_label]
+    return [
+        Row(
+            f"peak memory, signed release of {label}",
+            peak,
+            base,
+            "MB",
+            base_label,
+            "flat",
+            peak <= base * 1.1 + 2,
+        )
+        for label, peak in list(peaks.items())[1:]
+    ]
 
 
 # --- 2. validation throughput ------------------------------------------------------------
@@ -825,6 +1128,26 @@ def _details_markdown(details: dict[str, Any]) -> str:
                 f"go in two writes) and in {probe['nodelay']:.1f} ms with TCP_NODELAY, "
                 "which the benchmark turns on (real indexes do not stall like this)."
             )
+    release = details.get("release")
+    if release:
+        model = release["latency"]
+        lines.append(
+            f"- Big release: {release['files']} files of {release['file_mb']} MiB on a modelled "
+            f"network (each Fulcio certificate and Rekor entry {model['fulcio_and_rekor_s']} s; "
+            f"each upload {model['upload_s']} s + {model['upload_per_mib_s']} s/MiB; any other "
+            f"request {model['other_s']} s); medians of {release['runs']} interleaved runs: "
+            + ", ".join(
+                f"{release['tools'][k]} {median(v):.2f} s "
+                f"(peak {max(release['peak_mb'][k]):.0f} MB)"
+                for k, v in release["samples_s"].items()
+            )
+            + "."
+        )
+        lines.append(
+            "- Peak memory of the action, signing at its default concurrency: "
+            + ", ".join(f"{label} {mb:.0f} MB" for label, mb in release["memory"].items())
+            + "."
+        )
     validation = details.get("validation")
     if validation:
         runs = validation["runs"]
@@ -876,7 +1199,7 @@ publishing through a pending publisher, a fresh index for each run).
     RESULTS_MD.write_text(text, encoding="utf-8")
 
 
-STEPS = ("publish", "validation", "startup")
+STEPS = ("publish", "release", "validation", "startup")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -904,11 +1227,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-write", action="store_true", help="print the table only; write no files"
     )
+    parser.add_argument(
+        "--release-runs",
+        type=int,
+        default=3,
+        help="interleaved runs of the big release (each about 40 s one file at a time)",
+    )
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="also publish the example with the action as it was at this git revision",
+    )
     opts = parser.parse_args(args)
     if opts.runs < 5:
         parser.error("--runs must be at least 5")
+    before = checkout(opts.before) if opts.before else None
     steps: dict[str, Callable[[Path], tuple[list[Row], dict[str, Any]]]] = {
         "publish": lambda w: bench_publish(w, opts.runs),
+        "release": lambda w: bench_release(w, opts.release_runs, before),
         "validation": lambda w: bench_validation(w, opts.size_mb, opts.small_mb, opts.repeat),
         "startup": lambda w: bench_startup(w, opts.runs),
     }

@@ -629,6 +629,13 @@ class LocalIndex:
             )
         name = form.get("name", "")
         key = normalize(name)
+        # Checked outside the lock (it takes a while), as Warehouse checks uploads at once;
+        # the verdict is used where Warehouse's order of checks puts it.
+        attested = (
+            self._attestations(identity, form["attestations"], filename, content)
+            if "attestations" in form
+            else None
+        )
         with state.lock:
             state.uploads.append({"filename": filename, "name": name, "sha256": sha})
             state.forms.append(dict(form))
@@ -651,9 +658,7 @@ class LocalIndex:
                     f"'{existing.blake2_256}'). See https://pypi.org/help/#file-name-reuse "
                     "for more information."
                 )
-            refused = self._release_rules(project, filename, form.get("version", ""))
-            if refused is None and "attestations" in form:
-                refused = self._attestations(identity, form["attestations"], filename, content)
+            refused = self._release_rules(project, filename, form.get("version", "")) or attested
             if refused is not None:
                 return 400, refused
             state.add_file(
