@@ -107,30 +107,15 @@ class Plan:
 
 def bounded(call: Callable[[], T], what: str, seconds: float | None = None) -> T:
     """``call()``, given ``seconds`` to finish (``SIGSTORE_DEADLINE`` by default): a
-    Sigstore service that never answers must not hold the job (the thread is left
-    behind; the process ends soon after)."""
-    import threading
+    Sigstore service that never answers must not hold the job."""
+    from publisher.executor import TooSlow, within
 
     if seconds is None:
         seconds = SIGSTORE_DEADLINE
-
-    result: list[T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            result.append(call())
-        except BaseException as exc:  # handed to the caller's thread
-            failure.append(exc)
-
-    worker = threading.Thread(target=run, name="sigstore", daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        raise PublishError(Msg.SIGSTORE_TOO_SLOW, what=what, seconds=int(seconds))
-    if failure:
-        raise failure[0]
-    return result[0]
+    try:
+        return within(seconds, call, "sigstore")
+    except TooSlow:
+        raise PublishError(Msg.SIGSTORE_TOO_SLOW, what=what, seconds=int(seconds)) from None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ later, against the index.
 
 from __future__ import annotations
 
-import concurrent.futures
 import functools
 import hashlib
 import os
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from publisher import files, indexrules, messages
 from publisher.errors import DistError
+from publisher.executor import in_background
 from publisher.files import Identity
 from publisher.messages import Msg
 
@@ -55,8 +55,6 @@ ARCHIVE_ERRORS = (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.
 # punctuation or bytes that are not UTF-8 no build tool writes, and they would garble
 # the log (a newline in a wheel's build tag passes packaging's parser).
 SAFE_FILENAME = re.compile(r"[A-Za-z0-9._+!-]+")
-# One thread hashes while the main one checks the archive (see load_dist).
-_HASHER = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="sha256")
 # Rendering a long description is cut off after this long (docutils is slow on some
 # inputs, grid tables for one); the index would time out on it too.
 RENDER_SECONDS = 10.0
@@ -515,31 +513,23 @@ class _RenderFailed(Exception):
 
 def _render_rst(text: str, stream: io.StringIO) -> str | None:
     """readme_renderer's RST rendering, bounded in time and depth."""
-    import threading
-
     import readme_renderer.rst
 
-    done: list[str | None] = []
-    failed: list[BaseException] = []
+    from publisher.executor import TooSlow, within
 
-    def render() -> None:
-        try:
-            done.append(readme_renderer.rst.render(text, stream=stream))
-        except Exception as exc:  # docutils itself failing is the text's problem too
-            failed.append(exc)
-
-    # A daemon thread: if docutils never finishes, the run still ends.
-    worker = threading.Thread(target=render, name="render", daemon=True)
-    worker.start()
-    worker.join(RENDER_SECONDS)
-    if failed and isinstance(failed[0], RecursionError):
-        raise _RenderFailed(Msg.DESCRIPTION_TOO_DEEP)
-    if failed:
-        stream.write(f"{type(failed[0]).__name__}: {failed[0]}")
+    try:
+        # If docutils never finishes, the run still ends.
+        rendered: str | None = within(
+            RENDER_SECONDS, lambda: readme_renderer.rst.render(text, stream=stream), "render"
+        )
+    except TooSlow:
+        raise _RenderFailed(Msg.DESCRIPTION_TOO_SLOW, seconds=RENDER_SECONDS) from None
+    except RecursionError:
+        raise _RenderFailed(Msg.DESCRIPTION_TOO_DEEP) from None
+    except Exception as exc:  # docutils itself failing is the text's problem too
+        stream.write(f"{type(exc).__name__}: {exc}")
         return None
-    if not done:
-        raise _RenderFailed(Msg.DESCRIPTION_TOO_SLOW, seconds=RENDER_SECONDS)
-    return done[0]
+    return rendered
 
 
 def _check_archive(path: Path, kind: str, archive: _Archive) -> None:
@@ -752,7 +742,7 @@ def _validate(
         raise DistError(Msg.EMPTY_FILE, path=path)
     # The sha256 pass and the archive checks each read the file; hashlib and zlib let
     # go of the GIL, so on two cores the checks cost next to nothing beside the hash.
-    hashing = _HASHER.submit(hash_fd, fd)
+    hashing = in_background(lambda: hash_fd(fd), "sha256")
     try:
         with _Archive(path, fd, size) as archive:
             raw, top = _read_metadata(path, kind, archive)
@@ -769,7 +759,7 @@ def _validate(
     finally:
         # Waited for even when a check failed: the descriptor is closed after this.
         try:
-            digests = hashing.result()
+            digests = hashing(None)
         except OSError as exc:
             raise DistError(Msg.UNREADABLE, path=path, reason=exc.strerror or exc) from None
     return digests, meta, sent, warnings

@@ -10,6 +10,10 @@ fails no new one starts; those running finish and are handed back, so that what 
 did is known. A task that meets a server asking to slow down (429, 503) turns the rest
 of the run to one task at a time (:meth:`Executor.one_at_a_time`).
 
+The module also runs one call beside the caller (:func:`in_background`), bounded in
+time if need be (:func:`within`): hashing beside the archive checks, a Sigstore call
+or a description render that must not hold the job.
+
 The threads are daemons: a run that is cancelled or ends on an error does not wait
 for them (the process ends soon after)."""
 
@@ -108,3 +112,41 @@ class Executor:
             finished.put(Done(item, result, error, tuple(log)))
 
         threading.Thread(target=task, name="task", daemon=True).start()
+
+
+class TooSlow(Exception):
+    """A call did not finish within the time it was given."""
+
+
+def in_background(call: Callable[[], R], name: str) -> Callable[[float | None], R]:
+    """Start ``call()`` on a thread of its own; the function returned waits for it
+    (``seconds`` at most, or as long as it takes with None) and gives its result or
+    raises what it raised, or :class:`TooSlow` (the call is then left behind)."""
+    finished = threading.Event()
+    result: list[R] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(call())
+        except BaseException as exc:  # handed to the caller's thread
+            failure.append(exc)
+        finally:
+            finished.set()
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+
+    def wait(seconds: float | None = None) -> R:
+        if not finished.wait(seconds):
+            raise TooSlow(name)
+        if failure:
+            raise failure[0]
+        return result[0]
+
+    return wait
+
+
+def within(seconds: float, call: Callable[[], R], name: str) -> R:
+    """``call()``, given ``seconds`` to finish: a service that never answers, or a
+    parser that never ends, must not hold the job (:class:`TooSlow`)."""
+    return in_background(call, name)(seconds)

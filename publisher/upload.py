@@ -439,11 +439,11 @@ def upload_error(
 def warm_imports() -> None:
     """Import twine in the background while the early steps wait on the network: a
     release job starts with a cold interpreter every time."""
-    import threading
+    from publisher.executor import in_background
 
     def work() -> None:
         # A failure here is reported by the real import later.
         with contextlib.suppress(Exception):
             import twine.package  # noqa: F401
 
-    threading.Thread(target=work, name="warm-imports", daemon=True).start()
+    in_background(work, "warm-imports")
