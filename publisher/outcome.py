@@ -70,7 +70,7 @@ class Finding:
 class Progress:
     """A finding about one file of many, made as that file was done: its place among
     them (``done`` of ``total``) and what was logged while it was worked on, to show
-    folded under it."""
+    under it."""
 
     finding: Finding
     done: int
