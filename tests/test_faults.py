@@ -302,3 +302,24 @@ def test_run_out_of_time_stops_before_the_next_request(
     run.shows(Msg.RUN_DEADLINE, "error", seconds=1)
     assert index.state.issued == []
     assert index.state.paths("POST") == []
+
+
+def test_lost_answer_with_other_bytes_on_the_index_is_not_uploaded(
+    github: GitHub, index: LocalIndex
+) -> None:
+    """The upload's connection drops before the index takes the file, while another
+    job puts a file of that name, with other bytes, on the index: the file there is not
+    this one, so it is not counted as uploaded, and the run says so."""
+    wheel = make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+
+    def other_job() -> None:
+        index.state.add_file("example", wheel.name, b"another build", "1.0.0")
+
+    index.state.faults.append(Fault("/legacy/", drop=True, meanwhile=other_job))
+    run = github.run()
+    assert run.code == 1
+    assert run.output_list("uploaded") == []
+    run.shows(Msg.UPLOAD_EXISTS, "error", filename=wheel.name)
+    stored = index.state.projects["example"].files[wheel.name]
+    assert stored.size == len(b"another build")

@@ -20,6 +20,7 @@ import pytest
 from conftest import ActionRun, GitHub, make_sdist, make_wheel, metadata_text, publisher_for_run
 from fakes.index import Fault, LocalIndex
 from gfm import assert_inert
+from shown import all_annotations
 
 from publisher import dists, http, messages, safejson
 from publisher import index as index_module
@@ -499,6 +500,9 @@ def test_fifo_is_refused_without_opening_it(github: GitHub) -> None:
 
 
 def test_upper_case_sha256_is_the_same_file(github: GitHub, index: LocalIndex) -> None:
+    """An index that writes its digests in upper case: the file there is these bytes,
+    so skip-existing skips it quietly, and without it the error is the one for the
+    same bytes (set skip-existing), not the one for other content."""
     _ready(github, index)
     index.state.sha_upper = True
     wheel = github.dist / "example-1.0.0-py3-none-any.whl"
@@ -506,6 +510,45 @@ def test_upper_case_sha256_is_the_same_file(github: GitHub, index: LocalIndex) -
     run = github.run({"skip-existing": "true"})
     assert run.code == 0, run.log
     assert run.output_list("skipped") == [wheel.name]
+    assert [a.title for a in all_annotations(run.log) if a.level == "warning"] == []
+    assert run.logs(Msg.CHECK_FILE_SKIPPED, filename=wheel.name)
+    (github.dist / "example-1.0.0.tar.gz").unlink()  # uploaded by that run
+    run = github.run()
+    assert run.code == 1
+    run.shows(Msg.FILE_EXISTS_SAME, "error", filename=wheel.name)
+
+
+def test_backticks_from_outside_stay_in_their_code_span(github: GitHub, index: LocalIndex) -> None:
+    """The index's words hold runs of backticks: the summary shows them as they are,
+    in one code span that none of them closes."""
+    _ready(github, index)
+    words = "no `x` here ``y`` or ```z``` and `` ` ``"
+    index.state.mint_error = ("invalid-publisher", words)
+    run = github.run()
+    assert run.code == 1
+    page = run.page
+    assert words in page.text
+    assert not any(words not in code and "`" in code for code in _code_spans(page.html))
+
+
+def _code_spans(html: str) -> list[str]:
+    """The text of each <code> element of a rendered page."""
+    import html as html_module
+
+    return [html_module.unescape(c) for c in re.findall(r"<code>(.*?)</code>", html, re.S)]
+
+
+def test_a_pipe_from_outside_stays_in_its_table_cell(github: GitHub, index: LocalIndex) -> None:
+    """A claim holding `|` (GitHub allows it in an environment's name) fills one cell
+    of the summary's claims table; the row keeps its columns."""
+    _ready(github, index)
+    index.state.run.environment = "prod|us"
+    run = github.run()
+    assert run.code == 1
+    rows = {row[0]: row for row in run.page.table("claim")}
+    claim_name = messages.claim_row(Msg.SUMMARY_CLAIM_ENVIRONMENT)[0]
+    assert rows[claim_name][1] == "prod|us"
+    assert len(rows[claim_name]) == len(rows["claim"])
 
 
 # --- 17. retry budget and verbose answers -----------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -623,3 +624,24 @@ def test_refused_file_is_listed_in_the_failure_summary(github: GitHub, index: Lo
     rows = run.page.table("file")[1:]
     assert ["example-1.0.0.tar.gz", "not uploaded: refused by the checks (see above)"] in rows
     assert ["example-1.0.0-py3-none-any.whl", "not uploaded"] in rows
+
+
+def test_secrets_given_are_masked_before_anything_else(github: GitHub, index: LocalIndex) -> None:
+    """The runner hides a value only once told to: the password (or the OIDC request
+    token) is masked first of all, then each token as soon as it is had."""
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.user_tokens.add("pypi-a-user-token-0123456789")
+    run = github.run({"password": "pypi-a-user-token-0123456789"}, oidc=False)
+    assert run.code == 0, run.log
+    assert run.log.splitlines()[0] == "::add-mask::pypi-a-user-token-0123456789"
+    shutil.rmtree(github.dist)
+    _dists(github, version="2.0.0")
+    run = github.run()
+    assert run.code == 0, run.log
+    lines = run.log.splitlines()
+    assert lines[0] == f"::add-mask::{index.state.request_token}"
+    (oidc,) = index.state.issued[-1:]
+    (minted,) = index.minted()[-1:]
+    for secret in (oidc, minted):
+        assert f"::add-mask::{secret}" in lines

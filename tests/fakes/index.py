@@ -92,7 +92,9 @@ class Fault:
     sending it a byte every ``trickle`` seconds if set; or handle the request and then
     drop the connection without an answer (``drop_after``), or drop it first
     (``drop``), or handle it and then let every minted token expire (``expire_tokens``).
-    The hostile modes (reason, body, headers, trickle) model an index that attacks."""
+    ``meanwhile`` is called when the fault fires, before it acts: what happens on the
+    index at that moment (another job's upload). The hostile modes (reason, body,
+    headers, trickle) model an index that attacks."""
 
     path: str
     status: int | None = None
@@ -107,6 +109,7 @@ class Fault:
     expire_tokens: bool = False
     times: int = 1
     skip: int = 0  # let this many matching requests through first
+    meanwhile: Callable[[], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -913,6 +916,8 @@ class _Handler(BaseHTTPRequestHandler):
             upload = method == "POST" and path == state.upload_path
             time.sleep(state.latency.of(upload, len(body)))
         fault = self._fault(path)
+        if fault and fault.meanwhile:
+            fault.meanwhile()
         if fault and fault.drop:
             self._drop()
             return
