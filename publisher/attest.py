@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from publisher import messages, safejson
 from publisher.errors import InputError, PublishError
-from publisher.http import REQUEST_DEADLINE
+from publisher.http import REQUEST_DEADLINE, passing
 from publisher.messages import Msg, Url
 
 if TYPE_CHECKING:
@@ -307,7 +307,7 @@ def _passing(exc: BaseException) -> bool:
     cause = _cause(exc)
     if isinstance(cause, requests.HTTPError) and cause.response is not None:
         status = cause.response.status_code
-        return status == 429 or status >= 500
+        return passing(status)
     return isinstance(cause, requests.ConnectionError | requests.Timeout)
 
 

@@ -1,7 +1,7 @@
 """One HTTP client for every request the action makes: a deadline on each request as a
 whole and on the run, a size cap on answers, plain http only to loopback (and never
 through a proxy), and bounded retries with backoff for the faults real servers have
-(connection errors, 429, 500/502/503/504)."""
+(connection errors, 429, any 5xx)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,15 @@ if TYPE_CHECKING:
     from publisher.console import Console
     from publisher.transport import Deadlines
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+TOO_MANY_REQUESTS = 429  # with any 5xx, an answer worth another try
+
+
+def passing(status: int) -> bool:
+    """Whether an HTTP status is a fault that may pass (429, any 5xx): worth another
+    try, for every request, the mint, uploads and Sigstore's services alike."""
+    return status == TOO_MANY_REQUESTS or 500 <= status <= 599
+
+
 MAX_BODY = 8 << 20  # no answer we read is legitimately bigger than this (but:)
 # a simple-API page lists every file of a project: tens of thousands for nightlies.
 MAX_PAGE = 64 << 20
@@ -36,6 +44,7 @@ UPLOAD_RATE = 1 << 20  # bytes per second an upload gets, on top of REQUEST_DEAD
 VERBOSE_BODY = 2000  # characters of an answer that verbose shows
 RUN_DEADLINE = 30 * 60.0  # the whole run's network time; see docs/troubleshooting.md
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not worth holding the job for
+JITTER = 0.5  # each backoff is shortened at random by up to this part of it
 T = TypeVar("T")
 
 
@@ -52,7 +61,8 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> float:
         """Backoff before try ``attempt + 1`` (attempt counts from 1)."""
-        return float(min(self.cap, self.base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0))  # noqa: S311
+        backoff = min(self.cap, self.base * 2 ** (attempt - 1))
+        return float(backoff * random.uniform(1.0 - JITTER, 1.0))  # noqa: S311
 
     def next_wait(
         self, attempt: int, asked: float | None = None, waited: float = 0.0
@@ -261,7 +271,7 @@ class Http:
             except OSError as exc:  # raised by requests for a missing CA bundle
                 raise IndexServerError(Msg.TLS_SETUP_FAILED, url=url, reason=_short(exc)) from None
             self._log_answer(method, url, response, secret_answer)
-            if response.status_code not in RETRY_STATUSES or not retry:
+            if not passing(response.status_code) or not retry:
                 return response
             last[:] = [response]
             return Again(f"HTTP {response.status_code}", retry_after(response))

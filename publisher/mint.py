@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from publisher import messages
 from publisher.errors import IndexServerError, MintError, TransientError
-from publisher.http import RETRY_STATUSES, Again, json_object, retry_after, retrying
+from publisher.http import Again, json_object, passing, retry_after, retrying
 from publisher.messages import Msg
 from publisher.secret import Secret
 
@@ -104,7 +104,7 @@ def mint(
         secret_answer=True,
         json={"token": oidc_token.reveal()},
     )
-    if response.status_code in RETRY_STATUSES:
+    if passing(response.status_code):
         transient = TransientError(
             Msg.MINT_STATUS,
             url=index.mint_url,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from publisher import indexrules, messages
 from publisher.errors import NameCheckError, PublishError, TransientError, UploadError
-from publisher.http import Again, retry_after, retrying, upload_deadline
+from publisher.http import Again, passing, retry_after, retrying, upload_deadline
 from publisher.messages import Msg
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def classify(status: int, reason: str, body: str) -> Answer:
         return Answer.NAME_REUSED
     if "too many new projects" in text:
         return Answer.REFUSED  # a limit per user and hour: retrying now cannot help
-    if status == 429 or status >= 500:
+    if passing(status):
         return Answer.TRANSIENT
     if status in (404, 405):
         return Answer.NO_ENDPOINT

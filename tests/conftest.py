@@ -12,8 +12,9 @@ import re
 import subprocess
 import sys
 import tarfile
+import time
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -199,18 +200,33 @@ def parse_outputs(text: str) -> dict[str, str]:
     return outputs
 
 
-def assert_no_secret(run: ActionRun, secrets: list[str]) -> None:
+def assert_no_secret(run: ActionRun, secrets: list[str], written: Sequence[Path] = ()) -> None:
     """No secret in output (outside the ``::add-mask::`` lines the runner swallows), in
-    outputs or in the summary."""
+    outputs, in the summary, or in the files ``written`` (those the run wrote)."""
     visible = "\n".join(
         line for line in run.log.splitlines() if not line.startswith("::add-mask::")
     )
+    files = {path: path.read_bytes() for path in written}
     for secret in secrets:
         if len(secret) < 8:
             continue  # a "token" this short is refused unused (test_hostile checks that)
         assert secret not in visible, "a secret appeared in the log"
         assert secret not in json.dumps(run.outputs), "a secret appeared in the outputs"
         assert secret not in run.summary, "a secret appeared in the step summary"
+        for path, data in files.items():
+            assert secret.encode() not in data, f"a secret appeared in {path.name}"
+
+
+def basic_credential(user: str, password: str) -> str:
+    """The HTTP Basic credential (base64 of ``user:password``) sent with uploads."""
+    import base64
+
+    return base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def files_written(folder: Path, since_ns: int) -> list[Path]:
+    """The files under ``folder`` written since ``since_ns`` (``time.time_ns()``)."""
+    return [p for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime_ns >= since_ns]
 
 
 SUBPROCESS_ALWAYS = os.environ.get("E2E_SUBPROCESS") == "1"
@@ -310,6 +326,7 @@ class GitHub:
             **(self.index.github_env() if oidc else {}),
             **(env or {}),
         }
+        started = time.time_ns()
         if command is not None:
             del environment["PYTHONPATH"]
         in_subprocess = subprocess_run or unprivileged or command is not None or while_running
@@ -350,13 +367,18 @@ class GitHub:
         # No crash; only the traceback that `verbose` shows under its own title.
         shown_on_purpose = "Traceback (shown with verbose):\nTraceback (most recent call last):"
         assert "Traceback" not in result.log.replace(shown_on_purpose, ""), result.log
+        password = values.get("password", "")
+        minted = self.index.minted()
         secrets = [
             self.index.state.request_token,
-            *self.index.minted(),
+            *minted,
             *self.index.state.issued,
-            values.get("password", ""),
+            password,
+            *(basic_credential("__token__", token) for token in minted),
         ]
-        assert_no_secret(result, secrets)
+        if password:
+            secrets.append(basic_credential(values.get("user") or "__token__", password))
+        assert_no_secret(result, secrets, files_written(self.workspace.parent, started))
         self.runs.append(result)
         return result
 

@@ -303,3 +303,64 @@ def test_readme_install_commands_name_the_package_and_its_command() -> None:
         shown[words[0]].add(spec)
     assert "publisher" in project["scripts"]
     assert shown == {"uvx": sources, "pipx": {project["name"], CLONE}}
+
+
+def _page(name: str) -> str:
+    """A docs page with its white space made single spaces (lines wrap anywhere)."""
+    return " ".join((ROOT / "docs" / name).read_text(encoding="utf-8").split())
+
+
+def _listed(numbers: list[float]) -> str:
+    """1, 2 and 4."""
+    words = [f"{n:g}" for n in numbers]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+
+def test_troubleshooting_numbers_are_the_codes() -> None:
+    """Each number docs/troubleshooting.md gives for retries and deadlines, against the
+    constant it describes."""
+    from publisher import attest, dists, http
+
+    text = _page("troubleshooting.md")
+    # The statuses retried: 429 and any 5xx, and no other.
+    assert {s for s in range(100, 600) if http.passing(s)} == {429, *range(500, 600)}
+    assert "429 and any 5xx" in text
+    policy = http.DEFAULT_POLICY
+    waits = [min(policy.cap, policy.base * 2**n) for n in range(policy.tries - 1)]
+    assert f"at most {policy.tries} tries" in text
+    assert http.JITTER == 0.5, "the docs say 'by up to half': say it anew"
+    assert (
+        f"({_listed(waits)} s, each shortened at random by up to half, never more than "
+        f"{policy.cap:g} s)" in text
+    )
+    assert f"at most {policy.budget:g} s of waiting in all" in text
+    assert policy.budget == http.MAX_RETRY_AFTER
+    assert f"share {http.RUN_DEADLINE / 60:g} minutes in all" in text
+    assert f"whatever the reads do: {http.REQUEST_DEADLINE:g} s" in text
+    assert f"an upload: {http.REQUEST_DEADLINE:g} s plus a second per MiB" in text
+    assert http.UPLOAD_RATE == 1 << 20  # a second per MiB
+    connect, read = http.TIMEOUT
+    assert f"cut off at {connect:g} s to connect and {read:g} s without a byte" in text
+    assert f"Rendering a long description is cut off after {dists.RENDER_SECONDS:g} s" in text
+    seconds = f"{attest.SIGSTORE_DEADLINE:g} s"
+    assert f"{seconds} to get the signing certificate and {seconds} to sign each file" in text
+
+
+def test_backoff_waits_are_as_documented() -> None:
+    """The waits themselves, drawn many times: within the documented bounds."""
+    from publisher import http
+
+    policy = http.RetryPolicy()
+    for attempt in range(1, policy.tries):
+        backoff = min(policy.cap, policy.base * 2 ** (attempt - 1))
+        waits = [policy.delay(attempt) for _ in range(200)]
+        assert all(backoff * (1 - http.JITTER) <= w <= backoff for w in waits)
+
+
+def test_mutants_are_listed_with_their_killers() -> None:
+    """docs/mutants.md has a row for each mutant of tools/mutants.py, and no other."""
+    from mutants import MUTANTS
+
+    page = (ROOT / "docs" / "mutants.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `([a-z0-9-]+)` \|", page, re.MULTILINE)
+    assert sorted(listed) == sorted(m.id for m in MUTANTS)

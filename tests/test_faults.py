@@ -323,3 +323,34 @@ def test_lost_answer_with_other_bytes_on_the_index_is_not_uploaded(
     run.shows(Msg.UPLOAD_EXISTS, "error", filename=wheel.name)
     stored = index.state.projects["example"].files[wheel.name]
     assert stored.size == len(b"another build")
+
+
+@pytest.mark.parametrize("status", [429, 500, 501, 507, 511])
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [("/_/oidc/audience", "GET"), ("/_/oidc/mint-token", "POST"), ("/legacy/", "POST")],
+)
+def test_429_and_any_5xx_are_retried(
+    github: GitHub, index: LocalIndex, status: int, path: str, method: str
+) -> None:
+    """As the docs say (docs/troubleshooting.md): 429 and any 5xx, for the audience,
+    the mint and the upload alike; the second try goes through."""
+    make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.faults.append(Fault(path, status=status))
+    run = github.run()
+    assert run.code == 0, run.log
+    assert index.state.paths(method).count(path) == 2
+    assert "try 1 of 4 failed" in run.log
+
+
+@pytest.mark.parametrize("status", [400, 404, 418, 428])
+def test_other_4xx_on_the_audience_is_not_retried(
+    github: GitHub, index: LocalIndex, status: int
+) -> None:
+    _ready(github, index)
+    index.state.faults.append(Fault("/_/oidc/audience", status=status, times=9))
+    run = github.run()
+    assert run.code == 1
+    assert index.state.paths("GET").count("/_/oidc/audience") == 1
+    assert "trying again" not in run.log
