@@ -265,7 +265,8 @@ def run_ours_signing(
     assert SIGSTORE is not None
     index.state.sigstore_root = SIGSTORE.trusted_root_json
     workspace = work / "workspace"
-    inputs = {"packages-dir": "dist", "sigstore-trust-config": str(SIGSTORE.trust_config_path)}
+    config = SIGSTORE.trust_config_in(workspace)
+    inputs = {"packages-dir": "dist", "sigstore-trust-config": config}
     env = github_env(index, workspace, work / "home", inputs)
     return [sys.executable, *IMAGE_FLAGS, str(ENTRYPOINT)], env, workspace
 

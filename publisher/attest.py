@@ -48,6 +48,7 @@ T = TypeVar("T")
 # is bounded here, as a request of ours is (see publisher.http).
 SIGSTORE_DEADLINE = REQUEST_DEADLINE
 MAX_GIVEN = 1 << 20  # a real attestation is a few kB
+MAX_TRUST_CONFIG = 1 << 20  # a real one (root certificates, keys, URLs) is tens of kB
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Plan:
 
     trust_config: Path | None
     audience: str = "sigstore"  # of the OIDC tokens the deployment's Fulcio takes
+    workspace: Path | None = None  # the real path trust_config must be under
     config: ClientTrustConfig | None = None
     context: SigningContext | None = None
     verifier: Verifier | None = None
@@ -85,11 +87,13 @@ class Plan:
         from sigstore.sign import SigningContext
         from sigstore.verify import Verifier
 
+        text = None if self.trust_config is None else self._read_trust_config()
+
         def load() -> tuple[ClientTrustConfig, SigningContext, Verifier]:
-            if self.trust_config is None:
+            if text is None:
                 config = ClientTrustConfig.production()
             else:
-                config = ClientTrustConfig.from_json(self.trust_config.read_text(encoding="utf-8"))
+                config = ClientTrustConfig.from_json(text)
             context = SigningContext.from_trust_config(config)
             return config, context, Verifier(trusted_root=config.trusted_root)
 
@@ -101,8 +105,40 @@ class Plan:
             if self.trust_config is None:
                 raise PublishError(Msg.SIGSTORE_TRUST_UNAVAILABLE, reason=_reason(exc)) from None
             raise InputError(
-                Msg.TRUST_CONFIG_BAD, path=self.trust_config, reason=_reason(exc)
+                Msg.TRUST_CONFIG_BAD, path=self.trust_config, reason=_unusable(exc)
             ) from None
+
+    def _read_trust_config(self) -> str:
+        """The trust config's text: a regular file inside the workspace, read up to
+        ``MAX_TRUST_CONFIG`` bytes. Nothing of it is ever quoted back."""
+        from publisher import files
+
+        assert self.trust_config is not None
+        folder = self.workspace or files.real_folder(Path.cwd())
+        try:
+            data = files.read_named(self.trust_config, folder, MAX_TRUST_CONFIG)
+            return data.decode("utf-8")
+        except files.Unreadable as exc:
+            raise InputError(
+                Msg.TRUST_CONFIG_BAD, path=self.trust_config, reason=exc.reason
+            ) from None
+        except UnicodeDecodeError:
+            reason = messages.phrase(Msg.TRUST_CONFIG_UNUSABLE, error="not UTF-8 text")
+            raise InputError(Msg.TRUST_CONFIG_BAD, path=self.trust_config, reason=reason) from None
+
+
+def _unusable(exc: Exception) -> str:
+    """Why sigstore-python refused a trust config, without any of its contents: where
+    in the JSON and pydantic's name for the fault (``signingConfig.caUrls: missing``),
+    or only the kind of error (sigstore's texts, and pydantic's, may quote the file)."""
+    from pydantic import ValidationError
+
+    error = type(exc).__name__
+    if isinstance(exc, ValidationError) and exc.errors():
+        first = exc.errors()[0]
+        error = ".".join(str(part) for part in first["loc"]) or "(top)"
+        error += f": {first['type']}"
+    return messages.phrase(Msg.TRUST_CONFIG_UNUSABLE, error=error)
 
 
 def bounded(call: Callable[[], T], what: str, seconds: float | None = None) -> T:
@@ -171,19 +207,18 @@ def is_attestation_of(name: str, dist_names: set[str]) -> bool:
     return any(stem.startswith(d + ".") and len(stem) > len(d) + 1 for d in dist_names)
 
 
-def load(path: Path) -> Attestation:
-    """The attestation in ``path``, read (not yet checked)."""
+def load(path: Path, folder: Path) -> Attestation:
+    """The attestation in ``path``, read (not yet checked): a regular file inside
+    ``folder`` (the real path of packages-dir), of at most ``MAX_GIVEN`` bytes read."""
     from pydantic import ValidationError
     from pypi_attestations import Attestation
 
+    from publisher import files
+
     try:
-        if path.stat().st_size > MAX_GIVEN:
-            reason = messages.phrase(Msg.ATTESTATION_TOO_LARGE, limit=MAX_GIVEN)
-            raise PublishError(Msg.ATTESTATION_UNREADABLE, path=path, reason=reason)
-        return Attestation.model_validate_json(path.read_bytes())
-    except OSError as exc:
-        failed = exc.strerror or str(exc)
-        raise PublishError(Msg.ATTESTATION_UNREADABLE, path=path, reason=failed) from None
+        return Attestation.model_validate_json(files.read_named(path, folder, MAX_GIVEN))
+    except files.Unreadable as exc:
+        raise PublishError(Msg.ATTESTATION_UNREADABLE, path=path, reason=exc.reason) from None
     except ValidationError as exc:
         raise PublishError(Msg.ATTESTATION_UNREADABLE, path=path, reason=_invalid(exc)) from None
 

@@ -136,7 +136,8 @@ def check_locally(args: argparse.Namespace) -> int:
         "INPUT_DRY-RUN": "true",
     }
     try:
-        config = read_config(inputs, cwd=root)
+        # A folder named on the command line is the user's own choice, wherever it is.
+        config = read_config(inputs, cwd=root, confined=packages_dir is None)
     except PublishError as exc:
         console.failure(exc)
         return EXIT_FAILED

@@ -116,6 +116,34 @@ def read_inside(path: Path, folder: Path, limit: int) -> bytes:
         os.close(fd)
 
 
+class Unreadable(Exception):
+    """A file named by the workflow cannot be read: ``reason`` says why, in words (never
+    with any of its contents)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_named(path: Path, folder: Path, limit: int) -> bytes:
+    """:func:`read_inside`, every failure an :class:`Unreadable` with the reason."""
+    from publisher import messages
+    from publisher.messages import Msg
+
+    try:
+        return read_inside(path, folder, limit)
+    except Refused as refused:
+        if refused.outside:
+            # The folder's real path, whole: where the file would have had to be.
+            raise Unreadable(messages.phrase(Msg.FILE_OUTSIDE, folder=str(folder))) from None
+        raise Unreadable(messages.phrase(Msg.FILE_NOT_REGULAR)) from None
+    except TooLarge:
+        raise Unreadable(messages.phrase(Msg.FILE_TOO_LARGE, limit=limit)) from None
+    except (OSError, RuntimeError) as exc:  # gone, unreadable, a loop of links
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise Unreadable(reason) from None
+
+
 class PositionedReader(io.RawIOBase):
     """A seekable reader of an open descriptor with a position of its own (``pread``):
     several can read one file at once, from several threads, without sharing one."""

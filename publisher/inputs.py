@@ -189,6 +189,7 @@ class Config:
     sigstore_trust_config: Path | None = None  # None: Sigstore's public-good instance
     oidc_audience: str | None = None  # the index's audience, as the workflow pins it
     sigstore_audience: str = "sigstore"  # the audience the Sigstore deployment takes
+    workspace: Path = Path("/github/workspace")  # its real path: paths given stay inside
     # Notices and warnings about the inputs themselves (deprecated spellings), for the
     # pipeline's first step to report.
     notes: tuple[Finding, ...] = ()
@@ -263,19 +264,37 @@ def parse_count(name: str, value: str, most: int) -> int:
     return int(text)
 
 
-def _path(base: Path, value: str) -> Path | None:
-    return base / value if value else None
+def _inside(name: str, value: str, base: Path, workspace: Path) -> Path:
+    """``value`` (an input naming a path, relative to ``base``) as a path, refused when
+    it is, or leads through links to, anything outside the workspace: nothing is read
+    or listed there."""
+    path = base / value
+    real = path.resolve()
+    if real != workspace and workspace not in real.parents:
+        raise InputError(
+            Msg.PATH_OUTSIDE_WORKSPACE, name=name, value=value, workspace=str(workspace)
+        )
+    return path
 
 
-def read_config(env: Mapping[str, str], cwd: Path | None = None) -> Config:
-    """Build the run's :class:`Config` from ``INPUT_*`` variables."""
+def read_config(
+    env: Mapping[str, str], cwd: Path | None = None, *, confined: bool = True
+) -> Config:
+    """Build the run's :class:`Config` from ``INPUT_*`` variables; paths must lead
+    inside the workspace unless not ``confined`` (``publisher check --packages-dir``)."""
     from publisher import audience
     from publisher.index import Index
 
     base = cwd or Path.cwd()
+    # The job's workspace (the working directory, in a docker action): the only
+    # place paths from the workflow may lead to.
+    workspace = Path(env.get("GITHUB_WORKSPACE") or base).resolve()
     notes: list[Finding] = []
     index = Index.from_input(raw_input(env, "repository-url", notes))
-    trust_config = _path(base, raw_input(env, "sigstore-trust-config", notes))
+    folder = raw_input(env, "packages-dir", notes)
+    packages_dir = _inside("packages-dir", folder, base, workspace) if confined else base / folder
+    given = raw_input(env, "sigstore-trust-config", notes)
+    trust_config = _inside("sigstore-trust-config", given, base, workspace) if given else None
     signing = raw_input(env, "sigstore-audience", notes)
     audience.check_signing(signing, trust_config is not None)
     pinned = raw_input(env, "oidc-audience", notes) or None
@@ -283,7 +302,7 @@ def read_config(env: Mapping[str, str], cwd: Path | None = None) -> Config:
         audience.check_pin(pinned, index, signing)
     return Config(
         index=index,
-        packages_dir=base / raw_input(env, "packages-dir", notes),
+        packages_dir=packages_dir,
         user=raw_input(env, "user", notes),
         # Given but empty means "no password" (trusted publishing): no defaults needed.
         password=Secret(raw_input(env, "password", notes)),
@@ -297,5 +316,6 @@ def read_config(env: Mapping[str, str], cwd: Path | None = None) -> Config:
         sigstore_trust_config=trust_config,
         oidc_audience=pinned,
         sigstore_audience=signing,
+        workspace=workspace,
         notes=tuple(notes),
     )

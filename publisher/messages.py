@@ -276,6 +276,11 @@ class Msg(StrEnum):
     SIGSTORE_PUBLIC = "sigstore-public"
     SIGSTORE_PRIVATE = "sigstore-private"
     TRUST_CONFIG_BAD = "trust-config-bad"
+    PATH_OUTSIDE_WORKSPACE = "path-outside-workspace"
+    FILE_OUTSIDE = "phrase-file-outside"
+    FILE_NOT_REGULAR = "phrase-file-not-regular"
+    FILE_TOO_LARGE = "phrase-file-too-large"
+    TRUST_CONFIG_UNUSABLE = "phrase-trust-config-unusable"
     SIGSTORE_TRUST_UNAVAILABLE = "trust-unavailable"
     SIGSTORE_TOO_SLOW = "signing-too-slow"
     ATTEST_PRIVATE_FOR_PYPI = "attest-private-for-pypi"
@@ -304,7 +309,6 @@ class Msg(StrEnum):
     ATTESTATION_DUPLICATE = "attestation-duplicate"
     ATTESTATION_PREDICATE = "attestation-predicate"
     CHECK_ATTEST_EXTRA = "check-attest-extra"
-    ATTESTATION_TOO_LARGE = "phrase-attestation-too-large"
     ATTESTATION_INVALID = "attestation-invalid"
     ATTESTATION_IDENTITY = "attestation-identity"
     ATTESTATION_SUBJECT = "attestation-subject"
@@ -1007,6 +1011,15 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Fix: give the path, relative to the workspace, of a Sigstore client trust config "
         "(JSON: `trustedRoot` and `signingConfig`, the format `sigstore --trust-config` "
         "reads), or remove the input to use Sigstore's public-good instance.",
+    ),
+    Msg.PATH_OUTSIDE_WORKSPACE: (
+        "Input `$name` points outside the workspace",
+        "`$name` is `$value`, which is outside the workspace `$workspace` (an absolute "
+        "path elsewhere, `..`, or a link out of it). The action reads only what the job "
+        "put in its workspace, never other files of the machine or its container; "
+        "nothing there was read or listed.\n"
+        "Fix: give a path relative to the workspace, without `..` (like `dist`), and "
+        "put or download the files there first.",
     ),
     Msg.SIGSTORE_TRUST_UNAVAILABLE: (
         "Cannot get Sigstore's trust data",
@@ -1804,7 +1817,13 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "token for this repository's trusted publishers",
         "",
     ),
-    Msg.ATTESTATION_TOO_LARGE: ("larger than $limit bytes, which no attestation is", ""),
+    Msg.FILE_OUTSIDE: ("it is a link to a file outside `$folder`", ""),
+    Msg.FILE_NOT_REGULAR: ("it is not a regular file (a folder, a named pipe, a device)", ""),
+    Msg.FILE_TOO_LARGE: ("it holds more than $limit bytes, which no such file does", ""),
+    Msg.TRUST_CONFIG_UNUSABLE: (
+        "sigstore-python cannot use it as a client trust config ($error)",
+        "",
+    ),
     Msg.DOING_UPLOAD: ("uploading $filename (the file is not on the index)", ""),
     Msg.DRY_RUN_FAILED: (
         "Dry run: publishing would fail",

@@ -381,7 +381,9 @@ def plan_attestations(ctx: Context) -> Findings:
         fields = {"index": index.read_url, "path": config.sigstore_trust_config}
         yield Finding("error", Msg.ATTEST_PRIVATE_FOR_PYPI, fields)
         return
-    ctx.signing = plan = Plan(config.sigstore_trust_config, config.sigstore_audience)
+    ctx.signing = plan = Plan(
+        config.sigstore_trust_config, config.sigstore_audience, workspace=config.workspace
+    )
     # Found now, not after the mint. Locally (publisher check) the public deployment is
     # not fetched: its trust data is the runner's to fetch, over the runner's network.
     if ctx.mode is not Mode.CHECK or plan.trust_config is not None:
@@ -406,13 +408,13 @@ def _attestations_beside(plan: Plan, dist: Dist) -> Findings:
         named = {"filename": dist.filename, "attestation": path.name}
         if path.name == attest.publish_path(dist).name:
             try:
-                plan.given[dist.filename] = attest.load(path)
+                plan.given[dist.filename] = attest.load(path, dist.root)
             except PublishError as exc:
                 yield Finding("notice", Msg.ATTESTATION_NOT_REUSED, {**named, "reason": exc.title})
                 continue
             yield Finding("ok", Msg.CHECK_ATTEST_GIVEN, named)
             continue
-        attestation = attest.load(path)  # the user's own: unreadable stops the run
+        attestation = attest.load(path, dist.root)  # the user's own: unreadable stops the run
         predicate = attest.predicate_of(attestation)
         if predicate in seen:
             files = f"`{seen[predicate]}` and `{path.name}`"

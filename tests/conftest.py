@@ -424,11 +424,17 @@ def stand_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSigstore
         yield running
 
 
+# The stand-in's trust config in the workspace of a test that uses ``sig``.
+TRUST_CONFIG = "sigstore-trust-config.json"
+
+
 @pytest.fixture
-def sig(stand_in: LocalSigstore, index: LocalIndex) -> LocalSigstore:
-    """The stand-in, trusted by the fake index, with a clean request log."""
+def sig(stand_in: LocalSigstore, index: LocalIndex, github: GitHub) -> LocalSigstore:
+    """The stand-in, trusted by the fake index, with a clean request log; its trust
+    config is ``TRUST_CONFIG`` in the workspace."""
     from fakes.sigstore import SIGSTORE_AUDIENCE
 
+    assert stand_in.trust_config_in(github.workspace) == TRUST_CONFIG
     index.state.sigstore_root = stand_in.trusted_root_json
     stand_in.record.requests.clear()
     stand_in.record.faults.clear()  # a test's leftover faults must not reach the next

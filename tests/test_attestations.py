@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
+from conftest import TRUST_CONFIG, GitHub, make_sdist, make_wheel, publisher_for_run
 from fakes.index import Fault, IndexState, LocalIndex, RunClaims
 from fakes.sigstore import LocalSigstore, sigstore_token
 from pypi_attestations import Attestation, Distribution
@@ -32,7 +32,7 @@ SLSA = "https://slsa.dev/provenance/v1"
 
 
 def _inputs(sig: LocalSigstore, **more: str) -> dict[str, str]:
-    return {"sigstore-trust-config": str(sig.trust_config_path), **more}
+    return {"sigstore-trust-config": TRUST_CONFIG, **more}
 
 
 def _ready(github: GitHub, index: LocalIndex) -> None:
@@ -517,7 +517,7 @@ def test_own_provenance_too_large_to_be_one(
     own.write_bytes(b" " * (attest.MAX_GIVEN + 1))
     run = github.run(_inputs(sig))
     assert run.code == 1
-    reason = messages.phrase(Msg.ATTESTATION_TOO_LARGE, limit=attest.MAX_GIVEN)
+    reason = messages.phrase(Msg.FILE_TOO_LARGE, limit=attest.MAX_GIVEN)
     run.shows(Msg.ATTESTATION_UNREADABLE, "error", path=f"dist/{own.name}", reason=reason)
     assert "/_/oidc/mint-token" not in index.state.paths()
 

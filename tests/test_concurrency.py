@@ -96,7 +96,7 @@ def publish(
         stand_in.record.requests.clear()
         stand_in.record.faults.clear()
         stand_in.lifetimes.clear()
-        given["sigstore-trust-config"] = str(stand_in.trust_config_path)
+        given["sigstore-trust-config"] = stand_in.trust_config_in(workspace)
     with LocalIndex(IndexState()) as index:
         if stand_in is not None:
             index.state.sigstore_root = stand_in.trusted_root_json

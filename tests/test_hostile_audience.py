@@ -7,7 +7,7 @@ it takes only an audience that names the index's own host, or the one the workfl
 from __future__ import annotations
 
 import pytest
-from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
+from conftest import TRUST_CONFIG, GitHub, make_sdist, make_wheel, publisher_for_run
 from fakes.index import LocalIndex
 from fakes.sigstore import LocalSigstore
 
@@ -165,9 +165,7 @@ def test_private_fulcio_gets_its_own_audience(
     when the workflow says so; the token sent to it is for that audience only."""
     _ready(github, index)
     sig.audience = "acme-sigstore"
-    config = github.workspace / "trust.json"
-    config.write_bytes(sig.trust_config_path.read_bytes())
-    inputs = {"sigstore-trust-config": "trust.json", "sigstore-audience": "acme-sigstore"}
+    inputs = {"sigstore-trust-config": TRUST_CONFIG, "sigstore-audience": "acme-sigstore"}
     run = github.run(inputs)
     assert run.code == 0, run.log
     assert len(run.output_list("attestations")) == 2
@@ -181,9 +179,7 @@ def test_signing_audience_is_not_one_an_index_or_service_takes(
     """A hostile private Fulcio must not receive a token PyPI, the index or a cloud
     would take."""
     _ready(github, index)
-    config = github.workspace / "trust.json"
-    config.write_bytes(sig.trust_config_path.read_bytes())
-    run = github.run({"sigstore-trust-config": "trust.json", "sigstore-audience": value})
+    run = github.run({"sigstore-trust-config": TRUST_CONFIG, "sigstore-audience": value})
     assert run.code == 1
     assert "cannot be" in run.log or MUST_NOT_HAVE in run.log
     assert sig.requests == []

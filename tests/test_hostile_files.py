@@ -12,14 +12,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import GitHub, make_sdist, make_wheel, metadata_text, publisher_for_run
+from conftest import (
+    TRUST_CONFIG,
+    GitHub,
+    make_sdist,
+    make_wheel,
+    metadata_text,
+    publisher_for_run,
+)
 from fakes.index import LocalIndex
+from fakes.sigstore import LocalSigstore
 
+from publisher import attest, messages
 from publisher.console import Console
 from publisher.dists import Digests, load_dist
 from publisher.errors import DistError
 from publisher.http import Http
 from publisher.index import Index
+from publisher.messages import Msg
 from publisher.secret import Secret
 from publisher.upload import Uploader
 
@@ -122,3 +132,103 @@ def test_upload_stops_before_its_last_byte_when_the_bytes_differ(
     while not index.state.incomplete and time.monotonic() < deadline:
         time.sleep(0.01)  # the server's thread is still reading what was sent
     assert index.state.incomplete == ["/legacy/"]
+
+
+# --- paths the workflow gives -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["absolute", "dot-dot", "link"])
+def test_packages_dir_outside_the_workspace_is_refused_unlisted(
+    github: GitHub, tmp_path: Path, where: str
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "id_rsa-backup.txt").write_text("not for the log")
+    value = {"absolute": str(outside), "dot-dot": "../elsewhere", "link": "dist"}[where]
+    if where == "link":
+        github.dist.symlink_to(outside)
+    run = github.run({"packages-dir": value})
+    assert run.code == 1
+    run.shows(Msg.PATH_OUTSIDE_WORKSPACE, "error", name="packages-dir", value=value)
+    assert "id_rsa-backup" not in run.log + run.summary  # the folder was not listed
+
+
+def _trust_config_refused(github: GitHub, reason: object) -> str:
+    """Run with the trust config `trust.json` in the workspace: refused for ``reason``
+    before the mint. The log and the summary."""
+    make_wheel(github.dist)
+    github.index.state.add_project("example", publisher_for_run(github.index))
+    run = github.run({"sigstore-trust-config": "trust.json"})
+    assert run.code == 1
+    run.shows(Msg.TRUST_CONFIG_BAD, "error", path="trust.json", reason=reason)
+    assert "/_/oidc/mint-token" not in github.index.state.paths()
+    return run.log + run.summary
+
+
+def test_trust_config_is_never_quoted(github: GitHub) -> None:
+    """A file that is no trust config (a key, a token, the process's environment) is
+    refused without a character of it in the log."""
+    (github.workspace / "trust.json").write_text("hunter2-private-token")
+    reason = messages.phrase(Msg.TRUST_CONFIG_UNUSABLE, error="(top): json_invalid")
+    shown = _trust_config_refused(github, reason)
+    assert "hunter2" not in shown
+
+
+def test_trust_config_link_out_of_the_workspace_is_refused(github: GitHub, tmp_path: Path) -> None:
+    """Re-pointed out of the workspace after the inputs were read (while the action
+    waits for the index), the link is not followed when the file is read."""
+    secret = tmp_path / "environ"
+    secret.write_text("AWS_SECRET=hunter2")
+    config = github.workspace / "trust.json"
+    config.write_text("{}")
+
+    def re_point() -> None:
+        config.unlink()
+        config.symlink_to(secret)
+
+    github.index.state.on_request.append(("/_/oidc/audience", re_point))
+    workspace = str(github.workspace.resolve())
+    shown = _trust_config_refused(github, messages.phrase(Msg.FILE_OUTSIDE, folder=workspace))
+    assert "hunter2" not in shown
+
+
+def test_trust_config_is_read_with_a_cap(github: GitHub) -> None:
+    (github.workspace / "trust.json").write_bytes(b"{" + b" " * (2 << 20) + b"}")
+    _trust_config_refused(
+        github, messages.phrase(Msg.FILE_TOO_LARGE, limit=attest.MAX_TRUST_CONFIG)
+    )
+
+
+@pytest.mark.parametrize("where", ["proc", "dot-dot", "link"])
+def test_trust_config_outside_the_workspace_is_refused(github: GitHub, where: str) -> None:
+    make_wheel(github.dist)
+    value = {"proc": "/proc/self/environ", "dot-dot": "../trust.json", "link": "t.json"}[where]
+    (github.workspace / "t.json").symlink_to("/proc/self/environ")
+    run = github.run({"sigstore-trust-config": value}, env={"MARKER": "hunter2"})
+    assert run.code == 1
+    run.shows(Msg.PATH_OUTSIDE_WORKSPACE, "error", name="sigstore-trust-config", value=value)
+    assert "hunter2" not in run.log + run.summary
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo"])
+def test_attestation_beside_a_dist_is_read_from_a_regular_file_inside(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore, tmp_path: Path, kind: str
+) -> None:
+    """A link out of packages-dir is not followed; a named pipe (whose stat() says 0
+    bytes) is not read, which would block the run for ever."""
+    make_sdist(github.dist)
+    wheel = make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    own = wheel.with_name(wheel.name + ".build.attestation")
+    if kind == "link":
+        elsewhere = tmp_path / "elsewhere.attestation"
+        elsewhere.write_text('{"version": 1}')
+        own.symlink_to(elsewhere)
+        reason = messages.phrase(Msg.FILE_OUTSIDE, folder=str(github.dist.resolve()))
+    else:
+        os.mkfifo(own)
+        reason = messages.phrase(Msg.FILE_NOT_REGULAR)
+    run = github.run({"sigstore-trust-config": TRUST_CONFIG}, subprocess_run=kind == "fifo")
+    assert run.code == 1
+    run.shows(Msg.ATTESTATION_UNREADABLE, "error", path=f"dist/{own.name}", reason=reason)
+    assert "/_/oidc/mint-token" not in index.state.paths()

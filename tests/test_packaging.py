@@ -172,7 +172,7 @@ def test_publisher_run_from_the_wheel_dry_run_then_publish(
     index.state.pending.append(publisher_for_run(index, project=PROJECT))
     with running_sigstore(tmp_path_factory.mktemp("sigstore")) as sigstore:
         index.state.sigstore_root = sigstore.trusted_root_json
-        inputs = {"sigstore-trust-config": str(sigstore.trust_config_path)}
+        inputs = {"sigstore-trust-config": sigstore.trust_config_in(github.workspace)}
         command = [str(venv / "bin" / "publisher"), "run"]
         dry = github.run({**inputs, "dry-run": "true"}, command=command)
         assert dry.code == 0, dry.log

@@ -691,6 +691,14 @@ class LocalSigstore:
             "tsaConfig": {"selector": "ANY"},
         }
 
+    def trust_config_in(self, workspace: Path) -> str:
+        """Put the trust config in ``workspace`` (the action reads it there only); its
+        name there, the ``sigstore-trust-config`` input."""
+        name = "sigstore-trust-config.json"
+        workspace.mkdir(parents=True, exist_ok=True)
+        (workspace / name).write_bytes(self.trust_config_path.read_bytes())
+        return name
+
     @property
     def trusted_root_json(self) -> str:
         """The trusted root, as JSON text."""
