@@ -364,3 +364,17 @@ def test_mutants_are_listed_with_their_killers() -> None:
     page = (ROOT / "docs" / "mutants.md").read_text(encoding="utf-8")
     listed = re.findall(r"^\| `([a-z0-9-]+)` \|", page, re.MULTILINE)
     assert sorted(listed) == sorted(m.id for m in MUTANTS)
+
+
+def test_runtime_has_no_test_hooks_or_fixture_names() -> None:
+    """No variable of a workflow's `env:` can reach a test seam (the seams are set by
+    the harness, in its own process: tests/harness.py), and no fixture's name is
+    printed whatever the run's names are."""
+    import publisher
+
+    package = Path(publisher.__file__).parent
+    code = {p: p.read_text(encoding="utf-8") for p in package.rglob("*.py")}
+    for path, text in code.items():
+        assert not re.search(r"[\"']PUBLISHER_\w+[\"']", text), f"{path.name}: a test hook"
+        for fixture in ("python-example", "octo-org", "tpa-example", "BACKOFF_SCALE"):
+            assert fixture not in text, f"{path.name} names the tests' {fixture}"

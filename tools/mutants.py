@@ -447,7 +447,7 @@ def run_mutant(mutant: Mutant, tree: Path, tests: list[str]) -> Result:
     finally:
         (tree / mutant.path).write_text(original, encoding="utf-8")
     seconds = time.monotonic() - started
-    killers = sorted(set(re.findall(r"^FAILED (\S+)", output, re.MULTILINE)))
+    killers = sorted(set(re.findall(r"^FAILED (.+?)(?: - .*)?$", output, re.MULTILINE)))
     if code in (1, 2) and killers:  # 2: stopped at the first failure (-x, xdist)
         return Result(mutant, "killed", killers, seconds)
     if code == 0:
