@@ -89,11 +89,16 @@ class Plan:
 
         text = None if self.trust_config is None else self._read_trust_config()
 
+        from publisher import sigstore_http
+
+        sigstore_http.install()  # before any of sigstore's clients is made
+
         def load() -> tuple[ClientTrustConfig, SigningContext, Verifier]:
             if text is None:
                 config = ClientTrustConfig.production()
             else:
                 config = ClientTrustConfig.from_json(text)
+                self._check_services(config)
             context = SigningContext.from_trust_config(config)
             return config, context, Verifier(trusted_root=config.trusted_root)
 
@@ -107,6 +112,31 @@ class Plan:
             raise InputError(
                 Msg.TRUST_CONFIG_BAD, path=self.trust_config, reason=_unusable(exc)
             ) from None
+
+    def _check_services(self, config: ClientTrustConfig) -> None:
+        """Every service of a private deployment's signing config is https (plain http
+        to loopback only): checked now, before the mint, not when the token is sent."""
+        from publisher.http import check_url
+
+        assert self.trust_config is not None
+        inner = config.signing_config._inner  # the config as written: every URL in it
+        services = {
+            "caUrls": inner.ca_urls,
+            "rekorTlogUrls": inner.rekor_tlog_urls,
+            "tsaUrls": inner.tsa_urls,
+            "oidcUrls": inner.oidc_urls,
+        }
+        for name, listed in services.items():
+            for position, service in enumerate(listed):
+                try:
+                    check_url(service.url, messages.phrase(Msg.SIGSTORE_SERVICE))
+                except PublishError as exc:
+                    reason = messages.phrase(
+                        Msg.TRUST_CONFIG_URL, field=name, position=position, problem=exc.title
+                    )
+                    raise InputError(
+                        Msg.TRUST_CONFIG_BAD, path=self.trust_config, reason=reason
+                    ) from None
 
     def _read_trust_config(self) -> str:
         """The trust config's text: a regular file inside the workspace, read up to

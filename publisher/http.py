@@ -35,6 +35,8 @@ def passing(status: int) -> bool:
     return status == TOO_MANY_REQUESTS or 500 <= status <= 599
 
 
+# Every key requests reads the environment's proxies into (ALL_PROXY is "all"), unset.
+NO_PROXY: dict[str, str | None] = {"http": None, "https": None, "all": None}
 MAX_BODY = 8 << 20  # no answer we read is legitimately bigger than this (but:)
 # a simple-API page lists every file of a project: tens of thousands for nightlies.
 MAX_PAGE = 64 << 20
@@ -244,7 +246,7 @@ class Http:
         if url.startswith("http://"):
             # Loopback only (check_url): never through a proxy, which would see the
             # credentials in clear text.
-            kwargs["proxies"] = {"http": None, "https": None}
+            kwargs["proxies"] = dict(NO_PROXY)
         last: list[requests.Response] = []
 
         def attempt() -> requests.Response | Again:
@@ -317,7 +319,7 @@ class Http:
         with self._deadlines.limit(limit) as cutoff:
             try:
                 response = session.request(method, url, stream=True, **kwargs)
-                _read_capped(response, url, max_body)
+                read_capped(response, url, max_body)
             except Exception:
                 if cutoff.expired:
                     raise too_slow from None
@@ -360,16 +362,18 @@ def _short(exc: Exception) -> str:
     return text if len(text) < 200 else text[:200] + "…"
 
 
-def _read_capped(response: requests.Response, url: str, limit: int) -> None:
+def read_capped(
+    response: requests.Response, url: str, limit: int, key: Msg = Msg.ANSWER_TOO_LARGE
+) -> None:
     """Read the whole body into ``response`` (so ``.json()``/``.text`` work), refusing
-    answers larger than ``limit`` bytes."""
+    answers larger than ``limit`` bytes, decompressed (error ``key``)."""
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_content(64 * 1024):
         size += len(chunk)
         if size > limit:
             response.close()
-            raise IndexServerError(Msg.ANSWER_TOO_LARGE, url=url, limit=limit)
+            raise IndexServerError(key, url=url, limit=limit)
         chunks.append(chunk)
     response._content = b"".join(chunks)
 

@@ -276,6 +276,9 @@ class Msg(StrEnum):
     SIGSTORE_PUBLIC = "sigstore-public"
     SIGSTORE_PRIVATE = "sigstore-private"
     TRUST_CONFIG_BAD = "trust-config-bad"
+    SIGSTORE_ANSWER_TOO_LARGE = "signing-answer-too-large"
+    SIGSTORE_SERVICE = "phrase-sigstore-service"
+    TRUST_CONFIG_URL = "phrase-trust-config-url"
     PATH_OUTSIDE_WORKSPACE = "path-outside-workspace"
     FILE_OUTSIDE = "phrase-file-outside"
     FILE_NOT_REGULAR = "phrase-file-not-regular"
@@ -1011,6 +1014,13 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Fix: give the path, relative to the workspace, of a Sigstore client trust config "
         "(JSON: `trustedRoot` and `signingConfig`, the format `sigstore --trust-config` "
         "reads), or remove the input to use Sigstore's public-good instance.",
+    ),
+    Msg.SIGSTORE_ANSWER_TOO_LARGE: (
+        "The Sigstore deployment sent an answer too large to be real",
+        "The answer from $url was larger than $limit bytes (decompressed); refusing to "
+        "read it. Nothing was uploaded.\n"
+        "Fix: check `sigstore-trust-config`: its services must be the Sigstore deployment "
+        "you mean.",
     ),
     Msg.PATH_OUTSIDE_WORKSPACE: (
         "Input `$name` points outside the workspace",
@@ -1815,6 +1825,12 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.AUDIENCE_PYPI_ONLY: (
         "it is PyPI's or TestPyPI's, which only $owners may ask for: PyPI would accept the "
         "token for this repository's trusted publishers",
+        "",
+    ),
+    Msg.SIGSTORE_SERVICE: ("Sigstore service (in the trust config's signingConfig)", ""),
+    Msg.TRUST_CONFIG_URL: (
+        "its `signingConfig.$field[$position]` cannot be used: $problem (a Sigstore "
+        "service gets the signing token: https only, plain http to this machine only)",
         "",
     ),
     Msg.FILE_OUTSIDE: ("it is a link to a file outside `$folder`", ""),

@@ -550,6 +550,8 @@ class SigstoreFault:
     message: str = "injected failure"
     times: int = 1
     pause: float = 0.0
+    body: bytes | None = None  # sent as it is, with ``headers``, instead of JSON
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -769,11 +771,23 @@ class LocalSigstore:
         with self.record.lock:
             return list(self.record.entries)
 
-    def fail(self, service: str, status: int, *, times: int = 1, pause: float = 0.0) -> None:
+    def fail(
+        self,
+        service: str,
+        status: int,
+        *,
+        times: int = 1,
+        pause: float = 0.0,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         """Make the next ``times`` requests to ``service`` answer ``status`` (after
-        ``pause`` seconds)."""
+        ``pause`` seconds), with ``body`` and ``headers`` if given (a hostile answer)."""
+        fault = SigstoreFault(
+            service, status, times=times, pause=pause, body=body, headers=headers or {}
+        )
         with self.record.lock:
-            self.record.faults.append(SigstoreFault(service, status, times=times, pause=pause))
+            self.record.faults.append(fault)
 
     def verify_upload(
         self,
@@ -931,14 +945,17 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _answer(self, status: int, payload: Any) -> None:
+        self._raw(status, json.dumps(payload).encode(), {})
+
+    def _raw(self, status: int, body: bytes, headers: dict[str, str]) -> None:
         # Logged before answering, so the log is complete once the client has its answer.
         with self.stand_in.record.lock:
             self.stand_in.record.requests.append(
                 SigstoreRequest(self.service, self.command, self.path, status)
             )
-        body = json.dumps(payload).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        for key, value in {"Content-Type": "application/json", **headers}.items():
+            self.send_header(key, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -953,7 +970,10 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self.stand_in._fault(self.service)
         if fault is not None:
             time.sleep(fault.pause)
-            self._answer(fault.status, {"code": fault.status, "message": fault.message})
+            if fault.body is not None:
+                self._raw(fault.status, fault.body, fault.headers)
+            else:
+                self._answer(fault.status, {"code": fault.status, "message": fault.message})
         elif self.service == "fulcio" and self.path == "/api/v2/signingCert":
             self._answer(*self.stand_in.signing_cert(self.headers, body))
         elif self.service == "rekor" and self.path == "/api/v1/log/entries":
