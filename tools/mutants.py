@@ -185,7 +185,7 @@ MUTANTS = (
         "a Sigstore trust config that cannot be read stops the run before anything is sent",
         "publisher/attest.py",
         r"raise InputError\(\n\s*Msg\.TRUST_CONFIG_BAD, path=self\.trust_config, "
-        r"reason=_reason\(exc\)\n\s*\) from None",
+        r"reason=_unusable\(exc\)\n\s*\) from None",
         "return",
         ("tests/test_attestations.py",),
     ),
