@@ -21,7 +21,6 @@ import os
 import re
 import tarfile
 import zipfile
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from publisher import files, indexrules, messages
+from publisher.archive import MAX_LINE, MAX_MEMBERS, Archive
 from publisher.errors import DistError
 from publisher.executor import in_background
 from publisher.files import Identity
@@ -41,15 +41,21 @@ if TYPE_CHECKING:
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
 ACCEPTED_METADATA_VERSIONS = set(indexrules.SUPPORTED_METADATA_VERSIONS)
-# A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than read it.
-MAX_METADATA_BYTES = 10 << 20
+# A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than read it
+# (checking one costs some 15 times its size in memory: the parsed fields, the text).
+MAX_METADATA_BYTES = 4 << 20
+# Header fields of a metadata file, past which it is not metadata (real ones have some
+# hundreds: classifiers, requirements); the email parser holds an object per line.
+MAX_METADATA_FIELDS = 10_000
+# reST descriptions longer than this are not rendered here (see _description_checks).
+MAX_RENDERED = 128 << 10
 # The index's file size limit unless the project has a larger one (which we cannot see).
 DEFAULT_FILE_LIMIT = 100 << 20
 # The index calls a ZIP a decompression bomb past both of these.
 RATIO_MIN_SIZE = 64 << 20
 RATIO_LIMIT = 50
-# Damage to an archive surfaces as any of these, depending on where it is.
-ARCHIVE_ERRORS = (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.error, ValueError)
+# entry_points.txt: a few kB in real wheels (the index parses it: so do we).
+MAX_ENTRY_POINTS = 1 << 20
 # What a distribution's file name may hold: the characters of names, versions (epochs)
 # and tags. The index refuses controls, DEL and backslashes; white space, other
 # punctuation or bytes that are not UTF-8 no build tool writes, and they would garble
@@ -216,111 +222,33 @@ def _warning(key: Msg, **fields: object) -> DistWarning:
     return warning
 
 
-class _Archive:
-    """An open sdist or wheel: its member names and their contents. Damage found on the
-    way is a ``corrupt-archive`` error, wherever it turns up."""
-
-    def __init__(self, path: Path, fd: int, size: int) -> None:
-        self.path, self.fd, self.size = path, fd, size
-        self.is_zip = path.name.endswith((".whl", ".zip"))
-        self._zip: zipfile.ZipFile | None = None
-        self._tar: tarfile.TarFile | None = None
-        with self.errors():
-            if self.is_zip:
-                self._zip = zipfile.ZipFile(self.reader())
-                self.infos = self._zip.infolist()
-                self.names = [i.filename for i in self.infos]
-            else:
-                self._tar = tarfile.open(fileobj=self.reader(), mode="r:gz")  # noqa: SIM115
-                # Reads the whole stream, as the index does (and finds damage anywhere).
-                self.members = self._tar.getmembers()
-                self.names = [m.name for m in self.members]
-
-    def reader(self) -> io.BufferedReader:
-        """A reader of the archive's file with a position of its own."""
-        return files.reader(self.fd)
-
-    def close(self) -> None:
-        """Close the archive."""
-        if self._zip is not None:
-            self._zip.close()
-        if self._tar is not None:
-            self._tar.close()
-
-    def __enter__(self) -> _Archive:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def errors(self) -> Iterator[None]:
-        """Turn damage found while reading into the user's error."""
-        try:
-            yield
-        except ARCHIVE_ERRORS as exc:
-            raise DistError(
-                Msg.CORRUPT_ARCHIVE, path=self.path, reason=str(exc) or type(exc).__name__
-            ) from None
-
-    def member_size(self, name: str) -> int | None:
-        """The size of member ``name`` (the last of that name, as the index finds it),
-        or None when there is no such member; -1 when it is not a regular file."""
-        if self._zip is not None:
-            try:
-                return self._zip.getinfo(name).file_size
-            except KeyError:
-                return None
-        assert self._tar is not None
-        try:
-            member = self._tar.getmember(name)
-        except KeyError:
-            return None
-        return member.size if member.isfile() else -1
-
-    def read(self, name: str) -> bytes:
-        """The contents of member ``name``, which must exist."""
-        with self.errors():
-            if self._zip is not None:
-                return self._zip.read(name)
-            assert self._tar is not None
-            fh = self._tar.extractfile(self._tar.getmember(name))
-            return fh.read() if fh is not None else b""
-
-    def scanned_members(self) -> Iterator[tuple[str, bytes]]:
-        """The Python sources the index scans for obfuscated code, with their bytes."""
-        if self._zip is not None:
-            for info in self.infos:
-                if (
-                    not info.is_dir()
-                    and info.filename.lower().endswith(indexrules.SCANNED_SUFFIXES)
-                    and info.file_size <= indexrules.SCAN_LIMIT
-                ):
-                    yield info.filename, self.read(info.filename)
-            return
-        assert self._tar is not None
-        for member in self.members:
-            if (
-                member.isfile()
-                and member.name.lower().endswith(indexrules.SCANNED_SUFFIXES)
-                and member.size <= indexrules.SCAN_LIMIT
-            ):
-                with self.errors():
-                    fh = self._tar.extractfile(member)
-                    if fh is not None:
-                        yield member.name, fh.read()
-
-
 def _top_level(names: list[str]) -> str:
     """The folder every member is under (the index's ``os.path.commonpath``), or "" when
-    there is none."""
-    if not names:
+    there is none. Computed as ``posixpath.commonpath`` does, from the least and the
+    greatest of the names split into parts, one name at a time: commonpath splits them
+    all at once (46 MB for a hundred thousand members)."""
+    least: list[str] | None = None
+    greatest: list[str] | None = None
+    absolute = None
+    for name in names:
+        if absolute is None:
+            absolute = name.startswith("/")
+        elif absolute != name.startswith("/"):
+            return ""  # absolute and relative names mixed: no common folder
+        parts = [part for part in name.split("/") if part and part != "."]
+        if least is None or parts < least:
+            least = parts
+        if greatest is None or parts > greatest:
+            greatest = parts
+    if least is None or greatest is None:
         return ""
-    try:
-        top = os.path.commonpath(names)
-    except ValueError:  # absolute and relative names mixed: no common folder
-        return ""
-    return "" if top in (".", "/") else top
+    common = []  # the parts the least and the greatest share: every name shares them
+    for mine, theirs in zip(least, greatest, strict=False):
+        if mine != theirs:
+            break
+        common.append(mine)
+    top = ("/" if absolute else "") + "/".join(common)
+    return "" if top in ("", ".", "/") else top
 
 
 def _folders(names: list[str], suffix: str = "") -> str:
@@ -339,7 +267,7 @@ def _wheel_stem(path: Path) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def _read_metadata(path: Path, kind: str, archive: _Archive) -> tuple[bytes, str]:
+def _read_metadata(path: Path, kind: str, archive: Archive) -> tuple[bytes, str]:
     """The core metadata file, read where the index reads it, and the sdist's top-level
     folder (or the wheel's ``.dist-info`` folder)."""
     if kind == "sdist":
@@ -363,7 +291,7 @@ def _read_metadata(path: Path, kind: str, archive: _Archive) -> tuple[bytes, str
         raise DistError(Msg.NO_METADATA_FILE, path=path, member=member)
     if size > MAX_METADATA_BYTES:
         raise DistError(Msg.METADATA_TOO_LARGE, path=path, size=size)
-    return archive.read(member), top
+    return archive.read(member, MAX_METADATA_BYTES), top
 
 
 _DESCRIPTION_HEADER = re.compile(rb"^description:", re.IGNORECASE | re.MULTILINE)
@@ -386,6 +314,10 @@ def _parse_metadata(path: Path, raw: bytes) -> tuple[Metadata, RawMetadata, list
     from packaging.metadata import Metadata, parse_email
     from packaging.version import InvalidVersion, Version
 
+    header_block = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)[0]
+    # Lines that start a field (the others continue one): counted before parsing.
+    if len(re.findall(rb"^[^ \t\r\n]", header_block, re.MULTILINE)) > MAX_METADATA_FIELDS:
+        raise DistError(Msg.METADATA_TOO_MANY_FIELDS, path=path, limit=MAX_METADATA_FIELDS)
     fields, unparsed = parse_email(raw)
     try:
         below_2_4 = Version(fields.get("metadata_version", "0")) < Version("2.4")
@@ -476,10 +408,14 @@ def _description_checks(path: Path, meta: Metadata, sent: RawMetadata) -> list[D
     header["content-type"] = declared
     if header.get_content_type() != "text/x-rst":
         return warnings
-    try:
-        problems = _rst_problems(meta.description)
-    except _RenderFailed as failed:
-        raise DistError(failed.key, path=path, **failed.fields) from None
+    if len(meta.description) > MAX_RENDERED:
+        # docutils holds some 300 bytes per byte of reST: checked, a large one would
+        # take more memory than the rest of the run; the index renders it anyway.
+        warnings.append(_warning(Msg.WARN_DESCRIPTION_NOT_RENDERED, path=path, limit=MAX_RENDERED))
+        return warnings
+    problems = _rst_problems(meta.description)
+    if isinstance(problems, _RenderFailed):
+        raise DistError(problems.key, path=path, **problems.fields)
     if problems is not None:
         raise DistError(
             Msg.DESCRIPTION_DOES_NOT_RENDER, path=path, content_type=declared, problems=problems
@@ -488,14 +424,19 @@ def _description_checks(path: Path, meta: Metadata, sent: RawMetadata) -> list[D
 
 
 @functools.lru_cache(maxsize=16)
-def _rst_problems(description: str) -> str | None:
+def _rst_problems(description: str) -> str | _RenderFailed | None:
     """What docutils says when ``description`` does not render as the index renders it,
-    or None when it does. Cached: a release's sdist and wheels share one description,
-    and rendering is the slowest check."""
+    why it could not finish, or None when it renders. Cached, the failures too: a
+    release's sdist and wheels share one description, and a render too slow for one
+    file is too slow for the next (50 wheels would take 50 times the cut-off)."""
     import io
 
     stream = io.StringIO()
-    if _render_rst(description, stream) is None:
+    try:
+        rendered = _render_rst(description, stream)
+    except _RenderFailed as failed:
+        return failed
+    if rendered is None:
         text = stream.getvalue().strip()
         return (
             messages.lines(text.splitlines(), prefix="  ") if text else "(docutils gave no details)"
@@ -532,7 +473,7 @@ def _render_rst(text: str, stream: io.StringIO) -> str | None:
     return rendered
 
 
-def _check_archive(path: Path, kind: str, archive: _Archive) -> None:
+def _check_archive(path: Path, kind: str, archive: Archive) -> None:
     """The index's archive checks: one archive format, no decompression bomb, only
     stored or deflated members, the WHEEL file in the named ``.dist-info`` folder, no
     obfuscated code, the ZIP records framed one way, no sparse tar members."""
@@ -563,18 +504,14 @@ def _check_archive(path: Path, kind: str, archive: _Archive) -> None:
                     member=wheel_file,
                     found=_folders(archive.names, ".dist-info"),
                 )
-    else:
-        for member in archive.members:
-            if member.issparse():
-                raise DistError(Msg.TAR_SPARSE, path=path, member=member.name)
-    for member_name, data in archive.scanned_members():
-        if tool := indexrules.obfuscation(data):
-            raise DistError(Msg.ARCHIVE_OBFUSCATED, path=path, member=member_name, tool=tool)
+    elif archive.sparse is not None:
+        raise DistError(Msg.TAR_SPARSE, path=path, member=archive.sparse)
+    if found := archive.obfuscated():
+        raise DistError(Msg.ARCHIVE_OBFUSCATED, path=path, member=found[0], tool=found[1])
     if archive.is_zip:
         from publisher.zipcheck import framing_problem
 
-        central = {i.orig_filename: (i.compress_size, i.file_size) for i in archive.infos}
-        if problem := framing_problem(archive.reader(), central):
+        if problem := framing_problem(archive.reader(), archive.sizes):
             raise DistError(Msg.ZIP_FRAMING, path=path, problem=problem)
 
 
@@ -654,9 +591,7 @@ def _sdist_name_with_post_release(filename: str, parsed: str, project: str, meta
     return parsed
 
 
-def _check_license_files(
-    path: Path, kind: str, archive: _Archive, top: str, meta: Metadata
-) -> None:
+def _check_license_files(path: Path, kind: str, archive: Archive, top: str, meta: Metadata) -> None:
     """Every License-File (sent from Metadata 2.4 on) must be in the archive: beside
     PKG-INFO in an sdist, under ``.dist-info/licenses/`` in a wheel."""
     for license_file in meta.license_files or []:
@@ -668,33 +603,33 @@ def _check_license_files(
             raise DistError(Msg.LICENSE_FILE_MISSING, path=path, value=license_file, member=member)
 
 
-def _check_wheel_contents(path: Path, archive: _Archive, dist_info: str) -> list[DistWarning]:
+def _check_wheel_contents(path: Path, archive: Archive, dist_info: str) -> list[DistWarning]:
     """RECORD must be there and readable (a RECORD that lists other files than the
     wheel's is accepted, but the index emails the owners), entry points must parse."""
     record = f"{dist_info}/RECORD"
-    entries = (
-        indexrules.record_entries(archive.read(record))
+    signatures = {f"{dist_info}/RECORD.jws", f"{dist_info}/RECORD.p7s"}
+    files = {n for n in archive.names if not n.endswith(("/", "\\")) and n not in signatures}
+    compared = (
+        indexrules.record_difference(archive.lines(record), files, MAX_LINE, 2 * MAX_MEMBERS)
         if archive.member_size(record) is not None
         else None
     )
-    if entries is None:
+    if compared is None:
         raise DistError(Msg.WHEEL_RECORD_MISSING, path=path, member=record)
     warnings: list[DistWarning] = []
-    signatures = {f"{dist_info}/RECORD.jws", f"{dist_info}/RECORD.p7s"}
-    files = {n for n in archive.names if not n.endswith(("/", "\\")) and n not in signatures}
-    if entries != files:
-        unlisted, absent = sorted(files - entries), sorted(entries - files)
+    unlisted, absent = compared
+    if unlisted or absent:
         warnings.append(
             _warning(
                 Msg.WARN_RECORD_MISMATCH,
                 path=path,
-                unlisted=", ".join(unlisted[:5]) or "none",
-                absent=", ".join(absent[:5]) or "none",
+                unlisted=", ".join(unlisted) or "none",
+                absent=", ".join(absent) or "none",
             )
         )
     entry_points = f"{dist_info}/entry_points.txt"
     if archive.member_size(entry_points) is not None:
-        problem = indexrules.entry_points_problem(archive.read(entry_points))
+        problem = indexrules.entry_points_problem(archive.read(entry_points, MAX_ENTRY_POINTS))
         if problem:
             raise DistError(Msg.WHEEL_ENTRY_POINTS, path=path, member=entry_points, problem=problem)
     return warnings
@@ -744,7 +679,7 @@ def _validate(
     # go of the GIL, so on two cores the checks cost next to nothing beside the hash.
     hashing = in_background(lambda: hash_fd(fd), "sha256")
     try:
-        with _Archive(path, fd, size) as archive:
+        with Archive(path, fd, size) as archive:
             raw, top = _read_metadata(path, kind, archive)
             meta, sent, warnings = _parse_metadata(path, raw)
             if verify_metadata:

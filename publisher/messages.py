@@ -249,6 +249,11 @@ class Msg(StrEnum):
     WHEEL_DIST_INFO = "wheel-dist-info"
     ARCHIVE_POLYGLOT = "archive-polyglot"
     ARCHIVE_RATIO = "archive-ratio"
+    ARCHIVE_TOO_MANY_MEMBERS = "archive-too-many-members"
+    METADATA_TOO_MANY_FIELDS = "metadata-too-many-fields"
+    WARN_DESCRIPTION_NOT_RENDERED = "warn-description-not-rendered"
+    ARCHIVE_UNPACKS_TOO_MUCH = "archive-unpacks-too-much"
+    ARCHIVE_MEMBER_TOO_LARGE = "archive-member-too-large"
     ARCHIVE_COMPRESSION = "archive-compression"
     ARCHIVE_OBFUSCATED = "archive-obfuscated"
     ZIP_FRAMING = "zip-framing"
@@ -762,6 +767,43 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "`$path` unpacks to $unpacked bytes from $packed, more than $limit times its size "
         "past 64 MiB; the index refuses it as a possible decompression bomb.\n"
         "Fix: leave large generated or data files out of the distribution.",
+    ),
+    Msg.ARCHIVE_TOO_MANY_MEMBERS: (
+        "The archive holds too many members",
+        "`$path` holds more than $limit members, or more than $names bytes of member "
+        "names; checking each costs memory, so it was not read further (a limit of this "
+        "action's, above what real distributions hold; the index has none).\n"
+        "Fix: leave generated files out of the distribution; if it is genuine, split "
+        "the project.",
+    ),
+    Msg.METADATA_TOO_MANY_FIELDS: (
+        "Distribution metadata has too many fields",
+        "The metadata file in `$path` has more than $limit header fields; real ones have "
+        "some hundreds (classifiers, requirements). It was not parsed (a limit of this "
+        "action's).\n"
+        "Fix: rebuild the distribution; check the metadata your project settings produce.",
+    ),
+    Msg.WARN_DESCRIPTION_NOT_RENDERED: (
+        "Long description not checked: too large to render here",
+        "The reStructuredText description of `$path` is longer than $limit characters; "
+        "rendering it would take more memory than the rest of the checks (docutils holds "
+        "some 300 bytes per character), so it was not rendered. The index renders it, and "
+        "refuses the upload if it does not render.\n"
+        "Fix: check it with `twine check` on your machine, or shorten it (a changelog can "
+        "stay out of the description).",
+    ),
+    Msg.ARCHIVE_UNPACKS_TOO_MUCH: (
+        "The sdist unpacks to too much",
+        "`$path` unpacks to more than $limit bytes from $packed: a decompression bomb, "
+        "or data no sdist needs; it was not read further (a limit of this action's, "
+        "like the index's for ZIP archives).\n"
+        "Fix: leave large generated or data files out of the sdist.",
+    ),
+    Msg.ARCHIVE_MEMBER_TOO_LARGE: (
+        "A member of the archive is implausibly large",
+        "`$path` holds `$member`, larger than $limit bytes, which no such file (a "
+        "metadata file, entry points, a tar header) is; it was not read.\n"
+        "Fix: rebuild the distribution with a standard build backend.",
     ),
     Msg.ARCHIVE_COMPRESSION: (
         "The archive uses a compression the index refuses",

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Callable
 from typing import BinaryIO
+
+Sizes = Callable[[str], "tuple[int, int] | None"]  # a name's (compressed, unpacked) sizes
 
 LOCAL_FILE = b"PK\x03\x04"
 CENTRAL_DIRECTORY = b"PK\x01\x02"
@@ -97,7 +100,7 @@ def _local_sizes(extra: bytes, method: int, compressed: int, size: int) -> tuple
     return compressed, size
 
 
-def _local_file(fh: BinaryIO, central: dict[str, tuple[int, int]]) -> bytes:
+def _local_file(fh: BinaryIO, central: Sizes) -> bytes:
     """One local file header (4.3.7) and its data; its name."""
     flags, method, compressed, size, name_len, extra_len = struct.unpack(
         "<2xHH8xIIHH", _read(fh, 26)
@@ -110,11 +113,11 @@ def _local_file(fh: BinaryIO, central: dict[str, tuple[int, int]]) -> bytes:
         # Sizes after the data are what streaming readers use; they could disagree.
         raise FramingError("ZIP contains a data descriptor")
     try:
-        expected = central[name.decode("utf-8")]
+        expected = central(name.decode("utf-8"))
     except UnicodeDecodeError:
         raise FramingError("Filename not unicode") from None
-    except KeyError:
-        raise FramingError("Filename not in central directory") from None
+    if expected is None:
+        raise FramingError("Filename not in central directory")
     if expected[0] != compressed:
         raise FramingError("Mis-matched data size")
     if expected[1] != size:
@@ -134,11 +137,40 @@ def _central_entry(fh: BinaryIO) -> tuple[bytes, int]:
     return name, 46 + name_len + extra_len
 
 
-def framing_problem(fh: BinaryIO, central: dict[str, tuple[int, int]]) -> str | None:
+def central_count(fh: BinaryIO, limit: int) -> tuple[int, int]:
+    """How many entries the central directory of the ZIP archive ``fh`` holds, counted
+    up to ``limit + 1``, and its size in bytes (``zipfile`` reads it whole and makes an
+    object for each entry, however many: this looks first, in constant memory). 0 and
+    0 when there is no readable directory (``zipfile`` then says what is wrong)."""
+    import zipfile
+
+    try:
+        # zipfile's own search for the end record (ZIP64 included): the same directory.
+        end = zipfile._EndRecData(fh)  # type: ignore[attr-defined]
+    except OSError:
+        return 0, 0
+    if not end:
+        return 0, 0
+    size = end[zipfile._ECD_SIZE]  # type: ignore[attr-defined]
+    fh.seek(end[zipfile._ECD_LOCATION] - size)  # type: ignore[attr-defined]
+    count = read = 0
+    while read < size and count <= limit:
+        header = fh.read(46)
+        if len(header) < 46 or header[:4] != CENTRAL_DIRECTORY:
+            break
+        name_len, extra_len, comment_len = struct.unpack("<HHH", header[28:34])
+        _skip(fh, name_len + extra_len + comment_len)
+        read += 46 + name_len + extra_len + comment_len
+        count += 1
+    return count, size
+
+
+def framing_problem(fh: BinaryIO, central: Sizes) -> str | None:
     """The first framing problem of the ZIP archive ``fh`` (read from the start), or None.
 
-    ``central`` maps each name in the central directory (as :mod:`zipfile` decodes it)
-    to its (compressed, uncompressed) sizes; the local headers must agree with it."""
+    ``central`` gives, for each name in the central directory (as :mod:`zipfile`
+    decodes it), its (compressed, uncompressed) sizes, None for another name; the
+    local headers must agree with it."""
     try:
         _walk(fh, central)
     except FramingError as exc:
@@ -149,9 +181,14 @@ def framing_problem(fh: BinaryIO, central: dict[str, tuple[int, int]]) -> str | 
     return None
 
 
-def _walk(fh: BinaryIO, central: dict[str, tuple[int, int]]) -> None:
-    local: set[bytes] = set()
-    listed: set[bytes] = set()
+LOCAL, LISTED = 1, 2  # where a name was seen: in a local header, in the directory
+
+
+def _walk(fh: BinaryIO, central: Sizes) -> None:
+    # Where each name was seen, by its hash: a hundred thousand names in a big wheel, and
+    # an int is a third of a name (str's hash is keyed per process: no one can aim at a
+    # collision, which would at worst take two names for one).
+    seen: dict[int, int] = {}
     cd_start: int | None = None
     cd_count = 0
     cd_size = 0
@@ -169,16 +206,18 @@ def _walk(fh: BinaryIO, central: dict[str, tuple[int, int]]) -> None:
             cd_count += 1
             name, size = _central_entry(fh)
             cd_size += size
-            if name in listed:
+            key = hash(name)
+            where = seen.get(key, 0)
+            if where & LISTED:
                 raise FramingError("Duplicate filename in central directory")
-            if name not in local:
+            if not where & LOCAL:
                 raise FramingError("Missing filename in local headers")
-            listed.add(name)
+            seen[key] = where | LISTED
         elif signature == LOCAL_FILE:
-            name = _local_file(fh, central)
-            if name in local:
+            key = hash(_local_file(fh, central))
+            if key in seen:
                 raise FramingError("Duplicate filename in local headers")
-            local.add(name)
+            seen[key] = LOCAL
         elif signature == ZIP64_END:
             zip64_end_at = fh.tell() - 4
             record_size, on_disk, count, size64, offset = struct.unpack("<Q12xQQQQ", _read(fh, 52))
@@ -210,5 +249,5 @@ def _walk(fh: BinaryIO, central: dict[str, tuple[int, int]]) -> None:
             break
         else:
             raise FramingError("Unknown record signature")
-    if listed != local:
+    if any(where != LOCAL | LISTED for where in seen.values()):
         raise FramingError("Mis-matched local headers and central directory")

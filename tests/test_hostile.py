@@ -446,9 +446,10 @@ def test_missing_ca_bundle_is_named(github: GitHub, tmp_path: Path) -> None:
 
 
 def test_deeply_nested_rst_is_named(github: GitHub) -> None:
-    """400 nested lists: docutils runs out of stack (after about 200), in about a
-    second, well within the time rendering is given even on a busy machine."""
-    rst = "".join(" " * i + "- x\n\n" for i in range(0, 800, 2))
+    """350 nested lists: docutils runs out of stack (after about 200), in about a
+    second, well within the time rendering is given even on a busy machine (and 124 kB,
+    within the size rendered: dists.MAX_RENDERED)."""
+    rst = "".join(" " * i + "- x\n\n" for i in range(0, 700, 2))
     meta = metadata_text("example", "1.0.0", Description_Content_Type="text/x-rst", Description=rst)
     wheel = make_wheel(github.dist, metadata=meta)
     run = github.run()
@@ -461,7 +462,7 @@ def test_slow_rst_is_bounded(github: GitHub, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(dists, "RENDER_SECONDS", 0.1)
     dists._rst_problems.cache_clear()
     row = "+" + "---+" * 80 + "\n"
-    table = row + ("|" + "   |" * 80 + "\n" + row) * 400  # about 1 s to render
+    table = row + ("|" + "   |" * 80 + "\n" + row) * 190  # 0.8 s to render, 122 kB
     meta = metadata_text(
         "example", "1.0.0", Description_Content_Type="text/x-rst", Description=table
     )
