@@ -132,6 +132,7 @@ class Msg(StrEnum):
     CHECK_JOB_NOT_FOUND = "check-job-not-found"
     CHECK_WORKFLOW_OUTSIDE = "check-workflow-outside"
     CHECK_WORKFLOW_REUSABLE = "check-workflow-reusable"
+    CHECK_REUSABLE_ATTESTATIONS = "check-reusable-attestations"
     CHECK_TRIGGER_PRT = "check-trigger-prt"
     CHECK_TRIGGER_PR = "check-trigger-pr"
     CHECK_NOT_LINUX = "check-not-linux"
@@ -1725,6 +1726,17 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "reusable workflows are not supported except by accident "
         "(https://github.com/pypi/warehouse/issues/11096).\n"
         "Fix: publish from a job in the top-level workflow.",
+    ),
+    Msg.CHECK_REUSABLE_ATTESTATIONS: (
+        "$workflow job `$job` signs attestations from a reusable workflow (called from $callers)",
+        "The token exchange matches the publisher against `$workflow`, the file that runs "
+        "the job (and against no other), but the index checks each attestation's Build "
+        "Config URI, which Sigstore takes from the top-level workflow ($callers): the "
+        'uploads of step $step would be refused with "Invalid attestations supplied '
+        'during upload" (pypa/gh-action-pypi-publish#283), and this action stops before '
+        'the token exchange ("Attestations cannot work from a reusable workflow").\n'
+        "Fix: publish from a job in the top-level workflow (the publisher then names that "
+        "file), or set `attestations: false` on the step.",
     ),
     Msg.CHECK_TRIGGER_PRT: (
         "$workflow job `$job` publishes on `pull_request_target`",

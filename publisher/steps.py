@@ -170,16 +170,23 @@ def read_oidc_token(ctx: Context) -> Findings:
 
 def read_workflows(ctx: Context) -> Findings:
     """Locally, first: read the repository's workflows; the folder of the dists is the
-    publishing step's ``packages-dir`` when ``--packages-dir`` is not given."""
+    publishing step's ``packages-dir`` when ``--packages-dir`` is not given, and the
+    files are signed as the step that publishes to the index checked says
+    (``attestations``)."""
     from dataclasses import replace
 
-    from publisher.workflows.lint import packages_dir, prepare
+    from publisher.workflows.audits.indexes import target
+    from publisher.workflows.lint import attestations, packages_dir, prepare
 
     ctx.lint = prepare(ctx.root, ctx.workflow, ctx.job, ctx.index)
     if not ctx.packages_dir_given:
         folder = next((f for s in ctx.lint.steps() if (f := packages_dir(s))), "")
         if folder:
             ctx.config = replace(ctx.config, packages_dir=ctx.root / folder)
+    url = ctx.index.read_url
+    here = (s for s in ctx.lint.steps(trusted=True) if (i := target(s).index) and i.read_url == url)
+    if (step := next(here, None)) is not None and attestations(step) is False:
+        ctx.config = replace(ctx.config, attestations=False)
     return iter(())
 
 

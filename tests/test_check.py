@@ -475,6 +475,29 @@ def test_check_environment_expression_stays_out_of_the_link(
     assert all("environment=" not in link for link in links)
 
 
+@pytest.mark.parametrize(
+    ("written", "off"),
+    [("false", True), ("'off'", True), ("'${{ inputs.sign }}'", False), ("true", False)],
+    ids=["yaml-false", "off", "expression", "true"],
+)
+def test_check_signs_as_the_step_says(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    written: str,
+    off: bool,
+) -> None:
+    """A step with `attestations: false` signs nothing, and the check says so rather
+    than what the default would do; an expression leaves it to the run."""
+    workflow = _workflow() + f"          attestations: {written}\n"
+    repo = _repo(tmp_path, workflow)
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert code == 0, report
+    said = [c["check"] for c in report["checks"] if c["key"] == Msg.CHECK_ATTEST_OFF.value]  # type: ignore[attr-defined]
+    assert said == (["No attestations (`attestations: false`)"] if off else [])
+
+
 def _by_key(report: dict[str, object], status: str, key: Msg) -> dict[str, str]:
     """The check of message ``key`` with ``status`` in a `--format json` report."""
     checks = report["checks"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from publisher.outcome import Finding
-from publisher.workflows.model import Job, Repository, Step, read_repository, text
+from publisher.workflows.model import Job, Repository, Step, read_repository, scalar, text
 from publisher.workflows.reach import Reach
 
 if TYPE_CHECKING:
@@ -51,11 +51,49 @@ def password(step: Step) -> str:
     return text(found[1]) if found else ""
 
 
+def literal(step: Step, name: str) -> str | None:
+    """The step's input ``name`` as the runner passes it (YAML's ``false`` is
+    ``false``), when it is written as a literal; None when absent or an expression."""
+    found = step.input(name)
+    value = scalar(found[1]) if found else ""
+    return None if found is None or "${{" in value else value
+
+
 def packages_dir(step: Step) -> str:
     """The step's ``packages-dir`` (or ``packages_dir``) when it is a literal."""
-    found = step.input("packages-dir")
-    value = text(found[1]) if found else ""
-    return "" if "${{" in value else value
+    return literal(step, "packages-dir") or ""
+
+
+def attestations(step: Step) -> bool | None:
+    """The step's ``attestations`` as the action reads it (``true`` when absent; YAML's
+    ``false``, ``no``, ``0``, ``off`` are false); None when an expression decides, or
+    a value the action refuses."""
+    from publisher.errors import InputError
+    from publisher.inputs import parse_bool
+
+    if step.input("attestations") is None:
+        return True
+    written = literal(step, "attestations")
+    try:
+        return None if written is None else parse_bool("attestations", written)
+    except InputError:
+        return None  # the action stops on the value itself
+
+
+def signs(step: Step) -> bool | None:
+    """Whether the step's uploads get PEP 740 attestations, as the action decides it
+    from what is written: trusted publishing, ``attestations`` not false, and an index
+    that checks them (PyPI, TestPyPI) or a Sigstore deployment named. None when an
+    expression decides."""
+    from publisher.workflows.audits.indexes import target
+
+    wanted = attestations(step)
+    if password(step) or wanted is not True:
+        return False if password(step) else wanted
+    if step.input("sigstore-trust-config") is not None:
+        return True
+    index = target(step).index
+    return None if index is None else index.is_pypi
 
 
 def explicit_path(root: Path, explicit: Path | None) -> Path | None:

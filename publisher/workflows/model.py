@@ -31,6 +31,16 @@ def text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def scalar(value: Any) -> str:
+    """A step input's value as the runner passes it: a string stripped, YAML's
+    ``false`` as ``false``, a number as written; a structure counts as none."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return text(value)
+
+
 def mapping(value: Any) -> dict[str, Any]:
     """A workflow value that must be a mapping; anything else counts as empty."""
     return value if isinstance(value, dict) else {}

@@ -1,5 +1,6 @@
 """Publishing from a reusable workflow: PyPI matches the publisher against the file
-that runs the job (the called one) and does not support it but by accident. And a
+that runs the job (the called one) and does not support it but by accident; with
+attestations, never (the index checks them against the caller's file). And a
 password from an input or secret the caller may leave out: empty, the action falls
 back to trusted publishing, from a reusable workflow."""
 
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from publisher.messages import Msg
 from publisher.outcome import Finding
-from publisher.workflows.lint import password
+from publisher.workflows.lint import password, signs
 from publisher.workflows.model import Workflow, mapping
 
 if TYPE_CHECKING:
@@ -28,7 +29,8 @@ def _required(workflow: Workflow, kind: str, name: str) -> bool:
 
 def audit(lint: Lint) -> Iterator[Finding]:
     """A warning per reusable workflow that publishes with trusted publishing, naming
-    its callers here; a warning per password its caller may leave empty."""
+    its callers here, or an error at its first step that signs (the upload would be
+    refused); a warning per password its caller may leave empty."""
     seen: set[str] = set()
     for job in lint.trusted_jobs():
         workflow = job.workflow
@@ -37,6 +39,15 @@ def audit(lint: Lint) -> Iterator[Finding]:
         seen.add(workflow.file)
         callers = sorted({c.workflow.name for c in lint.reach.callers(workflow)})
         fields = {"workflow": workflow.name, "callers": ", ".join(callers) or "another workflow"}
+        signing = [s for s in lint.steps(trusted=True) if s.job.workflow is workflow]
+        step = next((s for s in signing if signs(s)), None)
+        # Run on its own triggers too, the workflow is top-level then, and signs well.
+        if step is not None and set(workflow.triggers) == {"workflow_call"}:
+            written = step.input("attestations")
+            where = step.location("with", written[0]) if written else step.location("uses")
+            more = {"job": step.job.id, "step": step.label}
+            yield Finding("error", Msg.CHECK_REUSABLE_ATTESTATIONS, {**fields, **more}, where)
+            continue
         where = workflow.location("on", "workflow_call")
         yield Finding("warning", Msg.CHECK_WORKFLOW_REUSABLE, fields, where)
     for step in lint.steps(trusted=False):
