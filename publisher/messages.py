@@ -161,6 +161,7 @@ class Msg(StrEnum):
     YAML_NOT_UTF8 = "phrase-yaml-not-utf8"
     YAML_NOT_MAPPING = "phrase-yaml-not-mapping"
     YAML_KEY_NOT_TEXT = "phrase-yaml-key-not-text"
+    YAML_SYNTAX = "phrase-yaml-syntax"
     WORKFLOW_UNREADABLE = "workflow-unreadable"
     WORKFLOW_NOT_FOUND = "workflow-not-found"
 
@@ -1933,6 +1934,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.YAML_NOT_UTF8: ("not UTF-8 (byte $byte)", ""),
     Msg.YAML_NOT_MAPPING: ("not a mapping", ""),
     Msg.YAML_KEY_NOT_TEXT: ("a key on line $line is not text", ""),
+    Msg.YAML_SYNTAX: ("line $line, column $column: $problem", ""),
     Msg.UPLOAD_REDIRECTED: ("redirected to $location: check repository-url", ""),
     Msg.VERDICT_FAILED: ("$count problem(s) would stop a real publish", "FAILED: "),
 }

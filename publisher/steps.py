@@ -247,8 +247,11 @@ def _file_location(ctx: Context, problem: InputError) -> Location | None:
     path = problem.fields.get("path")
     if not isinstance(path, PurePath):
         return None
+    # A syntax error's place; else the file's top.
+    line, column = (problem.fields.get(k) for k in ("line", "column"))
+    at = (line, column) if isinstance(line, int) and isinstance(column, int) else (1, 1)
     try:
-        return Location(Path(path).resolve().relative_to(ctx.root.resolve()).as_posix())
+        return Location(Path(path).resolve().relative_to(ctx.root.resolve()).as_posix(), *at)
     except ValueError:
         return None
 

@@ -329,6 +329,27 @@ def test_check_broken_workflow_yaml(
     assert _has(report, "error", "release.yml` cannot be read as YAML")
 
 
+def test_check_points_at_a_yaml_syntax_error(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A slip made editing permissions (`permissions: {}` left above a permission): the
+    line where YAML gave up, and what it found, not "while parsing a block mapping"."""
+    workflow = _workflow(job="    permissions: {}\n      id-token: write")
+    repo = _repo(tmp_path, workflow)
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert code == 1
+    check = _by_key(report, "error", Msg.WORKFLOW_UNREADABLE)
+    assert check["detail"].startswith(
+        "`.github/workflows/release.yml` cannot be read as YAML: line 7, column 7: "
+        "expected <block end>, but found '<block mapping start>'."
+    )
+    where: object = check["location"]
+    assert where == {"file": ".github/workflows/release.yml", "line": 7, "column": 7}
+
+
 def test_check_on_the_example_project(tmp_path: Path, index: LocalIndex) -> None:
     """`publisher check` in this repository's own example, as a subprocess, plain text."""
     example = tmp_path / "example"

@@ -102,6 +102,15 @@ def load(path: Path) -> Document:
             document.data = _Builder(loader, document).build(node, (), 0)
     except _Limit as exc:
         raise InputError(Msg.WORKFLOW_UNREADABLE, path=path, reason=exc.reason) from None
+    except yaml.MarkedYAMLError as exc:
+        # Where the parser gave up, and why: the context alone ("while parsing a block
+        # mapping") names neither the line nor the problem.
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        said = (exc.problem or exc.context or type(exc).__name__).splitlines()[0]
+        syntax = messages.phrase(Msg.YAML_SYNTAX, line=line, column=column, problem=said)
+        where = {"line": line, "column": column}  # the finding's location
+        raise InputError(Msg.WORKFLOW_UNREADABLE, path=path, reason=syntax, **where) from None
     except yaml.YAMLError as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(Msg.WORKFLOW_UNREADABLE, path=path, reason=reason) from None
