@@ -1775,7 +1775,9 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.CHECK_ENV_EXPRESSION: (
         "$workflow job `$job` computes its environment",
         "`$environment` is known only at run time; the publisher's environment must equal "
-        "its value then (or be empty).",
+        "its value then (or be empty).\n"
+        "Fix: register the publisher with the environment this expression gives for a "
+        "release, or with none, which accepts any environment.",
     ),
     Msg.WORKFLOW_UNREADABLE: (
         "Cannot read a workflow",
