@@ -191,7 +191,10 @@ def _renamed_repository(github: GitHub, index: LocalIndex, tmp_path: Path) -> st
     make_wheel(github.dist)
     index.state.add_project("example", publisher_for_run(index, repository="old-name"))
     log = github.run().log
-    assert "(renamed or transferred?)" in log
+    # The row quotes the log's repository row: the quote is what a user reads.
+    quoted = re.search(r'its repository row says "([^"]+)"', PYPI_PAGE)
+    assert quoted is not None
+    assert quoted.group(1) in log
     return log
 
 
@@ -378,3 +381,52 @@ def test_runtime_has_no_test_hooks_or_fixture_names() -> None:
         assert not re.search(r"[\"']PUBLISHER_\w+[\"']", text), f"{path.name}: a test hook"
         for fixture in ("python-example", "octo-org", "tpa-example", "BACKOFF_SCALE"):
             assert fixture not in text, f"{path.name} names the tests' {fixture}"
+
+
+def test_check_sarif_job_uploads_after_a_failed_check() -> None:
+    """docs/check.md's code-scanning job: `publisher check` exits 1 on an error, and the
+    upload step still runs then (a step after a failed one runs only when its `if:`
+    says so), else code scanning never sees the errors."""
+    page = (ROOT / "docs" / "check.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", page, re.S) if "sarif" in b)
+    steps = yaml.safe_load(block)["lint-release"]["steps"]
+    check = next(s for s in steps if "publisher check --format sarif" in s.get("run", ""))
+    upload = steps[steps.index(check) + 1]
+    assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
+    assert upload["with"]["sarif_file"] in check["run"]
+    assert re.fullmatch(r"\$\{\{ (!cancelled\(\)|always\(\)) \}\}", upload.get("if", ""))
+
+
+_SHA256 = re.compile(r"sha256 [0-9a-f]{64}")
+
+
+def test_check_md_example_is_what_check_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/check.md's example, line for line (less the digests), as `publisher check`
+    prints it in a copy of example/ whose workflow is the README's, PyPI answering
+    that the project is not there yet."""
+    import subprocess
+
+    import responses
+
+    from publisher.cli import main
+
+    page = (ROOT / "docs" / "check.md").read_text(encoding="utf-8")
+    shown = re.search(r"```text\n\$ publisher check\n(.*?)```", page, re.S)
+    assert shown is not None
+    readme = re.search(r"## Use it in a workflow\n\n```yaml\n(.*?)```", README, re.S)
+    assert readme is not None
+    project = example_project(tmp_path)
+    workflow = project / ".github" / "workflows" / "release.yml"
+    assert yaml.safe_load(workflow.read_text()) == yaml.safe_load(readme.group(1))
+    origin = ["git", "-C", str(project), "remote", "set-url", "origin"]
+    subprocess.run([*origin, "https://github.com/octo-org/example.git"], check=True)
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    with responses.RequestsMock() as pypi:
+        pypi.get("https://pypi.org/simple/tpa-example/", status=404)
+        code = main(["check"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert _SHA256.sub("sha256 …", printed) == _SHA256.sub("sha256 …", shown.group(1))
