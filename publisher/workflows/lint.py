@@ -65,15 +65,17 @@ def packages_dir(step: Step) -> str:
 
 
 def attestations(step: Step) -> bool | None:
-    """The step's ``attestations`` as the action reads it (``true`` when absent; YAML's
-    ``false``, ``no``, ``0``, ``off`` are false); None when an expression decides, or
-    a value the action refuses."""
+    """The step's ``attestations`` as the action it uses reads it (``true`` when absent;
+    ours takes ``false``, ``no``, ``0``, ``off`` for false, the anchor ``false`` only);
+    None when an expression decides, or a value the action refuses."""
     from publisher.errors import InputError
     from publisher.inputs import parse_bool
 
     if step.input("attestations") is None:
         return True
     written = literal(step, "attestations")
+    if step.on_anchor and written is not None:
+        return written.lower() != "false"  # twine-upload.sh: off only when `false`
     try:
         return None if written is None else parse_bool("attestations", written)
     except InputError:
