@@ -79,12 +79,14 @@ class Context:
 class Step:
     """One step: its function, the modes it runs in and the phase of the run it is part
     of (its time is reported with that phase's). ``needs_dists``: pointless without at
-    least one valid distribution."""
+    least one valid distribution; ``wanted``: whether this run has the step's work to do
+    at all (a phase with none gets no fold in the log and no time)."""
 
     run: Callable[[Context], Iterable[Finding | Progress]]
     modes: frozenset[Mode]
     phase: Msg = Msg.PHASE_CHECKS
     needs_dists: bool = True
+    wanted: Callable[[Context], bool] = lambda ctx: True
 
 
 EVERY_MODE = frozenset(Mode)
@@ -104,7 +106,7 @@ STEPS: tuple[Step, ...] = (
     Step(steps.check_attestation_identity, ACTION),
     Step(steps.mint_token, REAL, Msg.PHASE_MINT),
     Step(steps.check_names_after_mint, REAL, Msg.PHASE_MINT),
-    Step(steps.sign_dists, REAL, Msg.PHASE_SIGN),
+    Step(steps.sign_dists, REAL, Msg.PHASE_SIGN, wanted=lambda ctx: ctx.signing is not None),
     Step(steps.upload, REAL, Msg.PHASE_UPLOAD),
 )
 
@@ -117,6 +119,8 @@ def run(ctx: Context, pipeline: tuple[Step, ...] = STEPS) -> Outcome:
     with contextlib.ExitStack() as fold:  # the real run's log: a fold a phase
         for step in pipeline:
             if ctx.mode not in step.modes or (step.needs_dists and not outcome.dists):
+                continue
+            if not step.wanted(ctx):
                 continue
             if ctx.done and ctx.mode is Mode.PUBLISH:
                 break

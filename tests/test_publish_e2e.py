@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -42,6 +43,20 @@ def test_first_publish_through_pending_publisher(github: GitHub, index: LocalInd
     assert "::notice title=Project `example` is not on" in run.log
     assert "Fix: register the pending publisher" not in run.log
     assert "::warning" not in run.log
+
+
+def test_unsigned_publish_has_no_signing_phase(github: GitHub, index: LocalIndex) -> None:
+    """An index that takes no attestations (a notice says so): the log has no fold for
+    a signing that does not happen, and its time line names none."""
+    _dists(github)
+    index.state.add_project("example", publisher_for_run(index))
+    run = github.run()
+    assert run.code == 0, run.log
+    assert "::notice title=No attestations for" in run.log
+    assert "::group::Attestations" not in run.log
+    assert re.search(
+        r"^Time taken: checks [\d.]+ s, token [\d.]+ s, upload [\d.]+ s\.$", run.log, re.M
+    )
 
 
 def test_publish_to_existing_project_with_publisher(github: GitHub, index: LocalIndex) -> None:
