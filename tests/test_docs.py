@@ -133,6 +133,24 @@ def test_readme_links_resolve_and_stay_short() -> None:
             assert (page.parent / target).is_file(), f"{page.name}: {target}"
 
 
+def _anchors(page: Path) -> set[str]:
+    """The anchors GitHub gives a page's headings (lower case, punctuation dropped,
+    spaces to hyphens), outside code blocks."""
+    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+    headings = re.findall(r"^#+ (.*)$", text, re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_links_to_a_heading_find_it() -> None:
+    """A link to `page.md#heading` (or `#heading` in the page) lands on a heading."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for target, anchor in re.findall(r"\]\(([\w./-]*\.md|)#([\w-]+)\)", text):
+            linked = (page.parent / target) if target else page
+            assert anchor in _anchors(linked), f"{page.name}: {target}#{anchor}"
+
+
 # --- docs/troubleshooting-pypi.md: PyPI's troubleshooting page, row by row ------------
 
 PYPI_PAGE = (ROOT / "docs" / "troubleshooting-pypi.md").read_text(encoding="utf-8")
