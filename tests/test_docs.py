@@ -367,6 +367,24 @@ def test_troubleshooting_numbers_are_the_codes() -> None:
     assert f"{seconds} to get the signing certificate and {seconds} to sign each file" in text
 
 
+def test_verbose_cap_is_the_code_s() -> None:
+    """What `verbose` shows of an answer, as inputs.md and security.md say it."""
+    from publisher import http
+
+    said = f"first {http.VERBOSE_BODY} bytes"
+    assert said in _page("inputs.md")
+    assert said in _page("security.md")
+
+
+def test_concurrency_default_is_the_one_said() -> None:
+    """The README and the migration page give `concurrency`'s default in words."""
+    from publisher.inputs import SPECS
+
+    default = SPECS["concurrency"].default
+    assert f"signed and uploaded {default} files at a time" in " ".join(README.split())
+    assert f"here {default} at a time" in _page("migration.md")
+
+
 def test_backoff_waits_are_as_documented() -> None:
     """The waits themselves, drawn many times: within the documented bounds."""
     from publisher import http
