@@ -16,6 +16,10 @@ Tri = bool | None
 
 # Events whose payload has a `pull_request`; a `release` payload has `release`.
 PULL_REQUEST_EVENTS = frozenset({"pull_request", "pull_request_target", "pull_request_review"})
+# Events whose payload has no top-level `ref` (GitHub's webhook payloads; a push, a
+# dispatch, `create` and `delete` have one): their `github.event.ref` is null, so a
+# guard such as `startsWith(github.event.ref, 'refs/tags')` is false there.
+NO_REF_EVENTS = PULL_REQUEST_EVENTS | {"release", "workflow_run", "schedule"}
 
 
 def _all(values: list[Tri]) -> Tri:
@@ -80,6 +84,8 @@ def contexts(repo: Repository, event: str, settings: dict[str, Any]) -> dict[str
     payload: dict[str, Value] = {OPEN: True, "action": _action(event, settings)}
     if event == "push":
         payload["ref"] = _ref(event, settings)  # a push's payload names its ref
+    elif event in NO_REF_EVENTS:
+        payload["ref"] = None
     if event not in PULL_REQUEST_EVENTS:
         payload["pull_request"] = None
     if event != "release":
