@@ -171,12 +171,13 @@ def read_oidc_token(ctx: Context) -> Findings:
 def read_workflows(ctx: Context) -> Findings:
     """Locally, first: read the repository's workflows; the folder of the dists is the
     publishing step's ``packages-dir`` when ``--packages-dir`` is not given, and the
-    files are signed as the step that publishes to the index checked says
-    (``attestations``)."""
+    step that publishes to the index checked decides, as in the real run, whether
+    files the index has are skipped (``skip-existing``), descriptions checked
+    (``verify-metadata``) and files signed (``attestations``)."""
     from dataclasses import replace
 
     from publisher.workflows.audits.indexes import target
-    from publisher.workflows.lint import attestations, packages_dir, prepare
+    from publisher.workflows.lint import flag, packages_dir, password, prepare
 
     ctx.lint = prepare(ctx.root, ctx.workflow, ctx.job, ctx.index)
     if not ctx.packages_dir_given:
@@ -184,8 +185,19 @@ def read_workflows(ctx: Context) -> Findings:
         if folder:
             ctx.config = replace(ctx.config, packages_dir=ctx.root / folder)
     url = ctx.index.read_url
-    here = (s for s in ctx.lint.steps(trusted=True) if (i := target(s).index) and i.read_url == url)
-    if (step := next(here, None)) is not None and attestations(step) is False:
+    here = [s for s in ctx.lint.steps() if (i := target(s).index) and i.read_url == url]
+    if here:
+        # The options can only add to what the step says (`--skip-existing`,
+        # `--no-verify-metadata`); an expression leaves the option's choice.
+        config = ctx.config
+        ctx.config = replace(
+            config,
+            skip_existing=config.skip_existing or flag(here[0], "skip-existing", False) is True,
+            verify_metadata=config.verify_metadata
+            and flag(here[0], "verify-metadata", True) is not False,
+        )
+    trusted = (s for s in here if password(s) == "")
+    if (step := next(trusted, None)) is not None and flag(step, "attestations", True) is False:
         ctx.config = replace(ctx.config, attestations=False)
     return iter(())
 

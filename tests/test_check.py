@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, GitHub, make_sdist, make_wheel, publisher_for_run
+from conftest import ROOT, GitHub, make_sdist, make_wheel, metadata_text, publisher_for_run
 from demo import build_example
 from fakes.index import LocalIndex, RunClaims
 
@@ -518,6 +518,63 @@ def test_check_signs_as_the_step_says(
     assert code == 0, report
     said = [c["check"] for c in report["checks"] if c["key"] == Msg.CHECK_ATTEST_OFF.value]  # type: ignore[attr-defined]
     assert said == (["No attestations (`attestations: false`)"] if off else [])
+
+
+@pytest.mark.parametrize(
+    ("uses", "written", "skipped"),
+    [
+        ("someone/trusted-publish-action@v1", "true", True),
+        ("someone/trusted-publish-action@v1", "'${{ inputs.skip }}'", False),
+        ("someone/trusted-publish-action@v1", "false", False),
+        ("pypa/gh-action-pypi-publish@release/v1", "'yes'", True),
+    ],
+    ids=["true", "expression", "false", "anchor-yes"],
+)
+def test_check_skips_files_on_the_index_as_the_step_says(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    uses: str,
+    written: str,
+    skipped: bool,
+) -> None:
+    """A release re-run (orjson, pypa/sampleproject: `skip-existing: true`) skips the
+    files the index has in the real run; the check says so rather than fail on them."""
+    workflow = _workflow().replace("someone/trusted-publish-action@v1", uses)
+    repo = _repo(tmp_path, workflow + f"          skip-existing: {written}\n")
+    wheel = next((repo / "dist").iterdir())
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.add_file("example", wheel.name, wheel.read_bytes(), "1.0.0")
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert code == (0 if skipped else 1), _lines(report)
+    keys = [c["key"] for c in report["checks"]]  # type: ignore[attr-defined]
+    assert (Msg.CHECK_FILE_SKIPPED.value in keys) is skipped
+    assert _has(report, "error", "skip-existing: true") is not skipped
+
+
+@pytest.mark.parametrize(("written", "checked"), [("false", False), ("true", True)])
+def test_check_reads_descriptions_as_the_step_says(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    written: str,
+    checked: bool,
+) -> None:
+    """`verify-metadata: false` on the step: the real run does not render the long
+    description, and neither does the check."""
+    repo = _repo(tmp_path, _workflow() + f"          verify-metadata: {written}\n")
+    for old in (repo / "dist").iterdir():
+        old.unlink()
+    broken = "Title\n=====\n\n`broken <\n"
+    meta = metadata_text(
+        "example", "1.0.0", Description_Content_Type="text/x-rst", Description=broken
+    )
+    make_wheel(repo / "dist", metadata=meta)
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert code == (1 if checked else 0), _lines(report)
+    assert _has(report, "error", "does not render") is checked
 
 
 def _by_key(report: dict[str, object], status: str, key: Msg) -> dict[str, str]:

@@ -64,22 +64,28 @@ def packages_dir(step: Step) -> str:
     return literal(step, "packages-dir") or ""
 
 
-def attestations(step: Step) -> bool | None:
-    """The step's ``attestations`` as the action it uses reads it (``true`` when absent;
-    ours takes ``false``, ``no``, ``0``, ``off`` for false, the anchor ``false`` only);
-    None when an expression decides, or a value the action refuses."""
+def flag(step: Step, name: str, default: bool) -> bool | None:
+    """A yes/no input of the step (``attestations``, ``skip-existing``…) as the action
+    it uses reads it (``default`` when absent; ours takes ``false``, ``no``, ``0``,
+    ``off`` for false, the anchor ``false`` alone, any other value being true); None
+    when an expression decides, or a value the action refuses."""
     from publisher.errors import InputError
     from publisher.inputs import parse_bool
 
-    if step.input("attestations") is None:
-        return True
-    written = literal(step, "attestations")
+    if step.input(name) is None:
+        return default
+    written = literal(step, name)
     if step.on_anchor and written is not None:
-        return written.lower() != "false"  # twine-upload.sh: off only when `false`
+        return written.lower() != "false"  # twine-upload.sh: `[[ ${INPUT_X,,} != "false" ]]`
     try:
-        return None if written is None else parse_bool("attestations", written)
+        return None if written is None else parse_bool(name, written)
     except InputError:
         return None  # the action stops on the value itself
+
+
+def attestations(step: Step) -> bool | None:
+    """The step's ``attestations`` (``true`` when absent), as :func:`flag` reads it."""
+    return flag(step, "attestations", True)
 
 
 def signs(step: Step) -> bool | None:
