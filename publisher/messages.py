@@ -116,6 +116,8 @@ class Msg(StrEnum):
     UPLOAD_NOT_ALLOWED = "upload-not-allowed"
     UPLOAD_TOKEN_SCOPE = "upload-token-scope"
     UPLOAD_UNCONFIRMED = "upload-unconfirmed"
+    UNCONFIRMED_NO_ANSWER = "phrase-unconfirmed-no-answer"
+    UNCONFIRMED_NO_DIGEST = "phrase-unconfirmed-no-digest"
     UPLOAD_ATTESTATION_REFUSED = "upload-attestation-refused"
     CHECK_DIST = "check-dist"
     SEVERAL_VERSIONS = "several-versions"
@@ -212,12 +214,14 @@ class Msg(StrEnum):
     SUMMARY_PUBLISHED = "summary-published"
     SUMMARY_SOME_LANDED = "summary-some-landed"
     SUMMARY_NONE_LANDED = "summary-none-landed"
+    SUMMARY_MAYBE_LANDED = "summary-maybe-landed"
     SUMMARY_NO_DISTS = "summary-no-dists"
     RESULT_UPLOADED = "result-uploaded"
     RESULT_SKIPPED = "result-skipped"
     RESULT_SKIPPED_OTHER = "result-skipped-other"
     RESULT_ON_INDEX = "result-on-index"
     RESULT_NOT_UPLOADED = "result-not-uploaded"
+    RESULT_UNCONFIRMED = "result-unconfirmed"
     RESULT_REFUSED = "result-refused"
     VERDICT_OK = "verdict-ok"
     VERDICT_FAILED = "verdict-failed"
@@ -1586,10 +1590,15 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.UPLOAD_UNCONFIRMED: (
         "Cannot tell whether `$filename` reached the index",
-        "Its upload ended without an answer ($fault), and the index could not be asked "
-        "whether the file landed, so it was not sent again.\n"
+        "Its upload ended without a clear answer ($fault), and $why, so it was not sent "
+        "again: it may be on the index.\n"
         "Fix: re-run the job with `skip-existing: true`: files on the index are skipped, "
         "the rest uploaded.",
+    ),
+    Msg.UNCONFIRMED_NO_ANSWER: ("the index could not be asked whether the file landed", ""),
+    Msg.UNCONFIRMED_NO_DIGEST: (
+        "the index lists a file of that name but gives no sha256 to tell whether it is this one",
+        "",
     ),
     Msg.UPLOAD_NO_ENDPOINT: (
         "No upload endpoint at `repository-url`",
@@ -1910,12 +1919,19 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "",
     ),
     Msg.SUMMARY_NONE_LANDED: ("Nothing was uploaded.", ""),
+    Msg.SUMMARY_MAYBE_LANDED: (
+        "Whether every file reached the index is not known (see above). Once the cause "
+        "is fixed, re-run with `skip-existing: true`: files on the index are skipped, the "
+        "rest uploaded.",
+        "",
+    ),
     Msg.SUMMARY_NO_DISTS: ("(no distribution was validated)", ""),
     Msg.RESULT_UPLOADED: ("uploaded", ""),
     Msg.RESULT_SKIPPED: ("already on the index (skipped)", ""),
     Msg.RESULT_SKIPPED_OTHER: ("skipped: the index keeps its own, other file", ""),
     Msg.RESULT_ON_INDEX: ("already on the index, not from this run", ""),
     Msg.RESULT_NOT_UPLOADED: ("not uploaded", ""),
+    Msg.RESULT_UNCONFIRMED: ("may be on the index: its upload got no clear answer", ""),
     Msg.RESULT_REFUSED: ("not uploaded: refused by the checks (see above)", ""),
     Msg.VERDICT_OK: ("a real publish would succeed, as far as can be known", "OK: "),
     Msg.ENDPOINT_AUDIENCE: ("the audience endpoint", ""),

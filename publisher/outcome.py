@@ -88,6 +88,8 @@ class Outcome:
     refused: list[str] = field(default_factory=list)  # files that failed validation
     uploaded: list[Dist] = field(default_factory=list)
     skipped: list[Dist] = field(default_factory=list)
+    # files whose upload may have landed, but the index could not confirm it
+    unconfirmed: list[Dist] = field(default_factory=list)
     # file name -> sha256 ("" when not given) of the files there before this run
     on_index: dict[str, str] = field(default_factory=dict)
     claims: Claims | None = None
@@ -142,6 +144,8 @@ class Outcome:
                 return "skipped-other" if self.skipped_as(dist) == "other" else "skipped"
         if filename in self.on_index:
             return "on-index"
+        if any(d.filename == filename for d in self.unconfirmed):
+            return "unconfirmed"
         return "not-uploaded"
 
     def as_json(self) -> dict[str, object]:

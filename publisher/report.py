@@ -32,6 +32,7 @@ RESULTS = {
     "skipped-other": Msg.RESULT_SKIPPED_OTHER,
     "on-index": Msg.RESULT_ON_INDEX,
     "not-uploaded": Msg.RESULT_NOT_UPLOADED,
+    "unconfirmed": Msg.RESULT_UNCONFIRMED,
 }
 
 
@@ -99,7 +100,14 @@ def log_result(console: Console, outcome: Outcome, index: Index | None) -> None:
             urls = messages.lines((index.release_url(*r) for r in releases), sep=", ")
             console.info(Msg.SUMMARY_RELEASES, releases=urls)
         if outcome.failure is not None:
-            console.info(Msg.SUMMARY_SOME_LANDED if outcome.uploaded else Msg.SUMMARY_NONE_LANDED)
+            console.info(_landed(outcome))
+
+
+def _landed(outcome: Outcome) -> Msg:
+    """What a failed run left on the index, in a sentence."""
+    if outcome.unconfirmed:
+        return Msg.SUMMARY_MAYBE_LANDED
+    return Msg.SUMMARY_SOME_LANDED if outcome.uploaded else Msg.SUMMARY_NONE_LANDED
 
 
 def _result(outcome: Outcome, filename: str) -> str:
@@ -217,9 +225,7 @@ def failure_summary(error: PublishError, outcome: Outcome, index: Index | None) 
         details=_details(details),
         on_index=messages.phrase(Msg.SUMMARY_ON_INDEX),
         rows=_index_rows(outcome, index),
-        advice=messages.phrase(
-            Msg.SUMMARY_SOME_LANDED if outcome.uploaded else Msg.SUMMARY_NONE_LANDED
-        ),
+        advice=messages.phrase(_landed(outcome)),
         token=_token(outcome),
     )
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from publisher import indexrules, messages
 from publisher.errors import NameCheckError, PublishError, TransientError, UploadError
 from publisher.http import Again, passing, retry_after, retrying, upload_deadline
+from publisher.index import FileStatus
 from publisher.messages import Msg
 
 if TYPE_CHECKING:
@@ -341,20 +342,20 @@ class Uploads:
             if answer.kind is Answer.STORED:
                 self.outcome.uploaded.append(dist)
                 return Finding("ok", Msg.LOG_UPLOADED, {"filename": dist.filename})
-            landed = (
-                _landed(self.http, self.index, dist)
+            there, remote = (
+                _on_index(self.http, self.index, dist)
                 if answer.kind in (Answer.TRANSIENT, Answer.EXISTS)
-                else False
+                else (FileStatus.NEW, "")
             )
-            if landed:
+            if there is FileStatus.SAME:
                 # The answer was lost or garbled but the file is there, byte for byte.
                 self.outcome.uploaded.append(dist)
                 confirmed = {"filename": dist.filename, "reason": answer.reason}
                 return Finding("ok", Msg.LOG_UPLOAD_CONFIRMED, confirmed)
-            if landed is None and answer.kind is Answer.TRANSIENT:
-                # Not sent again blind (nothing is sent twice): stop, and say what to do.
-                fault = f"{answer.status or ''} {answer.reason}".strip()
-                raise UploadError(Msg.UPLOAD_UNCONFIRMED, filename=dist.filename, fault=fault)
+            if answer.kind is Answer.TRANSIENT and there is not FileStatus.NEW:
+                # Sent again only when the index says it has no file of that name:
+                # nothing is sent twice.
+                return self._not_sent_again(dist, answer, there, remote)
             if answer.kind is Answer.EXISTS and self.skip_existing:
                 # Put there since the pre-check (another job, say): skipped, as twine does.
                 self.outcome.skipped.append(dist)
@@ -375,19 +376,50 @@ class Uploads:
         what = messages.phrase(Msg.DOING_UPLOAD, filename=dist.filename)
         return retrying(self.http.policy, self.console, what, attempt)
 
+    def _not_sent_again(
+        self, dist: Dist, answer: UploadAnswer, there: FileStatus | None, remote: str
+    ) -> Finding:
+        """An upload that failed without a clear answer, of a file the index cannot
+        say it lacks: it is not sent again. The index lists other bytes under its name:
+        it keeps those (skipped, with ``skip-existing``). It cannot say, or lists the
+        name without a sha256: the file may be there, and the run stops saying so."""
+        from publisher.outcome import Finding
+
+        fault = f"{answer.status or ''} {answer.reason}".strip()
+        if there is FileStatus.DIFFERENT:
+            fields = {
+                "filename": dist.filename,
+                "local": dist.digests.sha256,
+                "remote": remote,
+                "project": self.index.project_url(dist.project),
+            }
+            if not self.skip_existing:
+                raise UploadError(Msg.FILE_EXISTS_DIFFERENT, **fields)
+            self.outcome.skipped.append(dist)
+            self.outcome.on_index[dist.filename] = remote
+            return Finding("warning", Msg.FILE_SKIPPED_DIFFERENT, fields)
+        self.outcome.unconfirmed.append(dist)
+        why = (
+            Msg.UNCONFIRMED_NO_DIGEST if there is FileStatus.UNKNOWN else Msg.UNCONFIRMED_NO_ANSWER
+        )
+        raise UploadError(
+            Msg.UPLOAD_UNCONFIRMED, filename=dist.filename, fault=fault, why=messages.phrase(why)
+        )
+
 
 # The answers of an index (or the CDN before it) that asks for fewer requests.
 SLOW_DOWN = frozenset({429, 503})
 
 
-def _landed(http: Http, index: Index, dist: Dist) -> bool | None:
-    """Whether the file is on the index, byte for byte; None when the index cannot say."""
-    from publisher.index import FileStatus, compare, project_state
+def _on_index(http: Http, index: Index, dist: Dist) -> tuple[FileStatus | None, str]:
+    """What the index has under the file's name now, asked past caches, and the
+    sha256 it gives for it; None when the index cannot say."""
+    from publisher.index import compare, project_state
 
     state = project_state(http, index, dist.project, fresh=True)
     if state.exists is None:
-        return None
-    return compare(state, dist.filename, dist.digests.sha256) is FileStatus.SAME
+        return None, ""
+    return compare(state, dist.filename, dist.digests.sha256), state.files.get(dist.filename, "")
 
 
 _SKIPPED_AS = {

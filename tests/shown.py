@@ -15,7 +15,9 @@ from string import Template
 from publisher import messages
 from publisher.messages import MESSAGES, Msg
 
-_ANNOTATION = re.compile(r"^::(error|warning|notice) title=([^:]*)::(.*)$", re.MULTILINE)
+# The runner takes a command after leading blanks (its TrimStart): a file's annotation
+# is indented under the file's line (``Console.progress``).
+_ANNOTATION = re.compile(r"^[ \t]*::(error|warning|notice) title=([^:]*)::(.*)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)

@@ -320,7 +320,9 @@ def test_lost_answer_with_other_bytes_on_the_index_is_not_uploaded(
     run = github.run()
     assert run.code == 1
     assert run.output_list("uploaded") == []
-    run.shows(Msg.UPLOAD_EXISTS, "error", filename=wheel.name)
+    # Not sent again: the index says it keeps other bytes under that name.
+    assert index.state.paths("POST").count("/legacy/") == 1
+    run.shows(Msg.FILE_EXISTS_DIFFERENT, "error", filename=wheel.name)
     stored = index.state.projects["example"].files[wheel.name]
     assert stored.size == len(b"another build")
 
@@ -354,3 +356,73 @@ def test_other_4xx_on_the_audience_is_not_retried(
     assert run.code == 1
     assert index.state.paths("GET").count("/_/oidc/audience") == 1
     assert "trying again" not in run.log
+
+
+def _page_listing(filename: str, sha256: str | None) -> Fault:
+    """The simple API's next answers list ``filename`` with ``sha256`` (none: no
+    digest), whatever the index holds: an index that reports a file otherwise than it
+    stored it (after the pre-check, which sees the project empty)."""
+    import json
+
+    hashes = {"sha256": sha256} if sha256 else {}
+    page = {
+        "meta": {"api-version": "1.1"},
+        "name": "example",
+        "files": [{"filename": filename, "url": "x", "hashes": hashes}],
+    }
+    headers = {"Content-Type": "application/vnd.pypi.simple.v1+json"}
+    return Fault("/simple/", status=200, body=json.dumps(page).encode(), headers=headers, skip=1)
+
+
+def test_lost_answer_then_other_bytes_listed_is_not_sent_again(
+    github: GitHub, index: LocalIndex
+) -> None:
+    """The index stores the file but the answer is lost; asked whether it landed, it
+    lists the name with another sha256. Sending the file again can only be refused
+    or store it twice: it is not sent again, and the run says what the index holds."""
+    wheel = make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.faults += [Fault("/legacy/", drop_after=True), _page_listing(wheel.name, "0" * 64)]
+    run = github.run()
+    assert index.state.paths("POST").count("/legacy/") == 1
+    assert run.code == 1
+    error = run.shows(Msg.FILE_EXISTS_DIFFERENT, "error", filename=wheel.name)
+    assert "0" * 64 in error.body
+    assert run.output_list("uploaded") == []
+
+
+def test_lost_answer_then_other_bytes_listed_is_skipped_with_skip_existing(
+    github: GitHub, index: LocalIndex
+) -> None:
+    wheel = make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.faults += [Fault("/legacy/", drop_after=True), _page_listing(wheel.name, "0" * 64)]
+    run = github.run({"skip-existing": "true"})
+    assert index.state.paths("POST").count("/legacy/") == 1
+    assert run.code == 0, run.log
+    run.shows(Msg.FILE_SKIPPED_DIFFERENT, "warning", filename=wheel.name)
+    assert run.output_list("skipped") == [wheel.name]
+    assert run.output_list("uploaded") == []
+    row = next(r for r in run.page.tables[0] if r[0] == wheel.name)
+    assert row[-1] == "skipped: the index keeps its own, other file"
+
+
+def test_lost_answer_then_name_listed_without_digest_is_not_sent_again(
+    github: GitHub, index: LocalIndex
+) -> None:
+    """Asked whether the file landed, the index lists its name with no sha256: it may
+    be this file. Not sent again; the summary says the file may be on the index, not
+    that it was not uploaded."""
+    wheel = make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.faults += [Fault("/legacy/", drop_after=True), _page_listing(wheel.name, None)]
+    run = github.run()
+    assert index.state.paths("POST").count("/legacy/") == 1
+    assert run.code == 1
+    error = run.shows(Msg.UPLOAD_UNCONFIRMED, "error", filename=wheel.name)
+    assert "gives no sha256" in error.body
+    assert run.output_list("uploaded") == []
+    row = next(r for r in run.page.tables[0] if r[0] == wheel.name)
+    assert row[1] == "may be on the index: its upload got no clear answer"
+    assert "Whether every file reached the index is not known" in run.page.text
+    assert "Nothing was uploaded" not in run.summary + run.log

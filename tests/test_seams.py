@@ -141,6 +141,10 @@ def test_upload_not_resent_when_landed_check_cannot_answer(
     assert run.code == 1
     error = run.shows(Msg.UPLOAD_UNCONFIRMED, "error", filename=wheel.name)
     assert "skip-existing: true" in error.body
+    assert "could not be asked" in error.body
+    # The summary does not say it was not uploaded: it may well be there.
+    row = next(r for r in run.page.tables[0] if r[0] == wheel.name)
+    assert row[1] == "may be on the index: its upload got no clear answer"
 
 
 def test_workflow_path_elsewhere_is_not_replaced_by_the_same_name(
