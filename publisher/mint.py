@@ -16,6 +16,8 @@ from publisher.messages import Msg
 from publisher.secret import Secret
 
 if TYPE_CHECKING:
+    from requests import Response
+
     from publisher.console import Console
     from publisher.http import Http
     from publisher.index import Index
@@ -289,36 +291,62 @@ class TokenSource:
 # Warehouse answers a burn at once; at a cancellation the runner's SIGINT leaves 7.5 s
 # before SIGTERM, so each try gets a few seconds and the burn never holds the job.
 BURN_DEADLINE = 3.0
+# A busy index (429, 5xx) gets one more try per token, after at most this long: a token
+# left alive can upload to every project of the publisher for 15 minutes.
+BURN_TRIES = 2
+BURN_WAIT = 2.0
 
 
 def burn(http: Http, index: Index, tokens: list[UploadToken]) -> Finding:
     """POST each token to the index's burn endpoint. Warehouse (pypi/warehouse#20197,
     ``burn_oidc_issued_token``) answers every well-formed request ``202 {"message":
     "Accepted", "errors": []}``, whether or not the token was one to burn, so any 2xx is
-    taken; 404 or 405: the index has no such endpoint (not Warehouse, or older)."""
+    taken; 404 or 405: the index has no such endpoint (not Warehouse, or older). A
+    token the index could not burn does not stop the others from being tried, but an
+    index that does not answer at all is not asked again."""
     from publisher.errors import PublishError
     from publisher.outcome import Finding
 
     expires = time.strftime("%H:%M:%S UTC", time.gmtime(max(t.expires for t in tokens)))
     fields: dict[str, object] = {"url": index.burn_url, "expires": expires}
+    failed: Finding | None = None
     for token in tokens:
         try:
-            response = http.request(
-                "POST",
-                index.burn_url,
-                what=messages.phrase(Msg.DOING_BURN),
-                retry=False,
-                final=True,
-                deadline=BURN_DEADLINE,
-                json={"token": token.token.reveal()},
-            )
+            response = _burn_one(http, index, token)
         except PublishError as exc:
-            return Finding("notice", Msg.BURN_FAILED, {**fields, "fault": exc.title})
+            return failed or Finding("notice", Msg.BURN_FAILED, {**fields, "fault": exc.title})
         if response.status_code in (404, 405):
             return Finding(
                 "notice", Msg.BURN_UNSUPPORTED, {**fields, "status": response.status_code}
             )
-        if not 200 <= response.status_code < 300:
+        if not 200 <= response.status_code < 300 and failed is None:
             fault = f"HTTP {response.status_code} {response.reason or ''}".strip()
-            return Finding("notice", Msg.BURN_FAILED, {**fields, "fault": fault})
-    return Finding("ok", Msg.LOG_BURNED, {"count": len(tokens)})
+            failed = Finding("notice", Msg.BURN_FAILED, {**fields, "fault": fault})
+    return failed or Finding("ok", Msg.LOG_BURNED, {"count": len(tokens)})
+
+
+def _burn_one(http: Http, index: Index, token: UploadToken) -> Response:
+    """One token's burn request, tried again once if the index is busy (429, 5xx);
+    the last answer."""
+    from dataclasses import replace
+
+    last: list[Response] = []
+
+    def attempt() -> Response | Again:
+        response = http.request(
+            "POST",
+            index.burn_url,
+            what=messages.phrase(Msg.DOING_BURN),
+            retry=False,
+            final=True,
+            deadline=BURN_DEADLINE,
+            json={"token": token.token.reveal()},
+        )
+        if not passing(response.status_code):
+            return response
+        last[:] = [response]
+        return Again(f"HTTP {response.status_code}", retry_after(response))
+
+    policy = replace(http.policy, tries=BURN_TRIES, budget=BURN_WAIT)
+    what = messages.phrase(Msg.DOING_BURN)
+    return retrying(policy, http.console, what, attempt, lambda again, tries: last[0])

@@ -77,7 +77,7 @@ def test_token_is_burned_when_the_name_check_stops_the_run(
 
 def test_failed_burn_is_a_notice(github: GitHub, index: LocalIndex) -> None:
     _ready(github, index)
-    index.state.faults.append(Fault("/_/oidc/burn-token", status=503))
+    index.state.faults.append(Fault("/_/oidc/burn-token", status=503, times=2))
     run = github.run()
     assert run.code == 0, run.log
     assert len(index.state.projects["example"].files) == 2
@@ -85,7 +85,30 @@ def test_failed_burn_is_a_notice(github: GitHub, index: LocalIndex) -> None:
     assert "HTTP 503" in run.log
     assert "expires by itself at" in run.log
     assert "The upload token could not be burned" in run.summary
-    assert _burns(index) == 1  # not tried again: it would hold the job for nothing
+    assert _burns(index) == 2  # tried once more, not again: that would hold the job
+
+
+def test_busy_burn_endpoint_is_tried_once_more(github: GitHub, index: LocalIndex) -> None:
+    """One 503 from a busy index does not leave the token alive for 15 minutes."""
+    _ready(github, index)
+    index.state.faults.append(Fault("/_/oidc/burn-token", status=503))
+    run = github.run()
+    assert run.code == 0, run.log
+    assert index.state.burned == index.minted() != []
+    assert BURNED in run.summary
+
+
+def test_renewal_is_burned_when_the_first_burn_fails(github: GitHub, index: LocalIndex) -> None:
+    """The first token's burn fails (twice): the renewal is still burned, and the
+    notice says a token could not be."""
+    _ready(github, index)
+    index.state.faults.append(Fault("/legacy/", expire_tokens=True))  # the first expires
+    index.state.faults.append(Fault("/_/oidc/burn-token", status=503, times=2))
+    run = github.run()
+    assert run.code == 0, run.log
+    _first, renewal = index.minted()
+    assert index.state.burned == [renewal]
+    assert "::notice title=The upload token could not be burned::" in run.log
 
 
 def test_unreachable_burn_endpoint_is_a_notice(github: GitHub, index: LocalIndex) -> None:

@@ -347,6 +347,23 @@ MUTANTS = (
         "if there not in (FileStatus.NEW, None):",
         ("tests/test_faults.py", "tests/test_hostile.py", "tests/test_seams.py"),
     ),
+    # --- burning the upload tokens -----------------------------------------------------
+    Mutant(
+        "burn-stops-at-first-failure",
+        "the burn: a token the index could not burn does not leave the others alive",
+        "publisher/mint.py",
+        r'failed = Finding\("notice", Msg\.BURN_FAILED, \{\*\*fields, "fault": fault\}\)',
+        'return Finding("notice", Msg.BURN_FAILED, {**fields, "fault": fault})',
+        ("tests/test_burn.py",),
+    ),
+    Mutant(
+        "burn-not-tried-again",
+        "the burn: a busy index (429, 5xx) is asked once more",
+        "publisher/mint.py",
+        r"tries=BURN_TRIES",
+        "tries=1",
+        ("tests/test_burn.py",),
+    ),
 )
 
 
