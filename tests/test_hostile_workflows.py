@@ -168,3 +168,41 @@ def test_aliases_within_reason_are_read(tmp_path: Path) -> None:
     code, checks, _ = _check(repo)
     assert code == 0, checks
     assert sum("gets an OIDC token" in str(c["check"]) for c in checks) == 2
+
+
+RELEASE_ACTION = "trusted-publish-action/trusted-publish-action@v1"
+LOOP = """\
+name: loop
+runs:
+  using: composite
+  steps:
+    - uses: ./.github/actions/loop
+"""
+
+
+def test_hostile_composite_actions_are_not_followed(tmp_path: Path) -> None:
+    """A step's own action is read as a workflow is (a device, a FIFO: refused by what
+    it is), never outside the repository, and an action that runs itself is followed
+    once: none of them publishes, and the workflow beside them is checked."""
+    repo = _repo(tmp_path)
+    actions = repo / ".github" / "actions"
+    for name in ("zero", "pipe", "loop"):
+        (actions / name).mkdir(parents=True)
+    (actions / "zero" / "action.yml").symlink_to("/dev/zero")
+    os.mkfifo(actions / "pipe" / "action.yml")
+    (actions / "loop" / "action.yml").write_text(LOOP)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "action.yml").write_text(
+        LOOP.replace("./.github/actions/loop", RELEASE_ACTION)
+    )
+    steps = "".join(
+        f"      - uses: {uses}\n"
+        for uses in (*(f"./.github/actions/{n}" for n in ("zero", "pipe", "loop")), "./../outside")
+    )
+    others = f"  other:\n    runs-on: ubuntu-latest\n    steps:\n{steps}"
+    (repo / ".github" / "workflows" / "other.yml").write_text("on: push\njobs:\n" + others)
+    code, checks, _ = _check(repo)
+    assert code == 0, checks
+    assert not any("other" in str(c["check"]) for c in checks), checks
+    titles = [str(c["check"]) for c in checks]
+    assert "Publisher to register on https://pypi.org for release.yml (job `publish`)" in titles

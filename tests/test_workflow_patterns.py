@@ -4,10 +4,10 @@ tests/data/workflows/ is a repository's workflows, and its ``expected.txt`` the 
 a careful reviewer expects, hand-judged: no false alarm, every true problem found.
 
 A case folder holds ``workflows/*.yml`` (laid out as ``.github/workflows/``), maybe
-``own-action.yml`` (the repository's ``action.yml``), and ``expected.txt``: one finding a
-line, ``status key file:line title`` (``-`` for no location), ``#`` comments allowed
-(the verdicts). The
-repository's ``origin`` is ``github.com/octo-org/example``; there are no dists, so the
+``own-action.yml`` (the repository's ``action.yml``) and ``actions/`` (laid out as
+``.github/actions/``: its composite actions), and ``expected.txt``: one finding a line,
+``status key file:line title`` (``-`` for no location), ``#`` comments allowed (the
+verdicts). The repository's ``origin`` is ``github.com/octo-org/example``; there are no dists, so the
 workflows alone are checked, as on a pull request."""
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ def lay_out(case: Path, repo: Path) -> Path:
         shutil.copy(path, folder / path.name)
     if (case / "own-action.yml").exists():
         shutil.copy(case / "own-action.yml", repo / "action.yml")
+    if (case / "actions").is_dir():
+        shutil.copytree(case / "actions", repo / ".github" / "actions")
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     remote = ["remote", "add", "origin", "https://github.com/octo-org/example.git"]
     subprocess.run(["git", "-C", str(repo), *remote], check=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from publisher.errors import InputError
 from publisher.location import Location
+from publisher.workflows.composite import Layer, chain, given
 from publisher.workflows.source import Document, load
 
 # Repository names of this action and of the one it replaces (whose inputs we share): a
@@ -57,11 +58,13 @@ def with_input(with_: dict[str, Any], name: str) -> tuple[str, Any] | None:
 
 @dataclass
 class Step:
-    """A step of a job that runs this action or the anchor."""
+    """A step of a job that runs this action or the anchor, itself or through
+    composite actions of the repository (``via``, outermost first)."""
 
     job: Job
     index: int
     data: dict[str, Any]
+    via: list[Layer] = field(default_factory=list)
 
     @property
     def path(self) -> tuple[str | int, ...]:
@@ -69,20 +72,47 @@ class Step:
 
     @property
     def uses(self) -> str:
-        return text(self.data.get("uses"))
+        """The action that publishes (through a composite action: the one it runs)."""
+        inner = self.via[-1].step if self.via else self.data
+        return text(inner.get("uses"))
 
     @property
     def with_(self) -> dict[str, Any]:
         return mapping(self.data.get("with"))
 
     def input(self, name: str) -> tuple[str, Any] | None:
-        """One of the step's inputs (``repository-url`` or ``repository_url``)."""
-        return with_input(self.with_, name)
+        """One of the inputs the publishing action gets (``repository-url`` or
+        ``repository_url``): the key as written, and the value, through composite
+        actions as they pass it on."""
+        found, _ = self._input(name)
+        return found
+
+    def _input(self, name: str) -> tuple[tuple[str, Any] | None, Location | None]:
+        if not self.via:
+            found = with_input(self.with_, name)
+            return found, self.location("with", found[0]) if found else None
+        found = with_input(mapping(self.via[-1].step.get("with")), name)
+        if found is None:
+            return None, None
+        level, written, value = given(self.via, self.with_, *found)
+        if value == "":
+            return None, None  # left empty: the action's default
+        if level < 0:
+            where = self.location("with", written)
+        else:
+            where = self.via[level].location("with", written)
+        return (found[0], value), where
+
+    def input_location(self, name: str) -> Location:
+        """Where the value of input ``name`` is written (else, the ``uses:`` line)."""
+        return self._input(name)[1] or self.location("uses")
 
     @property
     def label(self) -> str:
-        """How the report names the step: its ``name:``, ``id:``, or its number."""
-        return text(self.data.get("name")) or text(self.data.get("id")) or f"#{self.index + 1}"
+        """How the report names the step: its ``name:``, ``id:``, or its number (and
+        the composite action it runs)."""
+        own = text(self.data.get("name")) or text(self.data.get("id")) or f"#{self.index + 1}"
+        return f"{own} (through `{text(self.data.get('uses'))}`)" if self.via else own
 
     @property
     def on_anchor(self) -> bool:
@@ -90,7 +120,10 @@ class Step:
         return ANCHOR in self.uses.lower()
 
     def location(self, *key: str) -> Location:
-        """Where the step (or one of its keys) is written."""
+        """Where the step (or one of its keys) is written; its ``uses:`` through a
+        composite action is the line in the action that runs the publishing action."""
+        if self.via and key == ("uses",):
+            return self.via[-1].location("uses")
         return self.job.workflow.location(*self.path, *key)
 
 
@@ -182,6 +215,7 @@ class Repository:
     own_action: bool = False  # its action.yml is this action, the anchor, or a fork
     workflows: list[Workflow] = field(default_factory=list)
     unreadable: list[InputError] = field(default_factory=list)
+    composites: dict[str, list[Layer]] = field(default_factory=dict)  # by `uses:`
 
     @property
     def slug(self) -> str:
@@ -282,6 +316,17 @@ def read_repository(root: Path, explicit: Path | None = None) -> Repository:
     return repo
 
 
+def _through(repo: Repository, step: dict[str, Any]) -> list[Layer] | None:
+    """The composite actions of the repository by which ``step`` publishes, if any."""
+    uses = text(step.get("uses"))
+    if uses in ("./", "."):
+        return None  # the repository's own action: `publishes` decided
+    if uses not in repo.composites:
+        found = chain(repo.root, repo.slug, uses, lambda s: publishes(s, repo.own_action))
+        repo.composites[uses] = found or []
+    return repo.composites[uses] or None
+
+
 def _workflow(repo: Repository, document: Document) -> Workflow:
     try:
         file = document.path.resolve().relative_to(repo.root.resolve()).as_posix()
@@ -293,9 +338,10 @@ def _workflow(repo: Repository, document: Document) -> Workflow:
             continue
         job = Job(workflow, str(job_id), data)
         raw = data.get("steps")
-        if isinstance(raw, list):
-            job.steps = [
-                Step(job, i, s) for i, s in enumerate(raw) if publishes(s, repo.own_action)
-            ]
+        for i, step in enumerate(raw if isinstance(raw, list) else []):
+            if publishes(step, repo.own_action):
+                job.steps.append(Step(job, i, step))
+            elif isinstance(step, dict) and (via := _through(repo, step)):
+                job.steps.append(Step(job, i, step, via))
         workflow.jobs[job.id] = job
     return workflow

@@ -78,8 +78,7 @@ def audit(lint: Lint) -> Iterator[Finding]:
     """Per step: an index the action would refuse (error), one known only at run time
     (notice), a password (ok); per job and index: the publisher to register."""
     for step in lint.steps():
-        written = step.input("repository-url")
-        where = step.location("with", written[0]) if written else step.location("uses")
+        where = step.input_location("repository-url")
         fields = {"workflow": step.job.workflow.name, "job": step.job.id, "step": step.label}
         found = target(step)
         if found.error is not None:
@@ -89,7 +88,7 @@ def audit(lint: Lint) -> Iterator[Finding]:
             yield Finding("notice", Msg.CHECK_INDEX_EXPRESSION, fields, where)
         if password(step):
             fields["index"] = found.index.read_url if found.index else found.written
-            yield Finding("ok", Msg.CHECK_JOB_PASSWORD, fields, step.location("with", "password"))
+            yield Finding("ok", Msg.CHECK_JOB_PASSWORD, fields, step.input_location("password"))
     repo = lint.repo
     origin = (
         messages.phrase(Msg.CHECK_FROM_ORIGIN, slug=repo.slug)

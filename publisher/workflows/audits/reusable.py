@@ -43,8 +43,7 @@ def audit(lint: Lint) -> Iterator[Finding]:
         step = next((s for s in signing if signs(s)), None)
         # Run on its own triggers too, the workflow is top-level then, and signs well.
         if step is not None and set(workflow.triggers) == {"workflow_call"}:
-            written = step.input("attestations")
-            where = step.location("with", written[0]) if written else step.location("uses")
+            where = step.input_location("attestations")
             more = {"job": step.job.id, "step": step.label}
             yield Finding("error", Msg.CHECK_REUSABLE_ATTESTATIONS, {**fields, **more}, where)
             continue
@@ -62,5 +61,5 @@ def audit(lint: Lint) -> Iterator[Finding]:
                 "source": f"{match['kind']}.{match['name']}",
             }
             yield Finding(
-                "warning", Msg.CHECK_PASSWORD_FALLBACK, fields, step.location("with", "password")
+                "warning", Msg.CHECK_PASSWORD_FALLBACK, fields, step.input_location("password")
             )
