@@ -134,6 +134,7 @@ class Msg(StrEnum):
     CHECK_JOB_NOT_FOUND = "check-job-not-found"
     CHECK_WORKFLOW_OUTSIDE = "check-workflow-outside"
     CHECK_WORKFLOW_REUSABLE = "check-workflow-reusable"
+    CHECK_WORKFLOW_CALLABLE = "check-workflow-callable"
     CHECK_REUSABLE_ATTESTATIONS = "check-reusable-attestations"
     CHECK_TRIGGER_PRT = "check-trigger-prt"
     CHECK_TRIGGER_PR = "check-trigger-pr"
@@ -1736,6 +1737,16 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "reusable workflows are not supported except by accident "
         "(https://github.com/pypi/warehouse/issues/11096).\n"
         "Fix: publish from a job in the top-level workflow.",
+    ),
+    Msg.CHECK_WORKFLOW_CALLABLE: (
+        "$workflow can also be called from another workflow",
+        "No workflow of this repository calls it: run on its own triggers ($events), it is "
+        "the top-level workflow and publishes as itself. Called from another workflow "
+        "(`workflow_call`), PyPI would match the publisher against `$workflow`, which "
+        "it supports from this repository only, by accident "
+        "(https://github.com/pypi/warehouse/issues/11096), and it would refuse "
+        "attestations.\n"
+        "Fix: if nothing calls it, drop `workflow_call` from its `on:`.",
     ),
     Msg.CHECK_REUSABLE_ATTESTATIONS: (
         "$workflow job `$job` signs attestations from a reusable workflow (called from $callers)",

@@ -38,11 +38,15 @@ def declared(job: Job) -> tuple[bool | None, messages.Text, Location]:
 
 def audit(lint: Lint) -> Iterator[Finding]:
     """Per trusted-publishing job: it gets a token (ok), does not (error), or it depends
-    on a caller outside this repository (notice)."""
+    on a caller outside this repository (notice; a reusable workflow that also runs on
+    triggers of its own gets none from GitHub's defaults then: an error)."""
     for job in lint.trusted_jobs():
         grants, source, where = declared(job)
         fields = {"workflow": job.workflow.name, "job": job.id}
-        if job.workflow.reusable and grants is not False:
+        # Run on triggers of its own, a reusable workflow is top-level: no block of its
+        # own (nor the job's) means GitHub's defaults, which never grant the token.
+        own = set(job.workflow.triggers) - {"workflow_call"}
+        if job.workflow.reusable and grants is not False and not (grants is None and own):
             callers = lint.reach.callers(job.workflow)
             for caller in callers:
                 caller_grants, caller_source, caller_where = declared(caller)

@@ -30,7 +30,8 @@ def _required(workflow: Workflow, kind: str, name: str) -> bool:
 def audit(lint: Lint) -> Iterator[Finding]:
     """A warning per reusable workflow that publishes with trusted publishing, naming
     its callers here, or an error at its first step that signs (the upload would be
-    refused); a warning per password its caller may leave empty."""
+    refused); a notice when it has triggers of its own and nothing here calls it; a
+    warning per password its caller may leave empty."""
     seen: set[str] = set()
     for job in lint.trusted_jobs():
         workflow = job.workflow
@@ -38,6 +39,14 @@ def audit(lint: Lint) -> Iterator[Finding]:
             continue
         seen.add(workflow.file)
         callers = sorted({c.workflow.name for c in lint.reach.callers(workflow)})
+        own = sorted(set(workflow.triggers) - {"workflow_call"})
+        if own and not callers:
+            # Nothing here calls it: it publishes from its own triggers (langchain's and
+            # dbt-adapters' manual releases), as a top-level workflow.
+            fields = {"workflow": workflow.name, "events": ", ".join(own)}
+            where = workflow.location("on", "workflow_call")
+            yield Finding("notice", Msg.CHECK_WORKFLOW_CALLABLE, fields, where)
+            continue
         fields = {"workflow": workflow.name, "callers": ", ".join(callers) or "another workflow"}
         signing = [s for s in lint.steps(trusted=True) if s.job.workflow is workflow]
         step = next((s for s in signing if signs(s)), None)
