@@ -490,8 +490,8 @@ def test_check_environment_expression_stays_out_of_the_link(
     repo = _repo(tmp_path, _workflow(job=job))
     code, report = _check(repo, index, monkeypatch, capsys)
     assert code == 0, report
-    assert _has(report, "warning", "${{ inputs.env }}")
-    assert _has(report, "warning", "Fix: register the publisher with the environment")
+    assert _has(report, "notice", "${{ inputs.env }}")
+    assert _has(report, "notice", "Fix: register the publisher with the environment")
     links = [t for _, t in _lines(report) if "project_name=example" in t]
     assert links
     assert all("environment=" not in link for link in links)

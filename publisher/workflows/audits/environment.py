@@ -20,9 +20,12 @@ def environment(job: Job) -> str:
 
 
 def audit(lint: Lint) -> Iterator[Finding]:
-    """A warning for a trusted-publishing job whose environment is an expression."""
+    """A notice for a trusted-publishing job whose environment is an expression: the
+    publisher must be registered with each value it takes (dbt-adapters chooses `test`
+    or `prod` by hand, each with its own index), which the checkout cannot know, as it
+    cannot know a literal environment is registered."""
     for job in lint.trusted_jobs():
         name = environment(job)
         if "${{" in name:
             fields = {"workflow": job.workflow.name, "job": job.id, "environment": name}
-            yield Finding("warning", Msg.CHECK_ENV_EXPRESSION, fields, job.location("environment"))
+            yield Finding("notice", Msg.CHECK_ENV_EXPRESSION, fields, job.location("environment"))
