@@ -138,6 +138,7 @@ class Msg(StrEnum):
     CHECK_REUSABLE_ATTESTATIONS = "check-reusable-attestations"
     CHECK_TRIGGER_PRT = "check-trigger-prt"
     CHECK_TRIGGER_PR = "check-trigger-pr"
+    CHECK_TRIGGER_PR_ONLY = "check-trigger-pr-only"
     CHECK_NOT_LINUX = "check-not-linux"
     CHECK_JOB_PASSWORD = "check-job-password"
     CHECK_ID_TOKEN = "check-id-token"
@@ -1768,8 +1769,18 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "$workflow job `$job` publishes on `pull_request`",
         "Runs for pull requests from forks get no OIDC token (nor secrets), whatever the "
         "permissions; a pull request from a branch of this repository would publish.\n"
-        "Fix: skip the publishing job on pull requests "
+        "Fix: publish on `push` (of tags, or of the default branch), `release` or "
+        "`workflow_dispatch`, and skip the publishing job on pull requests "
         "(`if: github.event_name != 'pull_request'`).",
+    ),
+    Msg.CHECK_TRIGGER_PR_ONLY: (
+        "$workflow job `$job` publishes on pull requests only",
+        "It runs on no other trigger: releases are made by pull request, and each one "
+        "from a branch of this repository that passes the job's conditions publishes. "
+        "Those from forks get no OIDC token (nor secrets), whatever the permissions, and "
+        "cannot publish.\n"
+        "Fix: none if this is how releases are made; otherwise publish on `push` of "
+        "tags, `release` or `workflow_dispatch`.",
     ),
     Msg.CHECK_NOT_LINUX: (
         "$workflow job `$job` runs on `$runner`",

@@ -256,7 +256,8 @@ def test_check_non_linux_runner(
 @pytest.mark.parametrize(
     ("on", "status", "text"),
     [
-        ("pull_request", "warning", "from forks get no OIDC token"),
+        ("[push, pull_request]", "warning", "from forks get no OIDC token"),
+        ("pull_request", "notice", "releases are made by pull request"),
         ("pull_request_target", "error", "PyPI refuses tokens from `pull_request_target`"),
         ("workflow_call", "warning", "is a reusable workflow"),
     ],

@@ -120,9 +120,7 @@ def chain(
     return None
 
 
-def given(
-    layers: list[Layer], outer: dict[str, Any], key: str, value: Any
-) -> tuple[int, str, Any]:
+def given(layers: list[Layer], outer: dict[str, Any], key: str, value: Any) -> tuple[int, str, Any]:
     """The value the publishing step gets for the input written ``key: value`` in the
     innermost layer: each ``${{ inputs.x }}`` taken from the ``with:`` of the step
     one level out (``outer`` is the workflow step's), else the action's default, else

@@ -48,6 +48,13 @@ def _where(lint: Lint, job: Job, event: str) -> Location:
     return workflow.location("on", event)
 
 
+def _on_close(lint: Lint, job: Job) -> bool:
+    """Whether the job's `pull_request` trigger runs when a pull request is closed (a
+    publish on merge: a merged pull request from a fork gets no token either)."""
+    types = lint.reach.settings(job.workflow, "pull_request").get("types")
+    return "closed" in ([types] if isinstance(types, str) else types or [])
+
+
 def audit(lint: Lint) -> Iterator[Finding]:
     """Per publishing job and risky event: what GitHub does with the publish."""
     for job in lint.targets:
@@ -60,13 +67,17 @@ def audit(lint: Lint) -> Iterator[Finding]:
             if event == "pull_request_target" and not trusted:
                 continue  # a password works there; only PyPI's tokens are refused
             runs = _runs(lint, job, event)
-            if runs is None and all(_runs(lint, job, e) is False for e in events if e != event):
+            only = all(_runs(lint, job, e) is False for e in events if e != event)
+            if runs is None and only:
                 # It can run on no other event: the workflow publishes on this one (or
                 # never, which nobody writes).
                 runs = True
             fields = {"workflow": job.workflow.name, "job": job.id, "event": event}
             where = _where(lint, job, event)
-            if runs is True:
+            if runs is True and only and event == "pull_request" and not _on_close(lint, job):
+                # Releases made by pull request (uvloop's): by design, not by accident.
+                yield Finding("notice", Msg.CHECK_TRIGGER_PR_ONLY, fields, where)
+            elif runs is True:
                 yield Finding(status, known, fields, where)  # type: ignore[arg-type]
             elif runs is None:
                 yield Finding("notice", maybe, fields, where)
