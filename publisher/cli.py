@@ -216,16 +216,25 @@ def _run_pipeline(config: Config, env: Mapping[str, str], console: Console) -> i
         warm_imports()
     ctx = Context(config, env, console, Http(console), mode)
     concluded = False
+    cancelled: str | None = None
     with _cancellable() as received:
         try:
             outcome = run(ctx)
             concluded = True
         except KeyboardInterrupt:
-            console.info(Msg.LOG_CANCELLED, signal=received[0] if received else "SIGINT")
-            raise
+            cancelled = received[0] if received else "SIGINT"
+            console.info(Msg.LOG_CANCELLED, signal=cancelled)
         finally:
-            _ignore_signals()  # the burn takes seconds at most: let it finish
-            _burn_tokens(ctx, say=not concluded)
+            _ignore_signals()  # the burn and the report take seconds at most
+            _burn_tokens(ctx, say=not concluded and cancelled is None)
+    if cancelled is not None:
+        # What reached the index so far, in the outputs and the summary, as for any
+        # failure: a step after this one (`if: always()`) may read them.
+        from publisher.errors import PublishError
+
+        ctx.outcome.cut_short(PublishError(Msg.RUN_CANCELLED, signal=cancelled))
+        _conclude(console, config.index, ctx.outcome, dry_run=config.dry_run)
+        return EXIT_INTERRUPTED
     return _conclude(console, config.index, outcome, dry_run=config.dry_run)
 
 

@@ -236,6 +236,7 @@ class Msg(StrEnum):
     ENDPOINT_OIDC = "endpoint-oidc"
     ENDPOINT_MINT = "endpoint-mint"
     RUN_DEADLINE = "run-deadline"
+    RUN_CANCELLED = "run-cancelled"
     REQUEST_TOO_SLOW = "request-too-slow"
     TLS_SETUP_FAILED = "tls-setup-failed"
     AUDIENCE_REFUSED = "audience-refused"
@@ -466,6 +467,13 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         " Nothing more was sent.\n"
         "Fix: check the index's status page; re-run with `skip-existing: true` to finish the "
         "release.",
+    ),
+    Msg.RUN_CANCELLED: (
+        "The run was cancelled",
+        "The job was cancelled, or reached its `timeout-minutes` (signal $signal): the run "
+        "stopped where it was and started no new upload.\n"
+        "Fix: re-run the job with `skip-existing: true` to finish the release: files on "
+        "the index are skipped, the rest uploaded.",
     ),
     Msg.REQUEST_TOO_SLOW: (
         "The index answered too slowly",

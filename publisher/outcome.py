@@ -90,6 +90,7 @@ class Outcome:
     skipped: list[Dist] = field(default_factory=list)
     # files whose upload may have landed, but the index could not confirm it
     unconfirmed: list[Dist] = field(default_factory=list)
+    sending: set[str] = field(default_factory=set)  # names of the files being uploaded now
     # file name -> sha256 ("" when not given) of the files there before this run
     on_index: dict[str, str] = field(default_factory=dict)
     claims: Claims | None = None
@@ -126,6 +127,15 @@ class Outcome:
         self.uploaded.sort(key=lambda d: place.get(d.filename, len(place)))
         self.skipped.sort(key=lambda d: place.get(d.filename, len(place)))
         self.attested.sort(key=lambda a: place.get(a.filename, len(place)))
+
+    def cut_short(self, failure: PublishError) -> None:
+        """The run was stopped from outside (``failure`` says how) while files may
+        have been on their way: those are unconfirmed (their uploads are abandoned)."""
+        done = {d.filename for d in self.uploaded + self.skipped + self.unconfirmed}
+        self.unconfirmed += [
+            d for d in self.dists if d.filename in self.sending and d.filename not in done
+        ]
+        self.failure = self.failure or failure
 
     def skipped_as(self, dist: Dist) -> str:
         """What the index had of a skipped file: ``same`` bytes, ``other`` bytes, or

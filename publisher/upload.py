@@ -326,6 +326,13 @@ class Uploads:
         """Upload one file (retried on passing faults, never sent again once it may have
         landed unless the index says it has not); its finding, or the error that ends
         the run."""
+        self.outcome.sending.add(dist.filename)  # one operation on a set: no lock needed
+        try:
+            return self._upload(dist)
+        finally:
+            self.outcome.sending.discard(dist.filename)
+
+    def _upload(self, dist: Dist) -> Finding:
         from publisher.outcome import Finding
 
         self.renew_if_short(dist)

@@ -13,6 +13,8 @@ import pytest
 from conftest import GitHub, make_sdist, make_wheel, publisher_for_run
 from fakes.index import Fault, LocalIndex
 
+from publisher.messages import Msg
+
 BURNED = "The upload token was burned"
 
 
@@ -172,3 +174,34 @@ def test_cancelled_run_burns_its_token(
     assert index.state.burned == index.minted() != []
     assert BURNED in run.log
     assert index.state.paths("POST").count("/legacy/") == 1  # nothing more was sent
+
+
+def test_cancelled_run_reports_what_reached_the_index(github: GitHub, index: LocalIndex) -> None:
+    """Cancelled mid-release: the outputs and the step summary (which the runner keeps
+    for a cancelled step, and a later `if: always()` step may read) say what reached
+    the index; the file whose upload was cut off may be there, and is said to be."""
+    wheel, sdist = make_wheel(github.dist), make_sdist(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    # The wheel goes first, alone; the index stores the sdist but answers very slowly.
+    index.state.faults.append(Fault("/legacy/", status=200, after=True, trickle=0.5, skip=1))
+
+    def cancel_mid_sdist(proc: subprocess.Popen[str]) -> None:
+        deadline = time.monotonic() + 30
+        while len(index.state.uploads) < 2:
+            assert proc.poll() is None, "the run ended before its second upload"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+
+    run = github.run(while_running=cancel_mid_sdist)
+    assert run.code == 130
+    assert run.output_list("uploaded") == [wheel.name]
+    run.shows(Msg.RUN_CANCELLED, "error", signal="SIGINT")
+    assert "The run was cancelled" in run.page.headings[0][1]
+    rows = {r[0]: r[1] for r in run.page.tables[0][1:]}
+    assert rows == {
+        wheel.name: "uploaded",
+        sdist.name: "may be on the index: its upload got no clear answer",
+    }
+    assert index.state.burned == index.minted() != []
+    assert BURNED in run.summary
