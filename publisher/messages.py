@@ -144,6 +144,7 @@ class Msg(StrEnum):
     CHECK_ID_TOKEN = "check-id-token"
     CHECK_NO_ID_TOKEN = "check-no-id-token"
     CHECK_ENV_EXPRESSION = "check-env-expression"
+    CHECK_ENV_IN_ENV = "check-env-in-env"
     CHECK_ANCHOR_STEP = "check-anchor-step"
     CHECK_CONDITION_INVALID = "check-condition-invalid"
     CHECK_CONDITION_ALWAYS = "check-condition-always"
@@ -1817,6 +1818,14 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "its value then (or be empty).\n"
         "Fix: register the publisher with the environment this expression gives for a "
         "release, or with none, which accepts any environment.",
+    ),
+    Msg.CHECK_ENV_IN_ENV: (
+        "$workflow job `$job` step $step has its environment under `env:`",
+        "`env:` with `name` and `url` sets two environment variables; an environment is "
+        "the job's `environment:` key. The job has none, so its token names none, and "
+        "only a publisher registered without an environment accepts it.\n"
+        "Fix: move `name:` and `url:` under the job's `environment:` (and register the "
+        "publisher with that name), or drop them.",
     ),
     Msg.WORKFLOW_UNREADABLE: (
         "Cannot read a workflow",
