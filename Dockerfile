@@ -40,7 +40,7 @@ import cryptography.hazmat.backends.openssl, cryptography.x509, email_validator,
     packaging.utils, packaging.version, pydantic, pypi_attestations, readme_renderer.rst, \
     requests.adapters, requests.auth, requests_toolbelt, rfc3986, sigstore.errors, \
     sigstore.models, sigstore.oidc, sigstore.sign, sigstore.verify, trove_classifiers, \
-    twine.package, urllib3.connection, urllib3.connectionpool"
+    twine.package, urllib3.connection, urllib3.connectionpool, urllib3.exceptions, urllib3.util"
 
 # -E: the workflow's PYTHONPATH (say `src`) and other PYTHON* variables reach this
 # process and could swap the modules a publish imports; -s: no user site-packages (a

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from publisher import messages
 from publisher.errors import IndexServerError, InputError
-from publisher.http import MAX_PAGE, check_url
+from publisher.http import MAX_PAGE, check_url, redacted
 from publisher.messages import Msg, Url
 
 if TYPE_CHECKING:
@@ -75,7 +75,9 @@ class Index:
         parts = urlsplit(url)
         if parts.query or parts.fragment:
             reason = messages.phrase(Msg.URL_HAS_QUERY)
-            raise InputError(Msg.URL_INVALID, url=url, what="repository-url", reason=reason)
+            raise InputError(
+                Msg.URL_INVALID, url=redacted(url), what="repository-url", reason=reason
+            )
         scheme = parts.scheme.lower()
         host = (parts.hostname or "").rstrip(".")
         netloc = f"[{host}]" if ":" in host else host

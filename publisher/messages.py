@@ -41,6 +41,10 @@ class Msg(StrEnum):
     URL_PYPI_PATH = "url-pypi-path"
     URL_PYPI_DEFAULT = "phrase-pypi-default"
     URL_HAS_QUERY = "phrase-url-query"
+    URL_BACKSLASH = "phrase-url-backslash"
+    URL_UNREADABLE = "phrase-url-unreadable"
+    URL_PARSERS_DIFFER = "phrase-url-parsers-differ"
+    URL_HOST_NOT_ASCII = "phrase-url-host-not-ascii"
     NO_SUCH_FOLDER = "phrase-no-such-folder"
     QUOTE_CUT = "phrase-quote-cut"
     REQUEST_FAILED = "request-failed"
@@ -1920,7 +1924,29 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.URL_PYPI_DEFAULT: (", or leave `repository-url` out: PyPI is the default", ""),
     Msg.NO_SUCH_FOLDER: (" (there is no such folder)", ""),
     Msg.QUOTE_CUT: ("… ($count more characters)", ""),
-    Msg.URL_HAS_QUERY: ("it has a query or a fragment, which an upload URL never has", ""),
+    Msg.URL_HAS_QUERY: (
+        "it has a query or a fragment (not shown: either may hold a secret), which an "
+        "upload URL never has",
+        "",
+    ),
+    Msg.URL_BACKSLASH: (
+        "it holds a backslash, which URL readers take differently (for one the host ends "
+        "there, for another it goes on)",
+        "",
+    ),
+    Msg.URL_UNREADABLE: (
+        "it cannot be read as a URL (a port that is no number, a bracket left open)",
+        "",
+    ),
+    Msg.URL_HOST_NOT_ASCII: (
+        "its host is not ASCII: write it in its IDNA form (`xn--…`), as the index's "
+        "certificate names it",
+        "",
+    ),
+    Msg.URL_PARSERS_DIFFER: (
+        "its host is read one way by the checks and another by the connection",
+        "",
+    ),
     Msg.DOING_SIGN: ("signing with $deployment", ""),
     Msg.AUDIENCE_NOT_A_NAME: (
         "it is not a name (printable characters without spaces, at most 256)",
