@@ -62,6 +62,9 @@ class Console:
         self._output_file = env.get("GITHUB_OUTPUT") or None
         self._summary_file = env.get("GITHUB_STEP_SUMMARY") or None
         self._masked: set[str] = set()
+        # The words (runs without white space) of what was shown, and the values the
+        # outputs and the summary will show: see shows.
+        self._words: set[str] = set()
         self._unwritable: set[str] = set()  # file commands already warned about
         self._lock = threading.RLock()  # several tasks may print (publisher.executor)
         self._local = threading.local()  # .kept: this thread's kept output, if kept
@@ -94,6 +97,7 @@ class Console:
         """Log text: redacted, and in Actions no line of it a workflow command."""
         self._open_fold()
         text = self.redact(text)
+        self._shown(text)
         if self.in_actions:
             text = "\n".join(_defuse(line) for line in re.split(r"\r\n|\r|\n", text))
         self._emit(text)
@@ -120,6 +124,29 @@ class Console:
             if self.in_actions:
                 # Never kept: the runner must know the value before anything shows it.
                 self._command(f"::add-mask::{escape_data(secret)}", now=True)
+
+    def _shown(self, text: str) -> None:
+        """Remember the words of ``text``, shown (see :meth:`shows`)."""
+        words = text.split()
+        with self._lock:
+            self._words.update(words)
+
+    def reserve(self, *values: str) -> None:
+        """Values the run will show later (in its outputs, in the summary), which a mask
+        must not hide: see :meth:`shows`."""
+        for value in values:
+            self._shown(value)
+
+    def shows(self, value: str) -> bool:
+        """Whether masking ``value`` would hide text this run showed or will show (a
+        file name, a digest, a link): whether it is, or is inside, such a text. Only
+        its words are kept (a few thousand for a release of hundreds of files): a
+        value without white space is inside a text exactly when it is inside one of
+        its words; one with white space is taken to be shown."""
+        if not value or any(c.isspace() for c in value):
+            return True
+        with self._lock:
+            return any(value in word for word in self._words)
 
     def redact(self, text: str) -> str:
         """Replace every masked value in ``text``; used on anything a server sent back."""
@@ -172,6 +199,7 @@ class Console:
     def _annotate(self, level: str, title: str, text: str) -> None:
         self._open_fold()
         text, title = self.redact(text), self.redact(title)
+        self._shown(f"{title}\n{text}")
         if self.in_actions:
             self._command(f"::{level} title={escape_property(title)}::{escape_data(text)}")
         else:

@@ -253,6 +253,7 @@ class Msg(StrEnum):
     AUDIENCE_OTHER_SERVICE = "phrase-audience-other-service"
     AUDIENCE_PYPI_ONLY = "phrase-audience-pypi-only"
     MINT_TOKEN_IMPLAUSIBLE = "mint-token-implausible"
+    MINT_TOKEN_SHOWN = "mint-token-shown"
     MINT_NO_TOKEN = "mint-no-token"
     FILENAME_UNSAFE = "filename-unsafe"
     NOT_REGULAR_FILE = "not-regular-file"
@@ -538,11 +539,18 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Fix: check `repository-url`: it must be a Warehouse-compatible index. If it is, "
         "the index is at fault: re-run the job later.",
     ),
+    Msg.MINT_TOKEN_SHOWN: (
+        "The index's upload token is text this run shows",
+        "$url answered with an upload token that is, or is part of, text this run has "
+        "logged or will show (a file name, a sha256). It was not used, nor masked: masking "
+        "it would hide that text in all that follows, outputs and summary included.\n"
+        "Fix: check `repository-url`: it must be a Warehouse-compatible index.",
+    ),
     Msg.MINT_TOKEN_IMPLAUSIBLE: (
         "The index's upload token is not plausible",
         "$url answered with an upload token of $length characters, or one with characters no "
-        "token has; a real one is far longer. It was not used, nor masked (masking it would "
-        "hide its letters all through this log).\n"
+        "token has (white space, controls); a real one is far longer. It was not used, nor "
+        "masked (masking it would hide its letters all through this log).\n"
         "Fix: check `repository-url`: it must be a Warehouse-compatible index.",
     ),
     Msg.FILENAME_UNSAFE: (

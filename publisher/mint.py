@@ -125,11 +125,19 @@ def mint(
     data = json_object(response, messages.phrase(Msg.ENDPOINT_MINT))
     token = data.get("token")
     if response.status_code == 200 and isinstance(token, str) and token:
-        if len(token) < MIN_TOKEN or not token.isascii() or not token.isprintable():
+        if (
+            len(token) < MIN_TOKEN
+            or not token.isascii()
+            or not token.isprintable()
+            or any(c.isspace() for c in token)
+        ):
             # Refused before masking: masking "e" would hide every e in the log.
             raise IndexServerError(
                 Msg.MINT_TOKEN_IMPLAUSIBLE, url=index.mint_url, length=len(token)
             )
+        if console.shows(token):
+            # Masking it would hide a file name or a digest in all that follows.
+            raise IndexServerError(Msg.MINT_TOKEN_SHOWN, url=index.mint_url)
         console.mask(token)
         return UploadToken(Secret(token), _expires(data.get("expires")))
     if response.status_code == 200:  # a success without a token is no refusal to explain

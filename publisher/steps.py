@@ -683,6 +683,13 @@ def mint_token(ctx: Context) -> Findings:
 
     if ctx.tokens is None:
         return
+    # What the log, the outputs and the summary will show (some of it whatever
+    # print-hash says): a token whose mask would hide any of it is refused (see mint).
+    for dist in ctx.outcome.dists:
+        files = ctx.index.files_url(dist.project, dist.version)  # the release's, the project's
+        ctx.console.reserve(dist.filename, dist.digests.sha256, files)
+    if ctx.outcome.claims is not None and ctx.signing is not None:
+        ctx.console.reserve(f"https://github.com/{ctx.outcome.claims.job_workflow_ref}")
     try:
         ctx.tokens.mint(ctx.outcome.projects)
     except MintError as exc:

@@ -4,8 +4,11 @@ slow description rendered once, and the job's environment."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from conftest import GitHub, make_wheel
+from conftest import GitHub, file_sha256, make_wheel, publisher_for_run
+from fakes.index import LocalIndex
 
 from publisher import messages
 from publisher.messages import Msg
@@ -88,3 +91,52 @@ def test_host_read_differently_by_two_parsers_is_refused(
     why = messages.phrase(reason)
     run.shows(Msg.URL_INVALID, "error", url=url, what="repository-url", reason=why)
     assert github.index.state.requests == []
+
+
+# --- an upload token that masking would make harmful -----------------------------------
+
+LONG_NAME = "example_with_a_long_project_name"
+
+
+def _ready(github: GitHub, index: LocalIndex, name: str = "example") -> Path:
+    wheel = make_wheel(github.dist, name)
+    index.state.add_project(name, publisher_for_run(index))
+    return wheel
+
+
+def test_token_with_white_space_is_refused_unmasked(github: GitHub, index: LocalIndex) -> None:
+    """A space is printable: a token holding one passed, and its mask hid every
+    `pypi-aaa…` and `bbb…` after it."""
+    _ready(github, index)
+    index.state.token_override = "pypi-" + "a" * 30 + " " + "b" * 10
+    run = github.run()
+    assert run.code == 1
+    run.shows(Msg.MINT_TOKEN_IMPLAUSIBLE, "error")
+    assert "::add-mask::" + index.state.token_override not in run.log
+    assert index.state.uploads == []
+
+
+@pytest.mark.parametrize("print_hash", ["true", "false"])
+@pytest.mark.parametrize("shown", ["sha256", "filename", "part of the filename", "release page"])
+def test_token_that_the_run_shows_is_refused_unmasked(
+    github: GitHub, index: LocalIndex, shown: str, print_hash: str
+) -> None:
+    """An index answering with a file's sha256, its name (or part of it) or the
+    release's page as the token: masked, it would vanish from the log, the outputs
+    and the summary (and GitHub drops an output holding a masked value). Refused, and
+    still shown, whether the log printed it before the mint (print-hash) or not."""
+    wheel = _ready(github, index, LONG_NAME)
+    value = {
+        "sha256": file_sha256(wheel),
+        "filename": wheel.name,
+        "part of the filename": f"{LONG_NAME}-1.0.0",
+        "release page": f"{index.url}/project/{LONG_NAME.replace('_', '-')}/1.0.0/",
+    }[shown]
+    index.state.token_override, index.state.token_is_public = value, True
+    run = github.run({"print-hash": print_hash})
+    assert run.code == 1
+    run.shows(Msg.MINT_TOKEN_SHOWN, "error")
+    assert f"::add-mask::{value}" not in run.log
+    assert index.state.uploads == []
+    if "filename" in shown:  # the failure's summary lists the files (not their digests)
+        assert value in run.summary

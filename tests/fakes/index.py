@@ -248,6 +248,9 @@ class IndexState:
     # A hostile or broken mint: this error answer, or this token and expires.
     mint_error: tuple[str, str] | None = None
     token_override: str | None = None
+    # token_override is text the run shows (a file name, a digest): no secret to look
+    # for in what the run wrote (conftest's scan), but what the action must refuse.
+    token_is_public: bool = False
     # POST /_/oidc/burn-token (pypi/warehouse#20197); False: an index without it (404).
     burn_endpoint: bool = True
     burned: list[str] = field(default_factory=list)  # minted tokens revoked by a burn
@@ -453,7 +456,8 @@ class LocalIndex:
 
     def minted(self) -> list[str]:
         """Every upload token handed out so far (to check none leaked), burned ones too."""
-        return [*self.state.tokens, *self.state.burned]
+        public = self.state.token_override if self.state.token_is_public else None
+        return [t for t in [*self.state.tokens, *self.state.burned] if t != public]
 
     def __enter__(self) -> LocalIndex:
         self.thread.start()
