@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from sigstore.verify import Verifier
 
     from publisher.dists import Dist
+    from publisher.http import RunClock
     from publisher.oidc import Claims
     from publisher.secret import Secret
 
@@ -64,6 +65,7 @@ class Plan:
     trust_config: Path | None
     audience: str = "sigstore"  # of the OIDC tokens the deployment's Fulcio takes
     workspace: Path | None = None  # the real path trust_config must be under
+    clock: RunClock | None = None  # the run's network time, which signing counts against
     config: ClientTrustConfig | None = None
     context: SigningContext | None = None
     verifier: Verifier | None = None
@@ -103,7 +105,7 @@ class Plan:
             return config, context, Verifier(trusted_root=config.trusted_root)
 
         try:
-            self.config, self.context, self.verifier = bounded(load, self.deployment)
+            self.config, self.context, self.verifier = bounded(load, self.deployment, self.clock)
         except PublishError:
             raise
         except Exception as exc:  # sigstore's errors have no one base
@@ -171,16 +173,24 @@ def _unusable(exc: Exception) -> str:
     return messages.phrase(Msg.TRUST_CONFIG_UNUSABLE, error=error)
 
 
-def bounded(call: Callable[[], T], what: str, seconds: float | None = None) -> T:
-    """``call()``, given ``seconds`` to finish (``SIGSTORE_DEADLINE`` by default): a
-    Sigstore service that never answers must not hold the job."""
+def bounded(call: Callable[[], T], what: str, clock: RunClock | None = None) -> T:
+    """``call()``, given ``SIGSTORE_DEADLINE`` seconds to finish, within what is left
+    of the run's network time (``clock``): a Sigstore service that never answers, or
+    many slow ones, must not hold the job."""
     from publisher.executor import TooSlow, within
 
-    if seconds is None:
-        seconds = SIGSTORE_DEADLINE
+    seconds = SIGSTORE_DEADLINE
+    doing = messages.phrase(Msg.DOING_SIGN, deployment=what)
+    if clock is not None:
+        if clock.left() <= 0:
+            raise clock.spent(doing)
+        seconds = min(seconds, clock.left())
     try:
         return within(seconds, call, "sigstore")
     except TooSlow:
+        if seconds < SIGSTORE_DEADLINE:  # cut off by the run's time
+            assert clock is not None
+            raise clock.spent(doing) from None
         raise PublishError(Msg.SIGSTORE_TOO_SLOW, what=what, seconds=int(seconds)) from None
 
 
@@ -326,7 +336,7 @@ class Signer:
 
         with self._lock:  # the others wait: they need the new one too
             if self._signer is None or self._expires - time.time() < CERTIFICATE_MARGIN:
-                self._signer, self._expires = _sigstore_call(self._new, self._plan.deployment)
+                self._signer, self._expires = _sigstore_call(self._new, self._plan)
             return self._signer
 
     def _new(self) -> tuple[SigstoreSigner, float]:
@@ -345,13 +355,13 @@ class Signer:
 
         signer = self.ready()
         subject = Distribution(name=dist.filename, digest=dist.digests.sha256)
-        return _sigstore_call(lambda: Attestation.sign(signer, subject), self._plan.deployment)
+        return _sigstore_call(lambda: Attestation.sign(signer, subject), self._plan)
 
 
-def _sigstore_call(call: Callable[[], T], what: str) -> T:
+def _sigstore_call(call: Callable[[], T], plan: Plan) -> T:
     """``call()``, bounded in time, its failure a :class:`SigningError`."""
     try:
-        return bounded(call, what)
+        return bounded(call, plan.deployment, plan.clock)
     except PublishError:
         raise
     except Exception as exc:  # sigstore's errors have no one base; each is a failure to sign

@@ -237,6 +237,24 @@ def retry_after(response: requests.Response) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+class RunClock:
+    """The run's network time: ``seconds`` from its start, for every request and every
+    call to Sigstore's services, so that nothing the index or Sigstore does holds the
+    job longer."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._ends = time.monotonic() + seconds
+
+    def left(self) -> float:
+        """Seconds left (0 or less: none)."""
+        return self._ends - time.monotonic()
+
+    def spent(self, what: str) -> PublishError:
+        """The error of a run whose time ran out ``what`` (a doing phrase)."""
+        return IndexServerError(Msg.RUN_DEADLINE, what=what, seconds=int(self.seconds))
+
+
 class Http:
     """The run's HTTP client."""
 
@@ -251,8 +269,7 @@ class Http:
         self.policy = policy or DEFAULT_POLICY
         self._session: requests.Session | None = None
         self._deadlines: Deadlines | None = None
-        self._run_deadline = RUN_DEADLINE if run_deadline is None else run_deadline
-        self._run_ends = time.monotonic() + self._run_deadline
+        self.clock = RunClock(RUN_DEADLINE if run_deadline is None else run_deadline)
         self._lock = threading.Lock()  # requests may be made from several threads
 
     @property
@@ -354,10 +371,9 @@ class Http:
     ) -> requests.Response:
         """One try, cut off after ``deadline`` seconds (or when the run's time is up,
         unless ``final``)."""
-        left = deadline if final else self._run_ends - time.monotonic()
+        left = deadline if final else self.clock.left()
         if left <= 0:
-            seconds = int(self._run_deadline)
-            raise IndexServerError(Msg.RUN_DEADLINE, what=what, seconds=seconds)
+            raise self.clock.spent(what)
         session = self.session
         assert self._deadlines is not None
         limit = min(deadline, left)

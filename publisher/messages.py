@@ -469,8 +469,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.RUN_DEADLINE: (
         "The run took too long",
-        "The run has used up its $seconds s for network requests, so it stopped before $what."
-        " Nothing more was sent.\n"
+        "The run has used up its $seconds s for network requests and signing, so it stopped "
+        "when $what. Nothing more was uploaded.\n"
         "Fix: check the index's status page; re-run with `skip-existing: true` to finish the "
         "release.",
     ),

@@ -404,7 +404,10 @@ def plan_attestations(ctx: Context) -> Findings:
         yield Finding("error", Msg.ATTEST_PRIVATE_FOR_PYPI, fields)
         return
     ctx.signing = plan = Plan(
-        config.sigstore_trust_config, config.sigstore_audience, workspace=config.workspace
+        config.sigstore_trust_config,
+        config.sigstore_audience,
+        workspace=config.workspace,
+        clock=ctx.http.clock,
     )
     # Found now, not after the mint. Locally (publisher check) the public deployment is
     # not fetched: its trust data is the runner's to fetch, over the runner's network.

@@ -356,7 +356,8 @@ def test_troubleshooting_numbers_are_the_codes() -> None:
     )
     assert f"at most {policy.budget:g} s of waiting in all" in text
     assert policy.budget == http.MAX_RETRY_AFTER
-    assert f"share {http.RUN_DEADLINE / 60:g} minutes in all" in text
+    assert f"calls to Sigstore, share {http.RUN_DEADLINE / 60:g} minutes in all" in text
+    assert f"within what is left of the run's {http.RUN_DEADLINE / 60:g} minutes" in text
     assert f"whatever the reads do: {http.REQUEST_DEADLINE:g} s" in text
     assert f"an upload: {http.REQUEST_DEADLINE:g} s plus a second per MiB" in text
     assert http.UPLOAD_RATE == 1 << 20  # a second per MiB

@@ -4,13 +4,15 @@ slow description rendered once, and the job's environment."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
-from conftest import GitHub, file_sha256, make_wheel, publisher_for_run
+from conftest import TRUST_CONFIG, GitHub, file_sha256, make_wheel, publisher_for_run
 from fakes.index import LocalIndex
+from fakes.sigstore import LocalSigstore
 
-from publisher import messages
+from publisher import http, messages
 from publisher.messages import Msg
 
 SECRET = "hunter22secret"
@@ -140,3 +142,25 @@ def test_token_that_the_run_shows_is_refused_unmasked(
     assert index.state.uploads == []
     if "filename" in shown:  # the failure's summary lists the files (not their digests)
         assert value in run.summary
+
+
+# --- signing within the run's time ------------------------------------------------------
+
+
+def test_signing_counts_against_the_run_deadline(
+    github: GitHub, index: LocalIndex, sig: LocalSigstore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's network time (shortened here to 2 s) bounds Sigstore's calls too: a
+    Rekor that holds its answer far longer stops the run when the run's time is up,
+    not after each call's own 120 s (nor after the 30 minutes' worth of them a release
+    of many files could take). Nothing is uploaded."""
+    _ready(github, index)
+    monkeypatch.setattr(http, "RUN_DEADLINE", 2.0)
+    sig.fail("rekor", 503, pause=20.0)
+    started = time.monotonic()
+    run = github.run({"sigstore-trust-config": TRUST_CONFIG}, in_process=True)
+    assert time.monotonic() - started < 10
+    assert run.code == 1
+    what = messages.phrase(Msg.DOING_SIGN, deployment=f"the Sigstore deployment of {TRUST_CONFIG}")
+    run.shows(Msg.RUN_DEADLINE, "error", seconds=2, what=what)
+    assert index.state.uploads == []
