@@ -8,11 +8,18 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TRUST_CONFIG, GitHub, file_sha256, make_wheel, publisher_for_run
+from conftest import (
+    TRUST_CONFIG,
+    GitHub,
+    file_sha256,
+    make_wheel,
+    metadata_text,
+    publisher_for_run,
+)
 from fakes.index import LocalIndex
 from fakes.sigstore import LocalSigstore
 
-from publisher import http, messages
+from publisher import dists, http, messages
 from publisher.messages import Msg
 
 SECRET = "hunter22secret"
@@ -164,3 +171,43 @@ def test_signing_counts_against_the_run_deadline(
     what = messages.phrase(Msg.DOING_SIGN, deployment=f"the Sigstore deployment of {TRUST_CONFIG}")
     run.shows(Msg.RUN_DEADLINE, "error", seconds=2, what=what)
     assert index.state.uploads == []
+
+
+# --- a slow description, rendered once --------------------------------------------------
+
+
+def test_a_slow_description_is_rendered_once_for_all_the_files(
+    github: GitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files of a release share their description: one too slow to render (cut
+    off, here after 0.05 s) is rendered once, not once per file (50 wheels took 50
+    times the cut-off), and each file is still named. The renders are counted at
+    docutils' door, readme_renderer (which the index uses too)."""
+    import readme_renderer.rst
+
+    monkeypatch.setattr(dists, "RENDER_SECONDS", 0.05)
+    renders: list[str] = []
+    render = readme_renderer.rst.render
+
+    def counted(text: str, *args: object, **kwargs: object) -> object:
+        renders.append(text)
+        return render(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(readme_renderer.rst, "render", counted)
+    row = "+" + "---+" * 80 + "\n"
+    table = f"{time.time_ns()}\n\n" + row + ("|" + "   |" * 80 + "\n" + row) * 190  # ~0.8 s
+    meta = metadata_text(
+        "example", "1.0.0", Description_Content_Type="text/x-rst", Description=table
+    )
+    tags = ("py3-none-any", "cp312-cp312-manylinux_2_17_x86_64", "cp313-cp313-win_amd64")
+    wheels = [
+        make_wheel(github.dist, filename=f"example-1.0.0-{tag}.whl", metadata=meta) for tag in tags
+    ]
+    run = github.run(in_process=True)
+    assert run.code == 1
+    listed = run.shows(Msg.MANY_PROBLEMS, "error", count=3)
+    for wheel in wheels:
+        fields = {"path": f"dist/{wheel.name}", "seconds": 0.05}
+        assert messages.render(Msg.DESCRIPTION_TOO_SLOW, fields) in listed.body
+    assert len(renders) == 1
+    assert github.index.state.requests == []
