@@ -51,7 +51,11 @@ def _parser() -> argparse.ArgumentParser:
         help="folder of the dists (default: the publishing step's packages-dir, or dist; "
         "without dists the workflows alone are checked)",
     )
-    check.add_argument("--repository-url", help="upload URL of the index (default: PyPI)")
+    check.add_argument(
+        "--repository-url",
+        help="upload URL of the index (default: PyPI, or the index the publishing steps "
+        "name when none publishes to PyPI)",
+    )
     check.add_argument(
         "--workflow",
         type=Path,
@@ -153,6 +157,7 @@ def check_locally(args: argparse.Namespace) -> int:
         else args.workflow,
         job=args.job,
         packages_dir_given=packages_dir is not None,
+        index_given=args.repository_url is not None,
     )
     outcome = run(ctx)
     if args.format == "json":

@@ -56,6 +56,7 @@ class Context:
     workflow: Path | None = None  # publisher check --workflow
     job: str | None = None  # publisher check --job
     packages_dir_given: bool = True  # publisher check without --packages-dir: False
+    index_given: bool = True  # publisher check without --repository-url: False
     lint: Lint | None = None  # publisher check: the workflows read
     outcome: Outcome = field(default_factory=Outcome)
     states: dict[str, ProjectState] = field(default_factory=dict)

@@ -170,7 +170,8 @@ def read_oidc_token(ctx: Context) -> Findings:
 
 def read_workflows(ctx: Context) -> Findings:
     """Locally, first: read the repository's workflows; the folder of the dists is the
-    publishing step's ``packages-dir`` when ``--packages-dir`` is not given, and the
+    publishing step's ``packages-dir`` when ``--packages-dir`` is not given, the index
+    the steps' when none publishes to PyPI and ``--repository-url`` is not given, and the
     step that publishes to the index checked decides, as in the real run, whether
     files the index has are skipped (``skip-existing``), descriptions checked
     (``verify-metadata``) and files signed (``attestations``)."""
@@ -180,6 +181,12 @@ def read_workflows(ctx: Context) -> Findings:
     from publisher.workflows.lint import flag, packages_dir, password, prepare
 
     ctx.lint = prepare(ctx.root, ctx.workflow, ctx.job, ctx.index)
+    known = [i for s in ctx.lint.steps() if (i := target(s).index) is not None]
+    if not ctx.index_given and known and all(i.read_url != ctx.index.read_url for i in known):
+        # No step publishes to PyPI, and one says where it does (TestPyPI, a private
+        # index): the dists are checked against that index, as the run would.
+        ctx.config = replace(ctx.config, index=known[0])
+        ctx.lint.index = known[0]
     if not ctx.packages_dir_given:
         folder = next((f for s in ctx.lint.steps() if (f := packages_dir(s))), "")
         if folder:

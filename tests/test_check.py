@@ -578,6 +578,32 @@ def test_check_reads_descriptions_as_the_step_says(
     assert _has(report, "error", "does not render") is checked
 
 
+def test_check_asks_the_index_the_workflow_publishes_to(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Without `--repository-url`, a workflow that publishes to TestPyPI only (or to a
+    private index) gets its dists checked against that index, not against PyPI, where
+    a file already there made the check fail (check-jsonschema's TestPyPI workflow)."""
+    repo = _repo(tmp_path, _workflow())
+    wheel = next((repo / "dist").iterdir())
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.add_file("example", wheel.name, wheel.read_bytes(), "1.0.0")
+    for path in repo.rglob("*.yml"):
+        path.write_text(path.read_text().replace("__INDEX__", index.upload_url))
+    monkeypatch.chdir(repo)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    code = main(["check", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    _no_harm(index)
+    assert code == 1, _lines(report)
+    assert _has(report, "ok", f"Project `example` exists on {index.url}")
+    assert _has(report, "error", "is already on the index")
+    assert "/pypi/example/json" in index.state.paths() or "/simple/example/" in index.state.paths()
+
+
 def _by_key(report: dict[str, object], status: str, key: Msg) -> dict[str, str]:
     """The check of message ``key`` with ``status`` in a `--format json` report."""
     checks = report["checks"]
