@@ -2026,7 +2026,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.YAML_NOT_MAPPING: ("not a mapping", ""),
     Msg.YAML_KEY_NOT_TEXT: ("a key on line $line is not text", ""),
     Msg.YAML_SYNTAX: ("line $line, column $column: $problem", ""),
-    Msg.UPLOAD_REDIRECTED: ("redirected to $location: check repository-url", ""),
+    Msg.UPLOAD_REDIRECTED: ("(a redirect to $location, not followed)", ""),
     Msg.VERDICT_FAILED: ("$count problem(s) would stop a real publish", "FAILED: "),
 }
 

@@ -45,7 +45,7 @@ class Answer(Enum):
     DISABLED = "disabled"  # the index is read-only or refuses uploads for now
     NAME_REUSED = "name-reused"  # the file name belonged to a deleted file
     TRANSIENT = "transient"  # 5xx, 429 or a lost connection: the file may have landed
-    NO_ENDPOINT = "no-endpoint"  # 404 or 405: repository-url is not an upload endpoint
+    NO_ENDPOINT = "no-endpoint"  # 404, 405 or a redirect: repository-url is not the endpoint
     ATTESTATION_REFUSED = "attestation-refused"  # "Invalid attestations supplied…"
     REFUSED = "refused"  # any other refusal: final
 
@@ -184,8 +184,10 @@ class Uploader:
             except TransientError as exc:
                 return UploadAnswer(Answer.TRANSIENT, 0, str(exc.fields.get("fault", "")))
         if 300 <= response.status_code < 400:
+            # Not followed (the token would go where the answer points): the upload
+            # endpoint is elsewhere, so repository-url is what to fix.
             return UploadAnswer(
-                Answer.REFUSED,
+                Answer.NO_ENDPOINT,
                 response.status_code,
                 messages.phrase(
                     Msg.UPLOAD_REDIRECTED, location=response.headers.get("Location", "?")

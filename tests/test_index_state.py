@@ -147,6 +147,9 @@ def test_upload_answered_with_a_redirect(github: GitHub, index: LocalIndex) -> N
     index.state.faults.append(moved)
     run = github.run()
     assert run.code == 1
-    error = run.shows(Msg.UPLOAD_REFUSED, "error", filename=wheel.name, status=301)
-    assert "redirected to https://elsewhere.example/up/: check repository-url" in error.body
+    error = run.shows(Msg.UPLOAD_NO_ENDPOINT, "error", filename=wheel.name, status=301)
+    assert "(a redirect to https://elsewhere.example/up/, not followed)" in error.body
+    # The fix is the URL, not the distribution.
+    assert "Fix: check `repository-url`" in error.body
+    assert "in the distribution" not in run.summary
     assert index.state.projects["example"].files == {}

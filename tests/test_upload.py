@@ -128,8 +128,8 @@ def test_redirect_is_not_followed(tmp_path: Path) -> None:
     answer = Uploader(
         Http(Console({}, stream=io.StringIO())), Index(url), "__token__", Secret("pypi-x")
     ).send(dist)
-    assert answer.kind is Answer.REFUSED
-    assert "check repository-url" in answer.reason
+    assert answer.kind is Answer.NO_ENDPOINT
+    assert answer.reason == "(a redirect to https://elsewhere.example/, not followed)"
     assert len(responses.calls) == 1
 
 
