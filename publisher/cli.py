@@ -315,7 +315,9 @@ def _conclude(console: Console, index: Index | None, outcome: Outcome, *, dry_ru
         console.set_output("release-url", "")
         console.set_output("log-indexes", "{}")
         console.summary(dry_run_summary(outcome, index))
-        if not outcome.ok:
+        if outcome.failure is not None:  # cancelled: the report above is incomplete
+            console.failure(outcome.failure)
+        elif not outcome.ok:
             console.error(Msg.DRY_RUN_FAILED)
         return EXIT_OK if outcome.ok else EXIT_FAILED
     write_outputs(console, outcome, index)

@@ -1885,7 +1885,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "without saying more.",
     ),
     Msg.LOG_CANCELLED: (
-        "The run was cancelled (signal $signal): stopping, then burning the upload token.",
+        "The run was cancelled (signal $signal): stopping (an upload token it minted is "
+        "burned first).",
         "",
     ),
     Msg.BURN_FAILED: (

@@ -205,3 +205,24 @@ def test_cancelled_run_reports_what_reached_the_index(github: GitHub, index: Loc
     }
     assert index.state.burned == index.minted() != []
     assert BURNED in run.summary
+
+
+def test_cancelled_dry_run_says_it_was_cancelled(github: GitHub, index: LocalIndex) -> None:
+    """A dry run cut short reports what it checked, and that it was cancelled, not that
+    publishing would fail."""
+    _ready(github, index)
+    index.state.faults.append(Fault("/_/oidc/audience", status=200, trickle=0.5, body=b"{}" * 20))
+
+    def cancel_mid_check(proc: subprocess.Popen[str]) -> None:
+        deadline = time.monotonic() + 30
+        while "/_/oidc/audience" not in index.state.paths():
+            assert proc.poll() is None, "the run ended before asking for the audience"
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+
+    run = github.run({"dry-run": "true"}, while_running=cancel_mid_check)
+    assert run.code == 130
+    run.shows(Msg.RUN_CANCELLED, "error", signal="SIGINT")
+    assert "publishing would fail" not in run.log
+    assert _burns(index) == 0
