@@ -34,6 +34,9 @@ class Msg(StrEnum):
     INPUT_NOT_BOOL = "input-not-bool"
     INPUT_NOT_COUNT = "input-not-count"
     PASSWORD_WITH_USER = "password-with-user"
+    CREDENTIAL_NOT_SENDABLE = "credential-not-sendable"
+    NOT_LATIN1 = "phrase-not-latin1"
+    USER_COLON = "phrase-user-colon"
     NOT_LINUX = "not-linux"
     URL_INVALID = "url-invalid"
     URL_HAS_CREDENTIALS = "url-has-credentials"
@@ -431,6 +434,16 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Fix: give a number from 1 (one file at a time) to $most, e.g. `$name: 4`, or "
         "remove it from `with:` to get its default.",
     ),
+    Msg.CREDENTIAL_NOT_SENDABLE: (
+        "Input `$name` cannot be sent to the index",
+        "The input `$name` holds $what, which HTTP Basic authentication (how uploads "
+        "carry the user name and password, as with twine) cannot carry; its value is not "
+        "shown here.\n"
+        "Fix: check the secret or value passed as `$name`; an API token is ASCII (`pypi-` "
+        "and letters, digits, `-` and `_`).",
+    ),
+    Msg.NOT_LATIN1: ("a character outside Latin-1 (a pasted typographic dash, say)", ""),
+    Msg.USER_COLON: ("a colon, which ends the user name there", ""),
     Msg.PASSWORD_WITH_USER: (
         "$index accepts API tokens only, not passwords",
         "The input `user` is `$user` with a password, but $index no longer accepts "

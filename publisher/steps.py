@@ -99,6 +99,7 @@ def check_credentials(ctx: Context) -> Findings:
         return
     if config.user != "__token__" and index.is_pypi:
         raise InputError(Msg.PASSWORD_WITH_USER, user=config.user, index=index.read_url)
+    _check_sendable(config.user, config.password.reveal())
     yield Finding("ok", Msg.CHECK_PASSWORD)
     if not index.is_pypi:
         return
@@ -112,6 +113,21 @@ def check_credentials(ctx: Context) -> Findings:
         Msg.TRUSTED_PUBLISHING_NUDGE,
         {"index": index.read_url, "links": messages.lines(links, prefix="  ")},
     )
+
+
+def _check_sendable(user: str, password: str) -> None:
+    """HTTP Basic authentication carries ``user:password`` in Latin-1 (requests refuses
+    anything else, mid-upload), and a colon in the user name moves the rest of it into
+    the password."""
+    for name, value in (("user", user), ("password", password)):
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            what = messages.phrase(Msg.NOT_LATIN1)
+            raise InputError(Msg.CREDENTIAL_NOT_SENDABLE, name=name, what=what) from None
+    if ":" in user:
+        what = messages.phrase(Msg.USER_COLON)
+        raise InputError(Msg.CREDENTIAL_NOT_SENDABLE, name="user", what=what)
 
 
 def _publisher_from_env(ctx: Context) -> dict[str, str]:

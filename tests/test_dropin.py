@@ -340,6 +340,32 @@ def test_user_without_password_is_an_error(github: GitHub, index: LocalIndex) ->
     assert index.state.requests == []
 
 
+@pytest.mark.parametrize(
+    ("user", "password", "name"),
+    [
+        ("__token__", "pypi-AgEIcHlwaS5vcmc\u2013pasted-with-an-en-dash", "password"),
+        ("alice\u20ac", "a-password-of-hers", "user"),
+        ("alice:admin", "a-password-of-hers", "user"),
+    ],
+)
+def test_credentials_basic_auth_cannot_carry_are_named(
+    github: GitHub, index: LocalIndex, user: str, password: str, name: str
+) -> None:
+    """HTTP Basic carries `user:password` in Latin-1, and a colon ends the user name:
+    such a secret is named before any request (requests would fail mid-upload, "Internal
+    error"), its value never shown."""
+    make_wheel(github.dist)
+    run = github.run(
+        {"repository-url": index.upload_url, "user": user, "password": password}, oidc=False
+    )
+    assert run.code == 1
+    run.shows(Msg.CREDENTIAL_NOT_SENDABLE, "error", name=name)
+    assert "nternal error" not in run.log
+    assert index.state.requests == []
+    visible = [line for line in run.log.splitlines() if not line.startswith("::add-mask::")]
+    assert not any(password in line for line in visible)
+
+
 # --- skip-existing at upload time, two runs in one job ----------------------------------
 
 
