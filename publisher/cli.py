@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publisher import __version__
+from publisher import __version__, environ
 from publisher.messages import Msg
 
 if TYPE_CHECKING:
@@ -32,9 +32,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser(
+    run = sub.add_parser(
         "run",
         help="run as the GitHub action: inputs come from INPUT_* environment variables",
+    )
+    # Given by the image's entry point when it started again without these variables.
+    run.add_argument(
+        environ.DROPPED_OPTION, action="append", default=[], dest="dropped", help=argparse.SUPPRESS
     )
     check = sub.add_parser(
         "check",
@@ -99,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
-            return run_action(os.environ)
+            return run_action(os.environ, dropped=args.dropped)
         if args.command == "check":
             return check_locally(args)
     except BrokenPipeError:
@@ -182,8 +186,10 @@ def _workflow_path(given: Path | None) -> Path | None:
     return given.absolute() if given is not None and given.exists() else given
 
 
-def run_action(env: Mapping[str, str]) -> int:
-    """Run as the action, reading inputs from ``env``; returns the exit code."""
+def run_action(env: Mapping[str, str], dropped: Sequence[str] = ()) -> int:
+    """Run as the action, reading inputs from ``env``; returns the exit code.
+    ``dropped``: the variables of the job's environment the image's entry point
+    started the interpreter again without (publisher.environ)."""
     from publisher.console import Console
     from publisher.errors import InputError, PublishError
     from publisher.outcome import Outcome
@@ -192,6 +198,8 @@ def run_action(env: Mapping[str, str]) -> int:
     # Before anything else can print, hide the secrets we were given.
     for key in ("INPUT_PASSWORD", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"):
         console.mask(env.get(key, "").strip())
+    if dropped:
+        console.info(Msg.LOG_ENVIRONMENT_DROPPED, names=", ".join(dropped))
     try:
         try:
             if env.get("RUNNER_OS", "Linux") != "Linux":

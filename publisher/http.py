@@ -175,6 +175,14 @@ def redacted(url: str) -> str:
     return head + ("?***" if query else "") + ("#***" if fragment else "")
 
 
+def no_netrc(request: T) -> T:
+    """An authentication that adds nothing, given to every request that has none:
+    requests would otherwise read ``~/.netrc`` (or the file ``$NETRC`` names, from the
+    job's environment) and send its password to the index, to Sigstore's services, and
+    to GitHub in place of the OIDC request's own ``Authorization``."""
+    return request
+
+
 def _host_as_sent(url: str) -> str | None:
     """The host requests will connect to (urllib3 reads the URL, not urllib.parse)."""
     from urllib3.exceptions import LocationParseError
@@ -312,6 +320,7 @@ class Http:
         check_url(url, what)
         kwargs.setdefault("timeout", TIMEOUT)
         kwargs.setdefault("allow_redirects", False)
+        kwargs.setdefault("auth", no_netrc)
         if url.startswith("http://"):
             # Loopback only (check_url): never through a proxy, which would see the
             # credentials in clear text.

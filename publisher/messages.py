@@ -244,6 +244,7 @@ class Msg(StrEnum):
     ENDPOINT_OIDC = "endpoint-oidc"
     ENDPOINT_MINT = "endpoint-mint"
     RUN_DEADLINE = "run-deadline"
+    LOG_ENVIRONMENT_DROPPED = "log-environment-dropped"
     RUN_CANCELLED = "run-cancelled"
     REQUEST_TOO_SLOW = "request-too-slow"
     TLS_SETUP_FAILED = "tls-setup-failed"
@@ -479,6 +480,14 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "`repository-url` is `$url`, but $host takes uploads at $expected only (its "
         "simple API and its pages are found from there).\n"
         "Fix: set `repository-url: $expected`$default.",
+    ),
+    Msg.LOG_ENVIRONMENT_DROPPED: (
+        "The publish runs without these variables of the job's environment: $names",
+        "They make the dynamic loader, glibc or OpenSSL load other code or resolve names "
+        "another way, so the action started Python again without them. The interpreter's "
+        "first start, before the action could drop them, may have loaded a library they "
+        "name (a preload's code has run): set them only on the steps that need them, not "
+        "for the job (see docs/security.md).",
     ),
     Msg.RUN_DEADLINE: (
         "The run took too long",

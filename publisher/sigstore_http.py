@@ -3,11 +3,12 @@
 Its clients (Fulcio, Rekor, the timestamp authorities) each make their own
 ``requests.Session``: no timeout, every answer read whole (a 1 MiB gzip answer from a
 hostile deployment cost 3 GB), the environment's proxies used for plain http too (the
-signing token would cross the proxy in clear text), redirects followed. Each of their
-modules gets a ``requests`` whose ``Session`` is :class:`GuardedSession`: https only
-(plain http to loopback), never through a proxy in clear text, no redirects, our
-timeouts, and answers capped as the index's are. sigstore-python is pinned; a test
-fails if these modules stop making their sessions this way."""
+signing token would cross the proxy in clear text), redirects followed, a ``.netrc``
+password added. Each of their modules gets a ``requests`` whose ``Session`` is
+:class:`GuardedSession`: https only (plain http to loopback), never through a proxy in
+clear text, no redirects, no ``.netrc`` credentials, our timeouts, and answers capped
+as the index's are. sigstore-python is pinned; a test fails if these modules stop
+making their sessions this way."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from typing import Any
 import requests
 
 from publisher import messages
-from publisher.http import MAX_BODY, NO_PROXY, TIMEOUT, check_url, read_capped
+from publisher.http import MAX_BODY, NO_PROXY, TIMEOUT, check_url, no_netrc, read_capped
 from publisher.messages import Msg
 
 # The modules of sigstore-python 4.x that open sessions, each with `import requests`.
@@ -39,6 +40,7 @@ class GuardedSession(requests.Session):
         check_url(target, messages.phrase(Msg.SIGSTORE_SERVICE))
         kwargs.setdefault("timeout", TIMEOUT)
         kwargs["allow_redirects"] = False
+        kwargs.setdefault("auth", no_netrc)
         if target.startswith("http://"):  # loopback only: never through a proxy
             kwargs["proxies"] = dict(NO_PROXY)
         kwargs["stream"] = True

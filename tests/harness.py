@@ -83,7 +83,7 @@ def watch_keys(sink: Callable[[str], None]) -> None:
 def _launch(keys_file: Path, entrypoint: Path) -> None:
     """Run ``entrypoint`` as the interpreter would run it as a script, seams in place."""
     sys.path[0] = str(entrypoint.parent)
-    sys.argv = [str(entrypoint)]
+    sys.argv = [str(entrypoint), *sys.argv[3:]]  # what the entry point was given
     from publisher import cli
 
     seen: set[str] = set()

@@ -4,6 +4,8 @@ slow description rendered once, and the job's environment."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -211,3 +213,58 @@ def test_a_slow_description_is_rendered_once_for_all_the_files(
         assert messages.render(Msg.DESCRIPTION_TOO_SLOW, fields) in listed.body
     assert len(renders) == 1
     assert github.index.state.requests == []
+
+
+# --- the job's environment ----------------------------------------------------------------
+
+
+def _preload_breaking_connect(folder: Path) -> Path:
+    """A library that, preloaded, makes every connection fail (as a sandboxing or
+    tracing shim of a build step might): built with the C compiler, as a build would."""
+    source = folder / "noconnect.c"
+    source.write_text(
+        "#include <errno.h>\n#include <sys/socket.h>\n"
+        "int connect(int fd, const struct sockaddr *address, socklen_t length) {\n"
+        "    (void)fd; (void)address; (void)length;\n"
+        "    errno = ECONNREFUSED;\n    return -1;\n}\n"
+    )
+    library = folder / "libnoconnect.so"
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    assert compiler, "this test builds a small library: it needs a C compiler (cc)"
+    subprocess.run([compiler, "-shared", "-fPIC", "-o", str(library), str(source)], check=True)
+    return library
+
+
+def test_a_preload_of_the_jobs_environment_does_not_reach_the_publish(
+    github: GitHub, index: LocalIndex, tmp_path: Path
+) -> None:
+    """`LD_PRELOAD` (and any LD_ variable) in the job's `env:` or `$GITHUB_ENV`
+    reaches the container: the entry point starts Python again without it, so the
+    process that publishes does not run the library's code, and says so. (Its first
+    start did load it: the test's library does nothing there.) The others of the list
+    go with it (`LD_LIBRARY_PATH` here at a build's own libssl, which cannot load)."""
+    _ready(github, index)
+    library = _preload_breaking_connect(tmp_path)
+    built = tmp_path / "lib"
+    built.mkdir()
+    (built / "libssl.so.3").write_bytes(b"")
+    env = {"LD_PRELOAD": str(library), "LD_LIBRARY_PATH": str(built), "GCONV_PATH": str(built)}
+    run = github.run(env=env, subprocess_run=True)
+    assert run.code == 0, run.log
+    names = "GCONV_PATH, LD_LIBRARY_PATH, LD_PRELOAD"
+    assert run.logs(Msg.LOG_ENVIRONMENT_DROPPED, names=names)
+    assert len(index.state.uploads) == 1
+
+
+@pytest.mark.parametrize("where", ["NETRC", "HOME"])
+def test_a_netrc_is_not_read(github: GitHub, index: LocalIndex, tmp_path: Path, where: str) -> None:
+    """requests reads `~/.netrc` (HOME is the job's /github/home) or the file `$NETRC`
+    names for any request without credentials: its password would go to the index and
+    to Sigstore, and replace the OIDC request's own Authorization (the run failed)."""
+    _ready(github, index)
+    netrc = tmp_path / "netrc" if where == "NETRC" else github.workspace.parent / ".netrc"
+    netrc.parent.mkdir(parents=True, exist_ok=True)
+    netrc.write_text(f"default login someone password {SECRET}\n")
+    run = github.run(env={"NETRC": str(netrc)} if where == "NETRC" else None, in_process=True)
+    assert run.code == 0, run.log
+    assert len(index.state.uploads) == 1
