@@ -79,6 +79,9 @@ def runner_env(index: LocalIndex, run: str, dry_run: str) -> dict[str, str]:
         "GITHUB_SERVER_URL": "https://github.com",
         "GITHUB_RUN_ID": "1",
         **index.github_env(),
+        # The job's env: reaches the container, a build's loader variables with it: the
+        # publish starts Python again without them (publisher/environ.py), and says so.
+        **({"LD_LIBRARY_PATH": f"{WORKSPACE}/build/lib"} if run == "publish" else {}),
     }
 
 
