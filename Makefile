@@ -30,7 +30,7 @@ test: lint
 lint-action: $(BIN)/publisher
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-actions action.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
-	$(BIN)/zizmor --offline .
+	$(BIN)/zizmor --offline action.yml .github/workflows/  # not tests/data: fixtures of bad workflows
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/mypy --strict .ci/*.py
 
