@@ -368,6 +368,8 @@ class Uploads:
             if answer.kind is Answer.EXISTS and self.skip_existing:
                 # Put there since the pre-check (another job, say): skipped, as twine does.
                 self.outcome.skipped.append(dist)
+                if remote:  # what it holds, for the summary (other bytes, say)
+                    self.outcome.on_index[dist.filename] = remote
                 fields = {
                     "filename": dist.filename,
                     "status": answer.status,

@@ -383,6 +383,26 @@ def test_file_put_there_meanwhile_is_skipped(github: GitHub, index: LocalIndex) 
     assert "was put on the index meanwhile" in run.log
 
 
+def test_other_bytes_put_there_meanwhile_are_skipped_as_such(
+    github: GitHub, index: LocalIndex
+) -> None:
+    """Another job puts other bytes under the file's name after the pre-check: skipped,
+    and the summary says the index keeps its own, other file (not that it is this one)."""
+    wheel = make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+
+    def other_job() -> None:
+        index.state.add_file("example", wheel.name, b"another build", "1.0.0")
+
+    reason = f"File already exists ('{wheel.name}', with blake2_256 hash 'ab')."
+    index.state.faults.append(Fault("/legacy/", status=400, reason=reason, meanwhile=other_job))
+    run = github.run({"skip-existing": "true"})
+    assert run.code == 0, run.log
+    assert run.output_list("skipped") == [wheel.name]
+    row = next(r for r in run.page.tables[0] if r[0] == wheel.name)
+    assert row[-1] == "skipped: the index keeps its own, other file"
+
+
 def test_two_runs_in_one_job(github: GitHub, tmp_path: Path) -> None:
     """TestPyPI, then PyPI, from one packages-dir: nothing is left behind in it that
     would trip the second run (the anchor's #319)."""
