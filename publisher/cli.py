@@ -156,9 +156,7 @@ def check_locally(args: argparse.Namespace) -> int:
         Http(console),
         Mode.CHECK,
         root=root,
-        workflow=args.workflow.absolute()
-        if args.workflow and args.workflow.exists()
-        else args.workflow,
+        workflow=_workflow_path(args.workflow),
         job=args.job,
         packages_dir_given=packages_dir is not None,
         index_given=args.repository_url is not None,

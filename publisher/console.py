@@ -205,10 +205,6 @@ class Console:
         else:
             self._print(f"{level}: {title}\n{text}" if text else f"{level}: {title}")
 
-    def notice(self, key: Msg, **fields: object) -> None:
-        """An annotation of level notice."""
-        self._annotate("notice", messages.title(key, fields), messages.render(key, fields))
-
     def warning(self, key: Msg, **fields: object) -> None:
         """An annotation of level warning."""
         self._annotate("warning", messages.title(key, fields), messages.render(key, fields))

@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from packaging.metadata import Metadata, RawMetadata
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
-ACCEPTED_METADATA_VERSIONS = set(indexrules.SUPPORTED_METADATA_VERSIONS)
 # A PKG-INFO or METADATA larger than this is not metadata: refuse it rather than read it
 # (checking one costs some 15 times its size in memory: the parsed fields, the text).
 MAX_METADATA_BYTES = 4 << 20

@@ -423,7 +423,6 @@ _STATUS: dict[str, Value] = {
     "failure": UNKNOWN,
     "cancelled": UNKNOWN,
 }
-STATUS_FUNCTIONS = frozenset(_STATUS)
 
 _FUNCTIONS: dict[str, Callable[..., Value]] = {
     "startswith": _starts_with,

@@ -195,10 +195,6 @@ class Workflow:
     def reusable(self) -> bool:
         return "workflow_call" in self.triggers
 
-    @property
-    def publishing_jobs(self) -> list[Job]:
-        return [job for job in self.jobs.values() if job.steps]
-
     def location(self, *key: str | int) -> Location:
         line, column = self.document.position(*key)
         return Location(self.file, line, column)

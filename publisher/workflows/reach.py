@@ -255,10 +255,6 @@ class Reach:
         ctx = self.contexts(step.job, event)
         return _all([job, condition(step.data.get("if"), ctx)])
 
-    def step_events(self, step: Step) -> dict[str, Tri]:
-        """Each event of the step's workflow with whether the step runs on it."""
-        return {e: self.step(step, e) for e in self.events(step.job.workflow)}
-
 
 def calls(job: Job, workflow: Workflow, repo: Repository) -> bool:
     """Whether ``job`` calls ``workflow`` (a file of ``repo``) as GitHub resolves it: a
