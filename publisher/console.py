@@ -24,7 +24,7 @@ from publisher.messages import Msg
 
 if TYPE_CHECKING:
     from publisher.errors import PublishError
-    from publisher.outcome import Finding
+    from publisher.finding import Finding
 
 _COMMAND_LIKE = re.compile(r"^(\s*)::|##\[")
 

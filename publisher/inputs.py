@@ -16,8 +16,8 @@ from publisher.messages import Msg
 from publisher.secret import Secret
 
 if TYPE_CHECKING:
+    from publisher.finding import Finding
     from publisher.index import Index
-    from publisher.outcome import Finding
 
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
@@ -207,7 +207,7 @@ def raw_input(env: Mapping[str, str], name: str, notes: list[Finding] | None = N
     default). An empty value, from an expression that came out empty, is an error for
     a boolean and for ``repository-url``: an empty ``dry-run`` must not publish for
     real, an empty ``repository-url`` must not publish to pypi.org."""
-    from publisher.outcome import Finding
+    from publisher.finding import Finding
 
     spec = SPECS[name]
     found: list[Finding] = []

@@ -19,10 +19,10 @@ if TYPE_CHECKING:
     from requests import Response
 
     from publisher.console import Console
+    from publisher.finding import Finding
     from publisher.http import Http
     from publisher.index import Index
     from publisher.oidc import Claims
-    from publisher.outcome import Finding
 
 # A minted token lives about 15 minutes; when the index does not say, assume less.
 FALLBACK_LIFETIME = 600
@@ -313,7 +313,7 @@ def burn(http: Http, index: Index, tokens: list[UploadToken]) -> Finding:
     token the index could not burn does not stop the others from being tried, but an
     index that does not answer at all is not asked again."""
     from publisher.errors import PublishError
-    from publisher.outcome import Finding
+    from publisher.finding import Finding
 
     expires = time.strftime("%H:%M:%S UTC", time.gmtime(max(t.expires for t in tokens)))
     fields: dict[str, object] = {"url": index.burn_url, "expires": expires}

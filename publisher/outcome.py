@@ -4,78 +4,16 @@ the dry-run report and ``publisher check --format json`` are all read from it.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from publisher import messages
 from publisher.errors import PublishError
-from publisher.location import Location
 
 if TYPE_CHECKING:
     from publisher.attest import Attested
     from publisher.dists import Dist
-    from publisher.messages import Msg
+    from publisher.finding import Finding
     from publisher.oidc import Claims
-
-Status = Literal["ok", "notice", "warning", "error"]
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One result of a check: its status and its message (key and values)."""
-
-    status: Status
-    key: Msg
-    fields: Mapping[str, object] = field(default_factory=dict)
-    location: Location | None = None  # the line of a user's file it is about
-
-    def at(self, location: Location | None) -> Finding:
-        """The same finding, pointing at ``location``."""
-        return Finding(self.status, self.key, self.fields, location)
-
-    @classmethod
-    def from_error(cls, error: PublishError, location: Location | None = None) -> Finding:
-        """A failure as an error finding."""
-        return cls("error", error.key, error.fields, location)
-
-    @property
-    def title(self) -> str:
-        """The message's one-line title."""
-        return messages.title(self.key, self.fields)
-
-    @property
-    def detail(self) -> str:
-        """The message's body."""
-        return messages.render(self.key, self.fields)
-
-    def as_error(self) -> PublishError:
-        """The finding as the error that stops a real run."""
-        return PublishError(self.key, **self.fields)
-
-    def as_json(self) -> dict[str, object]:
-        """Plain data for ``--format json``."""
-        found: dict[str, object] = {
-            "status": self.status,
-            "key": str(self.key),
-            "check": self.title,
-            "detail": self.detail,
-        }
-        if self.location is not None:
-            found["location"] = self.location.as_json()
-        return found
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A finding about one file of many, made as that file was done: its place among
-    them (``done`` of ``total``) and what was logged while it was worked on, to show
-    under it."""
-
-    finding: Finding
-    done: int
-    total: int
-    log: tuple[str, ...] = ()
 
 
 @dataclass

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 
 from publisher import messages, steps
 from publisher.errors import PublishError
+from publisher.finding import Finding, Progress
 from publisher.messages import Msg
-from publisher.outcome import Finding, Outcome, Progress
+from publisher.outcome import Outcome
 
 if TYPE_CHECKING:
     from publisher.attest import Plan

@@ -11,7 +11,8 @@ from publisher import __version__
 from publisher.console import escape_data, escape_property
 
 if TYPE_CHECKING:
-    from publisher.outcome import Finding, Outcome
+    from publisher.finding import Finding
+    from publisher.outcome import Outcome
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/trusted-publish-action/trusted-publish-action"

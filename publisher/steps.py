@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from publisher import messages
 from publisher.errors import DistError, InputError, NameCheckError
+from publisher.finding import Finding, Progress
 from publisher.messages import Msg
-from publisher.outcome import Finding, Progress
 
 if TYPE_CHECKING:
     from publisher.attest import Attested, Plan

@@ -22,10 +22,11 @@ from publisher.messages import Msg
 if TYPE_CHECKING:
     from publisher.console import Console
     from publisher.dists import Dist
+    from publisher.finding import Finding
     from publisher.http import Http
     from publisher.index import Index, ProjectState
     from publisher.mint import TokenSource, UploadToken
-    from publisher.outcome import Finding, Outcome
+    from publisher.outcome import Outcome
     from publisher.secret import Secret
 
 # Re-mint when the token has less than this left: a large file must not outlive it.
@@ -288,7 +289,7 @@ class Uploads:
 
     def skipped(self) -> Iterator[Finding]:
         """A line for each file skipped before any upload (``skip-existing``)."""
-        from publisher.outcome import Finding
+        from publisher.finding import Finding
 
         for dist in self.outcome.skipped:
             why = messages.phrase(_SKIPPED_AS[self.outcome.skipped_as(dist)])
@@ -335,7 +336,7 @@ class Uploads:
             self.outcome.sending.discard(dist.filename)
 
     def _upload(self, dist: Dist) -> Finding:
-        from publisher.outcome import Finding
+        from publisher.finding import Finding
 
         self.renew_if_short(dist)
         renewed = False
@@ -394,7 +395,7 @@ class Uploads:
         say it lacks: it is not sent again. The index lists other bytes under its name:
         it keeps those (skipped, with ``skip-existing``). It cannot say, or lists the
         name without a sha256: the file may be there, and the run stops saying so."""
-        from publisher.outcome import Finding
+        from publisher.finding import Finding
 
         fault = f"{answer.status or ''} {answer.reason}".strip()
         if there is FileStatus.DIFFERENT:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publisher.outcome import Finding
+from publisher.finding import Finding
 from publisher.workflows.model import Job, Repository, Step, read_repository, scalar, text
 from publisher.workflows.reach import Reach
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from publisher.finding import Finding
 from publisher.messages import Msg
-from publisher.outcome import Finding
 from publisher.workflows.model import Job, mapping, text
 
 if TYPE_CHECKING:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from publisher import messages
 from publisher.errors import InputError
+from publisher.finding import Finding
 from publisher.messages import Msg
-from publisher.outcome import Finding
 from publisher.workflows.audits.environment import environment
 from publisher.workflows.lint import password
 from publisher.workflows.model import Job, Step, text

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from publisher import messages
+from publisher.finding import Finding
 from publisher.messages import Msg
-from publisher.outcome import Finding
 
 if TYPE_CHECKING:
     from publisher.location import Location

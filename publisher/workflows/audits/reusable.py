@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from publisher.finding import Finding
 from publisher.messages import Msg
-from publisher.outcome import Finding
 from publisher.workflows.lint import password, signs
 from publisher.workflows.model import Workflow, mapping
 

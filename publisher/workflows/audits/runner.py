@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from publisher.finding import Finding
 from publisher.messages import Msg
-from publisher.outcome import Finding
 
 if TYPE_CHECKING:
     from publisher.workflows.lint import Lint
