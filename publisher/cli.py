@@ -16,10 +16,10 @@ from publisher.messages import Msg
 
 if TYPE_CHECKING:
     from publisher.console import Console
+    from publisher.context import Context
     from publisher.index import Index
     from publisher.inputs import Config
     from publisher.outcome import Outcome
-    from publisher.pipeline import Context
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
@@ -122,10 +122,11 @@ def check_locally(args: argparse.Namespace) -> int:
     import json
 
     from publisher.console import Console
+    from publisher.context import Context, Mode
     from publisher.errors import PublishError
     from publisher.http import Http
     from publisher.inputs import read_config
-    from publisher.pipeline import Context, Mode, run
+    from publisher.pipeline import run
     from publisher.report import dry_run_text
     from publisher.workflows.model import top_level
 
@@ -210,15 +211,16 @@ def run_action(env: Mapping[str, str], dropped: Sequence[str] = ()) -> int:
             return EXIT_FAILED
         return _run_pipeline(config, env, console)
     except Exception as exc:  # a bug of ours outside the steps: say so, without secrets
-        from publisher.pipeline import internal_error
+        from publisher.errors import internal_error
 
         console.failure(internal_error(exc))
         return EXIT_FAILED
 
 
 def _run_pipeline(config: Config, env: Mapping[str, str], console: Console) -> int:
+    from publisher.context import Context, Mode
     from publisher.http import Http
-    from publisher.pipeline import Context, Mode, run
+    from publisher.pipeline import run
     from publisher.upload import warm_imports
 
     console.verbose = config.verbose

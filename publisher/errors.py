@@ -61,3 +61,11 @@ class NameCheckError(PublishError):
 
 class UploadError(PublishError):
     """The index refused an upload."""
+
+
+def internal_error(exc: Exception, *, publishing: bool = True) -> PublishError:
+    """An unexpected exception (a bug of ours) as a message: its type and text, never a
+    traceback; what to do next depends on whether anything could have been uploaded
+    (``publishing``: a real run, not a dry run or ``publisher check``)."""
+    key = Msg.INTERNAL_ERROR if publishing else Msg.INTERNAL_ERROR_CHECK
+    return PublishError(key, error=f"{type(exc).__name__}: {exc}")

@@ -1,5 +1,5 @@
-"""One pipeline for the real run and the dry run: the ordered list of steps, the context
-they share, and what a finding does to the run.
+"""One pipeline for the real run and the dry run: the ordered list of steps (they share
+a :class:`~publisher.context.Context`), and what a finding does to the run.
 
 The real run prints each finding as it is made and stops after the first step that
 found an error; it alone mints, checks the names against the token and uploads. The
@@ -13,68 +13,18 @@ from __future__ import annotations
 import contextlib
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from enum import Enum
-from pathlib import Path
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from publisher import messages, steps
-from publisher.errors import PublishError
+from publisher.context import Context, Mode
+from publisher.errors import PublishError, internal_error
 from publisher.finding import Finding, Progress
 from publisher.messages import Msg
-from publisher.outcome import Outcome
 
 if TYPE_CHECKING:
-    from publisher.attest import Plan
-    from publisher.console import Console
-    from publisher.http import Http
-    from publisher.index import Index, ProjectState
-    from publisher.inputs import Config
-    from publisher.mint import TokenSource
-    from publisher.workflows.lint import Lint
-
-
-class Mode(Enum):
-    """How the pipeline runs."""
-
-    PUBLISH = "publish"  # the action, for real
-    DRY_RUN = "dry-run"  # the action with dry-run: an OIDC token is read, never exchanged
-    CHECK = "check"  # publisher check, on a checkout: the workflows instead of a token
-
-
-@dataclass
-class Context:
-    """What the steps of one run share: its services, built once, and what earlier
-    steps found out."""
-
-    config: Config
-    env: Mapping[str, str]
-    console: Console
-    http: Http
-    mode: Mode
-    root: Path = field(default_factory=Path.cwd)
-    workflow: Path | None = None  # publisher check --workflow
-    job: str | None = None  # publisher check --job
-    packages_dir_given: bool = True  # publisher check without --packages-dir: False
-    index_given: bool = True  # publisher check without --repository-url: False
-    lint: Lint | None = None  # publisher check: the workflows read
-    outcome: Outcome = field(default_factory=Outcome)
-    states: dict[str, ProjectState] = field(default_factory=dict)
-    publisher: dict[str, str] = field(default_factory=dict)  # the publisher's fields, if known
-    tokens: TokenSource | None = None
-    signing: Plan | None = None  # set when this run signs (PEP 740)
-    done: bool = False  # nothing is left to do (every file is on the index)
-
-    @property
-    def index(self) -> Index:
-        """The index this run publishes to."""
-        return self.config.index
-
-    @property
-    def new_projects(self) -> list[str]:
-        """The projects the look-up before the mint found not on the index."""
-        return [p for p, state in self.states.items() if state.exists is False]
+    from publisher.outcome import Outcome
 
 
 @dataclass(frozen=True)
@@ -167,7 +117,7 @@ def _run_step(ctx: Context, step: Step) -> list[Finding]:
     except PublishError as exc:
         record(Finding.from_error(exc))
     except Exception as exc:  # a bug of ours: a message, not a traceback
-        record(Finding.from_error(internal_error(exc, ctx.mode)))
+        record(Finding.from_error(internal_error(exc, publishing=ctx.mode is Mode.PUBLISH)))
         if ctx.console.verbose:
             text = "".join(traceback.format_exception(exc))
             ctx.console.info(Msg.LOG_TRACEBACK, traceback=messages.lines(text.splitlines()))
@@ -188,10 +138,3 @@ def _failure(errors: list[Finding]) -> PublishError:
         ),
     )
     return PublishError(Msg.MANY_PROBLEMS, count=len(errors), problems=listing)
-
-
-def internal_error(exc: Exception, mode: Mode = Mode.PUBLISH) -> PublishError:
-    """An unexpected exception as a message: its type and text, never a traceback; what
-    to do next depends on whether anything could have been uploaded."""
-    key = Msg.INTERNAL_ERROR if mode is Mode.PUBLISH else Msg.INTERNAL_ERROR_CHECK
-    return PublishError(key, error=f"{type(exc).__name__}: {exc}")

@@ -1,5 +1,5 @@
 """The steps of a publish, each written once for the real run and the dry run: a step
-reads and updates the run's :class:`~publisher.pipeline.Context` and yields findings
+reads and updates the run's :class:`~publisher.context.Context` and yields findings
 (or raises a :class:`~publisher.errors.PublishError` when it cannot go on). Which steps
 run in which mode, and what a finding does to the run, is the pipeline's business."""
 
@@ -16,11 +16,11 @@ from publisher.messages import Msg
 
 if TYPE_CHECKING:
     from publisher.attest import Attested, Plan
+    from publisher.context import Context
     from publisher.dists import Dist
     from publisher.executor import Executor
     from publisher.index import ProjectState
     from publisher.location import Location
-    from publisher.pipeline import Context
 
 Findings = Iterator[Finding]
 Steps = Iterator[Finding | Progress]  # a step that works on many files at once
@@ -81,7 +81,7 @@ def validate_dists(ctx: Context) -> Findings:
 def _workflows_only(ctx: Context, problem: DistError) -> bool:
     """``publisher check`` without built dists (and without ``--packages-dir``): a lint
     of the workflows alone, as on a pull request."""
-    from publisher.pipeline import Mode
+    from publisher.context import Mode
 
     return (
         ctx.mode is Mode.CHECK
@@ -315,7 +315,7 @@ def check_index(ctx: Context) -> Findings:
 
 
 def _project_finding(ctx: Context, project: str, state: ProjectState) -> Finding:
-    from publisher.pipeline import Mode
+    from publisher.context import Mode
 
     index = ctx.index
     if state.exists is None:
@@ -419,7 +419,7 @@ def plan_attestations(ctx: Context) -> Findings:
     if config.sigstore_trust_config is None and not index.is_pypi:
         yield Finding("notice", Msg.ATTEST_SKIPPED_INDEX, {"index": index.read_url})
         return
-    from publisher.pipeline import Mode
+    from publisher.context import Mode
 
     if config.sigstore_trust_config is not None and index.is_pypi:
         # The index checks attestations against Sigstore's public-good root only.
@@ -542,8 +542,8 @@ def check_attestation_identity(ctx: Context) -> Findings:
         yield Finding("error", Msg.ATTEST_REUSABLE, {**reusable, "caller_file": caller_file})
         return
     from publisher import attest
+    from publisher.context import Mode
     from publisher.errors import PublishError
-    from publisher.pipeline import Mode
 
     plan = ctx.signing
     for dist in ctx.outcome.remaining:  # checked before any signature
@@ -664,8 +664,7 @@ def _attested_finding(checked: Attested) -> Finding:
 
 def _error_finding(error: BaseException | None) -> Finding:
     """A file's failure, for its line in the log (a bug of ours says so)."""
-    from publisher.errors import PublishError
-    from publisher.pipeline import internal_error
+    from publisher.errors import PublishError, internal_error
 
     if isinstance(error, PublishError):
         return Finding.from_error(error)

@@ -20,10 +20,11 @@ from fakes.sigstore import LocalSigstore, running_sigstore
 from test_check import _check, _has, _lines, _repo
 
 from publisher.console import Console
+from publisher.context import Context, Mode
 from publisher.http import Http
 from publisher.inputs import read_config
 from publisher.messages import Msg
-from publisher.pipeline import STEPS, Context, Mode, run
+from publisher.pipeline import STEPS, run
 from publisher.steps import check_credentials, validate_dists
 
 EXAMPLES: list[dict[str, Any]] = json.loads(

@@ -460,9 +460,10 @@ def test_api_token_on_pypi_links_the_prefilled_publisher_form(tmp_path: Path) ->
     import io
 
     from publisher.console import Console
+    from publisher.context import Context, Mode
     from publisher.http import Http
     from publisher.inputs import read_config
-    from publisher.pipeline import STEPS, Context, Mode, run
+    from publisher.pipeline import STEPS, run
     from publisher.report import dry_run_summary
     from publisher.steps import check_credentials, validate_dists
 
