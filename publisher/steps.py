@@ -193,8 +193,8 @@ def read_workflows(ctx: Context) -> Findings:
     (``verify-metadata``) and files signed (``attestations``)."""
     from dataclasses import replace
 
-    from publisher.workflows.audits.indexes import target
-    from publisher.workflows.lint import flag, packages_dir, password, prepare
+    from publisher.workflows.lint import prepare
+    from publisher.workflows.publishing import flag, packages_dir, password, target
 
     ctx.lint = prepare(ctx.root, ctx.workflow, ctx.job, ctx.index)
     known = [i for s in ctx.lint.steps() if (i := target(s).index) is not None]
@@ -228,9 +228,9 @@ def read_workflows(ctx: Context) -> Findings:
 def check_workflows(ctx: Context) -> Findings:
     """Locally: what the workflows that publish will get from GitHub and the index, and
     the publisher fields to register, each finding at its line."""
-    from publisher import messages
+    from publisher.workflows import audits
     from publisher.workflows import lint as workflow_lint
-    from publisher.workflows.audits.indexes import publisher_fields, publishers
+    from publisher.workflows.publishing import publisher_fields
 
     lint = ctx.lint
     if lint is None:
@@ -258,12 +258,12 @@ def check_workflows(ctx: Context) -> Findings:
     if named is not None and named.resolve().parent.parts[-2:] != (".github", "workflows"):
         fields = {"path": _from_root(ctx, named), "name": named.name}
         yield Finding("warning", Msg.CHECK_WORKFLOW_OUTSIDE, fields)
-    yield from workflow_lint.run(lint)
+    yield from audits.run(lint)
     # The pre-filled link for a new project: from the first job that publishes to the
     # index checked here, with trusted publishing; none when no job does.
-    for job, index in publishers(lint):
+    for job, index in lint.publishers():
         if index.read_url == ctx.index.read_url:
-            ctx.publisher = publisher_fields(lint, job)
+            ctx.publisher = publisher_fields(lint.repo, job)
             break
 
 

@@ -1,19 +1,21 @@
-"""The workflow lint of ``publisher check``: which jobs publish, and the audits that look
-at them (``audits/``), each finding pointing at the line that causes it."""
+"""The workflow lint of ``publisher check``: which jobs publish (:func:`prepare`), and
+what the audits (``audits/``) are given to look at (:class:`Lint`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from publisher.finding import Finding
-from publisher.workflows.model import Job, Repository, Step, read_repository, scalar, text
+from publisher.workflows.model import Job, Repository, Step, read_repository
+from publisher.workflows.publishing import Target, password, target
 from publisher.workflows.reach import Reach
 
 if TYPE_CHECKING:
     from publisher.index import Index
+    from publisher.location import Location
 
 
 @dataclass
@@ -41,67 +43,40 @@ class Lint:
             if not job.steps or any(password(s) == "" for s in job.steps):
                 yield job
 
+    def publishers(self) -> Iterator[tuple[Job, Index]]:
+        """Each trusted-publishing job with each index it publishes to (once)."""
+        seen: set[tuple[int, str, str]] = set()
+        for job in self.trusted_jobs():
+            # A job named with --job that uses no step we know: the index checked here.
+            found_all = [target(s) for s in job.steps if password(s) == ""] or [Target(self.index)]
+            for found in found_all:
+                if found.index is None:
+                    continue
+                key = (id(job.workflow), job.id, found.index.read_url)
+                if key not in seen:
+                    seen.add(key)
+                    yield job, found.index
+
+    def conditions(self) -> Iterator[tuple[Job, Any, Location]]:
+        """The ``if:`` of each target job, of each job it needs (and so on), and of each
+        of its publishing steps, once each, with where it is written."""
+        seen: set[tuple[int, str]] = set()
+        todo = list(self.targets)
+        while todo:
+            job = todo.pop(0)
+            key = (id(job.workflow), job.id)
+            if key in seen:
+                continue
+            seen.add(key)
+            if "if" in job.data:
+                yield job, job.data["if"], job.location("if")
+            for step in job.steps:
+                if "if" in step.data:
+                    yield job, step.data["if"], step.location("if")
+            todo.extend(job.workflow.jobs[n] for n in job.needs if n in job.workflow.jobs)
+
 
 Audit = Callable[[Lint], Iterator[Finding]]
-
-
-def password(step: Step) -> str:
-    """The step's ``password`` as written (an expression, usually), or ``""``."""
-    found = step.input("password")
-    return text(found[1]) if found else ""
-
-
-def literal(step: Step, name: str) -> str | None:
-    """The step's input ``name`` as the runner passes it (YAML's ``false`` is
-    ``false``), when it is written as a literal; None when absent or an expression."""
-    found = step.input(name)
-    value = scalar(found[1]) if found else ""
-    return None if found is None or "${{" in value else value
-
-
-def packages_dir(step: Step) -> str:
-    """The step's ``packages-dir`` (or ``packages_dir``) when it is a literal."""
-    return literal(step, "packages-dir") or ""
-
-
-def flag(step: Step, name: str, default: bool) -> bool | None:
-    """A yes/no input of the step (``attestations``, ``skip-existing``…) as the action
-    it uses reads it (``default`` when absent; ours takes ``false``, ``no``, ``0``,
-    ``off`` for false, the anchor ``false`` alone, any other value being true); None
-    when an expression decides, or a value the action refuses."""
-    from publisher.errors import InputError
-    from publisher.inputs import parse_bool
-
-    if step.input(name) is None:
-        return default
-    written = literal(step, name)
-    if step.on_anchor and written is not None:
-        return written.lower() != "false"  # twine-upload.sh: `[[ ${INPUT_X,,} != "false" ]]`
-    try:
-        return None if written is None else parse_bool(name, written)
-    except InputError:
-        return None  # the action stops on the value itself
-
-
-def attestations(step: Step) -> bool | None:
-    """The step's ``attestations`` (``true`` when absent), as :func:`flag` reads it."""
-    return flag(step, "attestations", True)
-
-
-def signs(step: Step) -> bool | None:
-    """Whether the step's uploads get PEP 740 attestations, as the action decides it
-    from what is written: trusted publishing, ``attestations`` not false, and an index
-    that checks them (PyPI, TestPyPI) or a Sigstore deployment named. None when an
-    expression decides."""
-    from publisher.workflows.audits.indexes import target
-
-    wanted = attestations(step)
-    if password(step) or wanted is not True:
-        return False if password(step) else wanted
-    if step.input("sigstore-trust-config") is not None:
-        return True
-    index = target(step).index
-    return None if index is None else index.is_pypi
 
 
 def explicit_path(root: Path, explicit: Path | None) -> Path | None:
@@ -134,26 +109,3 @@ def prepare(root: Path, explicit: Path | None, job: str | None, index: Index) ->
         # A named workflow with one job that publishes through an action we do not know.
         targets = [j for w in workflows if len(w.jobs) == 1 for j in w.jobs.values()]
     return Lint(repo, Reach(repo), targets, index)
-
-
-def run(lint: Lint) -> Iterator[Finding]:
-    """Every audit's findings, in the order of the list in ``audits``."""
-    from publisher.workflows.audits import AUDITS
-
-    tolerated = {(j.workflow.name, j.id) for j in lint.targets if allowed_to_fail(j)}
-    for audit in AUDITS:
-        for finding in audit(lint):
-            where = (finding.fields.get("workflow"), finding.fields.get("job"))
-            if finding.status in ("warning", "error") and where in tolerated:
-                # A publish the workflow lets fail (a test of the failure itself)
-                # cannot break a release: said, not alarmed about.
-                finding = Finding("notice", finding.key, finding.fields, finding.location)
-            yield finding
-
-
-def allowed_to_fail(job: Job) -> bool:
-    """Whether every publishing step of ``job`` (or the job) has
-    ``continue-on-error: true``."""
-    if job.data.get("continue-on-error") is True:
-        return True
-    return bool(job.steps) and all(s.data.get("continue-on-error") is True for s in job.steps)

@@ -5,8 +5,10 @@ the workflow they are about."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from publisher.finding import Finding
 from publisher.workflows.audits import (
     conditions,
     environment,
@@ -20,7 +22,8 @@ from publisher.workflows.audits import (
 )
 
 if TYPE_CHECKING:
-    from publisher.workflows.lint import Audit
+    from publisher.workflows.lint import Audit, Lint
+    from publisher.workflows.model import Job
 
 AUDITS: tuple[Audit, ...] = (
     migration.audit,  # steps still on pypa/gh-action-pypi-publish
@@ -33,3 +36,24 @@ AUDITS: tuple[Audit, ...] = (
     environment.audit,  # an environment known only at run time
     indexes.audit,  # the index of each step; the publisher to register on it
 )
+
+
+def run(lint: Lint) -> Iterator[Finding]:
+    """Every audit's findings, in the order of :data:`AUDITS`."""
+    tolerated = {(j.workflow.name, j.id) for j in lint.targets if allowed_to_fail(j)}
+    for audit in AUDITS:
+        for finding in audit(lint):
+            where = (finding.fields.get("workflow"), finding.fields.get("job"))
+            if finding.status in ("warning", "error") and where in tolerated:
+                # A publish the workflow lets fail (a test of the failure itself)
+                # cannot break a release: said, not alarmed about.
+                finding = Finding("notice", finding.key, finding.fields, finding.location)
+            yield finding
+
+
+def allowed_to_fail(job: Job) -> bool:
+    """Whether every publishing step of ``job`` (or the job) has
+    ``continue-on-error: true``."""
+    if job.data.get("continue-on-error") is True:
+        return True
+    return bool(job.steps) and all(s.data.get("continue-on-error") is True for s in job.steps)

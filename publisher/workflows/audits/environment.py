@@ -8,16 +8,11 @@ from typing import TYPE_CHECKING
 
 from publisher.finding import Finding
 from publisher.messages import Msg
-from publisher.workflows.model import Job, mapping, text
+from publisher.workflows.model import mapping
+from publisher.workflows.publishing import environment
 
 if TYPE_CHECKING:
     from publisher.workflows.lint import Lint
-
-
-def environment(job: Job) -> str:
-    """The job's ``environment`` (its name, in either spelling GitHub takes)."""
-    value = job.data.get("environment")
-    return text(mapping(value).get("name") if isinstance(value, dict) else value)
 
 
 def _env_like_environment(data: dict[str, object]) -> bool:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from publisher.finding import Finding
 from publisher.messages import Msg
 from publisher.workflows import expressions
-from publisher.workflows.audits.conditions import guarded
 from publisher.workflows.expressions import Binary, Literal, Node
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ def audit(lint: Lint) -> Iterator[Finding]:
     if not repo.owner:
         return
     actual = {"slug": repo.slug, "owner": repo.owner}
-    for job, raw, where in guarded(lint):
+    for job, raw, where in lint.conditions():
         try:
             node, _ = expressions.condition_text(raw)
         except expressions.ExpressionError:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from publisher.finding import Finding
 from publisher.messages import Msg
-from publisher.workflows.lint import password, signs
 from publisher.workflows.model import Workflow, mapping
+from publisher.workflows.publishing import password, signs
 
 if TYPE_CHECKING:
     from publisher.workflows.lint import Lint
