@@ -17,11 +17,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from publisher import messages, steps
+from publisher import messages
 from publisher.context import Context, Mode
 from publisher.errors import PublishError, internal_error
 from publisher.finding import Finding, Progress
 from publisher.messages import Msg
+from publisher.steps import attestations, dists, index, inputs, publish, workflows
 
 if TYPE_CHECKING:
     from publisher.outcome import Outcome
@@ -46,20 +47,20 @@ ACTION = frozenset({Mode.PUBLISH, Mode.DRY_RUN})
 REAL = frozenset({Mode.PUBLISH})
 
 STEPS: tuple[Step, ...] = (
-    Step(steps.report_inputs, EVERY_MODE, needs_dists=False),
-    Step(steps.read_workflows, frozenset({Mode.CHECK}), needs_dists=False),
-    Step(steps.validate_dists, EVERY_MODE, needs_dists=False),
-    Step(steps.check_credentials, EVERY_MODE, needs_dists=False),
-    Step(steps.read_oidc_token, ACTION),
-    Step(steps.check_workflows, frozenset({Mode.CHECK}), needs_dists=False),
-    Step(steps.check_index, EVERY_MODE),
-    Step(steps.plan_attestations, EVERY_MODE),
-    Step(steps.check_provenance, EVERY_MODE),
-    Step(steps.check_attestation_identity, ACTION),
-    Step(steps.mint_token, REAL, Msg.PHASE_MINT),
-    Step(steps.check_names_after_mint, REAL, Msg.PHASE_MINT),
-    Step(steps.sign_dists, REAL, Msg.PHASE_SIGN, wanted=lambda ctx: ctx.signing is not None),
-    Step(steps.upload, REAL, Msg.PHASE_UPLOAD),
+    Step(inputs.report_inputs, EVERY_MODE, needs_dists=False),
+    Step(workflows.read_workflows, frozenset({Mode.CHECK}), needs_dists=False),
+    Step(dists.validate_dists, EVERY_MODE, needs_dists=False),
+    Step(inputs.check_credentials, EVERY_MODE, needs_dists=False),
+    Step(inputs.read_oidc_token, ACTION),
+    Step(workflows.check_workflows, frozenset({Mode.CHECK}), needs_dists=False),
+    Step(index.check_index, EVERY_MODE),
+    Step(attestations.plan_attestations, EVERY_MODE),
+    Step(attestations.check_provenance, EVERY_MODE),
+    Step(attestations.check_attestation_identity, ACTION),
+    Step(publish.mint_token, REAL, Msg.PHASE_MINT),
+    Step(publish.check_names_after_mint, REAL, Msg.PHASE_MINT),
+    Step(attestations.sign_dists, REAL, Msg.PHASE_SIGN, wanted=lambda ctx: ctx.signing is not None),
+    Step(publish.upload, REAL, Msg.PHASE_UPLOAD),
 )
 
 

@@ -25,7 +25,8 @@ from publisher.http import Http
 from publisher.inputs import read_config
 from publisher.messages import Msg
 from publisher.pipeline import STEPS, run
-from publisher.steps import check_credentials, validate_dists
+from publisher.steps.dists import validate_dists
+from publisher.steps.inputs import check_credentials
 
 EXAMPLES: list[dict[str, Any]] = json.loads(
     (ROOT / "tests" / "data" / "anchor_examples.json").read_text(encoding="utf-8")

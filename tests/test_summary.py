@@ -465,7 +465,8 @@ def test_api_token_on_pypi_links_the_prefilled_publisher_form(tmp_path: Path) ->
     from publisher.inputs import read_config
     from publisher.pipeline import STEPS, run
     from publisher.report import dry_run_summary
-    from publisher.steps import check_credentials, validate_dists
+    from publisher.steps.dists import validate_dists
+    from publisher.steps.inputs import check_credentials
 
     make_wheel(tmp_path / "dist")
     env = {

@@ -54,7 +54,7 @@ MUTANTS = (
     Mutant(
         "release-window-off",
         "the 14-day rule: a new file for a release older than 14 days is named",
-        "publisher/steps.py",
+        "publisher/steps/index.py",
         r"if times and min\(times\) < time\.time\(\) - RELEASE_WINDOW:",
         "if False:",
         ("tests/test_index_state.py", "tests/test_pypi_rules.py"),
@@ -62,7 +62,7 @@ MUTANTS = (
     Mutant(
         "release-window-16-days",
         "the 14-day rule's boundary, from above: 15 days is too old",
-        "publisher/steps.py",
+        "publisher/steps/index.py",
         r"^RELEASE_WINDOW = 14 \* 86400",
         "RELEASE_WINDOW = 16 * 86400",
         ("tests/test_index_state.py", "tests/test_pypi_rules.py"),
@@ -70,7 +70,7 @@ MUTANTS = (
     Mutant(
         "release-window-12-days",
         "the 14-day rule's boundary, from below: 13 days is not too old",
-        "publisher/steps.py",
+        "publisher/steps/index.py",
         r"^RELEASE_WINDOW = 14 \* 86400",
         "RELEASE_WINDOW = 12 * 86400",
         ("tests/test_index_state.py", "tests/test_pypi_rules.py"),
@@ -78,7 +78,7 @@ MUTANTS = (
     Mutant(
         "release-too-old-only-warns-on-pypi",
         "the 14-day rule stops a PyPI run before the mint (elsewhere a warning)",
-        "publisher/steps.py",
+        "publisher/steps/index.py",
         r'"error" if ctx\.index\.is_pypi else "warning",',
         '"warning",',
         ("tests/test_pypi_rules.py",),
@@ -86,7 +86,7 @@ MUTANTS = (
     Mutant(
         "sdist-other-on-index-off",
         "one sdist per release: another sdist of the release on the index stops the run",
-        "publisher/steps.py",
+        "publisher/steps/index.py",
         r"if others:(\n\s*yield Finding\(\"error\", Msg\.SDIST_OTHER_ON_INDEX)",
         r"if False:\1",
         ("tests/test_index_state.py",),
@@ -94,7 +94,7 @@ MUTANTS = (
     Mutant(
         "sdist-other-skipped-uploads",
         "one sdist per release, with skip-existing: the other sdist is skipped, not sent",
-        "publisher/steps.py",
+        "publisher/steps/index.py",
         r"if others and ctx\.config\.skip_existing:",
         "if False:",
         ("tests/test_index_state.py",),
@@ -111,7 +111,7 @@ MUTANTS = (
     Mutant(
         "name-check-after-mint-off",
         "the name check after the mint: a project still missing stops the run",
-        "publisher/steps.py",
+        "publisher/steps/publish.py",
         r"still = \[p for p in missing if after\[p\]\.exists is False\]",
         "still: list[str] = []",
         ("tests/test_publish_e2e.py", "tests/test_seams.py"),
@@ -119,7 +119,7 @@ MUTANTS = (
     Mutant(
         "name-check-no-answer-is-yes",
         "the name check after the mint: a look-up with no answer is not taken as yes",
-        "publisher/steps.py",
+        "publisher/steps/publish.py",
         r"if state\.exists is None:(  # no answer: the check must not pass by default)",
         r"if False:\1",
         ("tests/test_seams.py",),
@@ -192,7 +192,7 @@ MUTANTS = (
     Mutant(
         "attestations-off-ignored",
         "`attestations: false` is honoured: nothing is signed",
-        "publisher/steps.py",
+        "publisher/steps/attestations.py",
         r"if not config\.attestations:",
         "if False:",
         ("tests/test_dropin.py", "tests/test_attestations.py"),
@@ -339,7 +339,7 @@ MUTANTS = (
     Mutant(
         "signing-outside-run-deadline",
         "time: Sigstore's calls count against the run's deadline",
-        "publisher/steps.py",
+        "publisher/steps/attestations.py",
         r"clock=ctx\.http\.clock,",
         "clock=None,",
         ("tests/test_hostile_misc.py",),

@@ -1,0 +1,125 @@
+"""``publisher check``'s steps on the checkout: reading the workflows (the publishing
+step decides the folder, the index and the options a real run would have), then the
+workflow lint's findings."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
+
+from publisher import messages
+from publisher.errors import InputError
+from publisher.finding import Finding
+from publisher.messages import Msg
+from publisher.steps import Findings
+
+if TYPE_CHECKING:
+    from publisher.context import Context
+    from publisher.location import Location
+
+
+def read_workflows(ctx: Context) -> Findings:
+    """Locally, first: read the repository's workflows; the folder of the dists is the
+    publishing step's ``packages-dir`` when ``--packages-dir`` is not given, the index
+    the steps' when none publishes to PyPI and ``--repository-url`` is not given, and the
+    step that publishes to the index checked decides, as in the real run, whether
+    files the index has are skipped (``skip-existing``), descriptions checked
+    (``verify-metadata``) and files signed (``attestations``)."""
+    from dataclasses import replace
+
+    from publisher.workflows.lint import prepare
+    from publisher.workflows.publishing import flag, packages_dir, password, target
+
+    ctx.lint = prepare(ctx.root, ctx.workflow, ctx.job, ctx.index)
+    known = [i for s in ctx.lint.steps() if (i := target(s).index) is not None]
+    if not ctx.index_given and known and all(i.read_url != ctx.index.read_url for i in known):
+        # No step publishes to PyPI, and one says where it does (TestPyPI, a private
+        # index): the dists are checked against that index, as the run would.
+        ctx.config = replace(ctx.config, index=known[0])
+        ctx.lint.index = known[0]
+    if not ctx.packages_dir_given:
+        folder = next((f for s in ctx.lint.steps() if (f := packages_dir(s))), "")
+        if folder:
+            ctx.config = replace(ctx.config, packages_dir=ctx.root / folder)
+    url = ctx.index.read_url
+    here = [s for s in ctx.lint.steps() if (i := target(s).index) and i.read_url == url]
+    if here:
+        # The options can only add to what the step says (`--skip-existing`,
+        # `--no-verify-metadata`); an expression leaves the option's choice.
+        config = ctx.config
+        ctx.config = replace(
+            config,
+            skip_existing=config.skip_existing or flag(here[0], "skip-existing", False) is True,
+            verify_metadata=config.verify_metadata
+            and flag(here[0], "verify-metadata", True) is not False,
+        )
+    trusted = (s for s in here if password(s) == "")
+    if (step := next(trusted, None)) is not None and flag(step, "attestations", True) is False:
+        ctx.config = replace(ctx.config, attestations=False)
+    return iter(())
+
+
+def check_workflows(ctx: Context) -> Findings:
+    """Locally: what the workflows that publish will get from GitHub and the index, and
+    the publisher fields to register, each finding at its line."""
+    from publisher.workflows import audits
+    from publisher.workflows import lint as workflow_lint
+    from publisher.workflows.publishing import publisher_fields
+
+    lint = ctx.lint
+    if lint is None:
+        return  # reading them failed: that step said why
+    for problem in lint.repo.unreadable:
+        yield Finding.from_error(problem, _file_location(ctx, problem))
+    if ctx.job is not None and not lint.targets:
+        everywhere = workflow_lint.prepare(ctx.root, ctx.workflow, None, ctx.index)
+        jobs = [f"{j.workflow.name}: {j.id}" for j in everywhere.targets]
+        named = workflow_lint.explicit_path(ctx.root, ctx.workflow)
+        workflows = named.name if named else "the workflows that publish"
+        fields = {"job": ctx.job, "workflows": workflows, "jobs": ", ".join(jobs) or "none"}
+        yield Finding("error", Msg.CHECK_JOB_NOT_FOUND, fields)
+        return
+    named = workflow_lint.explicit_path(ctx.root, ctx.workflow)
+    if not lint.targets:
+        if named is not None:
+            fields = {"workflow": named.name}
+            yield Finding("warning", Msg.CHECK_WORKFLOW_NO_JOB, fields)
+            return
+        folder = ctx.root / ".github" / "workflows"
+        missing = "" if folder.is_dir() else messages.phrase(Msg.NO_SUCH_FOLDER)
+        yield Finding("warning", Msg.CHECK_NO_WORKFLOW, {"folder": folder, "missing": missing})
+        return
+    if named is not None and named.resolve().parent.parts[-2:] != (".github", "workflows"):
+        fields = {"path": _from_root(ctx, named), "name": named.name}
+        yield Finding("warning", Msg.CHECK_WORKFLOW_OUTSIDE, fields)
+    yield from audits.run(lint)
+    # The pre-filled link for a new project: from the first job that publishes to the
+    # index checked here, with trusted publishing; none when no job does.
+    for job, index in lint.publishers():
+        if index.read_url == ctx.index.read_url:
+            ctx.publisher = publisher_fields(lint.repo, job)
+            break
+
+
+def _from_root(ctx: Context, path: Path) -> str:
+    """A path as the user knows it: from the checkout's top when inside it."""
+    try:
+        return path.resolve().relative_to(ctx.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _file_location(ctx: Context, problem: InputError) -> Location | None:
+    """The file an unreadable-workflow error is about, as a location."""
+    from publisher.location import Location
+
+    path = problem.fields.get("path")
+    if not isinstance(path, PurePath):
+        return None
+    # A syntax error's place; else the file's top.
+    line, column = (problem.fields.get(k) for k in ("line", "column"))
+    at = (line, column) if isinstance(line, int) and isinstance(column, int) else (1, 1)
+    try:
+        return Location(Path(path).resolve().relative_to(ctx.root.resolve()).as_posix(), *at)
+    except ValueError:
+        return None
