@@ -12,7 +12,9 @@ of the run to one task at a time (:meth:`Executor.one_at_a_time`).
 
 The module also runs one call beside the caller (:func:`in_background`), bounded in
 time if need be (:func:`within`): hashing beside the archive checks, a Sigstore call
-or a description render that must not hold the job.
+or a description render that must not hold the job; and one call later, unless
+cancelled (:func:`after`): a request's deadline, which must act while the thread it
+guards is blocked on a socket.
 
 The threads are daemons: a run that is cancelled or ends on an error does not wait
 for them (the process ends soon after)."""
@@ -150,3 +152,12 @@ def within(seconds: float, call: Callable[[], R], name: str) -> R:
     """``call()``, given ``seconds`` to finish: a service that never answers, or a
     parser that never ends, must not hold the job (:class:`TooSlow`)."""
     return in_background(call, name)(seconds)
+
+
+def after(seconds: float, call: Callable[[], None], name: str) -> Callable[[], None]:
+    """``call()`` on a thread of its own once ``seconds`` have passed, unless the
+    function returned (which cancels it) is called first."""
+    timer = threading.Timer(max(0.0, seconds), call)
+    timer.name, timer.daemon = name, True
+    timer.start()
+    return timer.cancel

@@ -46,14 +46,9 @@ def make_session(user_agent: str) -> tuple[requests.Session, Deadlines]:
             _track(self.sock)
             super().request(*args, **kwargs)
 
-    class TrackedHTTPSConnection(HTTPSConnection):
-        def connect(self) -> None:
-            super().connect()
-            _track(self.sock)
-
-        def request(self, *args: Any, **kwargs: Any) -> None:
-            _track(self.sock)
-            super().request(*args, **kwargs)
+    # The same for TLS (its connect, found first after ours, wraps the socket).
+    class TrackedHTTPSConnection(TrackedHTTPConnection, HTTPSConnection):
+        pass
 
     class TrackedHTTPPool(HTTPConnectionPool):
         ConnectionCls = TrackedHTTPConnection
@@ -122,13 +117,13 @@ class Deadlines:
         """Run the block's requests (in this thread) with ``seconds`` in all; after that
         their connections are shut down (the request then fails, and the
         :class:`Cutoff` yielded says ``expired``)."""
+        from publisher.executor import after
+
         cutoff = Cutoff()
         _CURRENT.cutoff = cutoff
-        timer = threading.Timer(max(0.0, seconds), cutoff.expire)
-        timer.daemon = True
-        timer.start()
+        cancel = after(seconds, cutoff.expire, "deadline")
         try:
             yield cutoff
         finally:
-            timer.cancel()
+            cancel()
             _CURRENT.cutoff = None
