@@ -474,7 +474,7 @@ def reusable(attestation: Attestation, dist: Dist, claims: Claims, plan: Plan) -
     https://github.com/{job_workflow_ref}, this workflow at this ref), as when an
     earlier run in this job wrote it. Raises :class:`PublishError` otherwise."""
     checked = check(attestation, dist, claims, plan, given=True)
-    expected = f"https://github.com/{claims.job_workflow_ref}"
+    expected = claims.signing_identity
     if checked.identity != expected:
         raise PublishError(
             Msg.ATTESTATION_OTHER_JOB,

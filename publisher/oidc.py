@@ -73,6 +73,12 @@ class Claims:
         return self.get("job_workflow_ref")
 
     @property
+    def signing_identity(self) -> str:
+        """The identity a Sigstore certificate for this job names (its subject), and so
+        every attestation this job signs: ``https://github.com/{job_workflow_ref}``."""
+        return f"https://github.com/{self.job_workflow_ref}"
+
+    @property
     def workflow_ref(self) -> str:
         """The top-level (*calling*) workflow."""
         return self.get("workflow_ref")

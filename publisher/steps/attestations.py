@@ -184,7 +184,7 @@ def check_attestation_identity(ctx: Context) -> Findings:
         ]
     if ctx.mode is Mode.DRY_RUN:
         token = fetch_token(ctx.env, ctx.http, ctx.console, ctx.config.sigstore_audience)
-        identity = f"https://github.com/{read_claims(token).job_workflow_ref}"
+        identity = read_claims(token).signing_identity
         yield Finding("ok", Msg.CHECK_SIGSTORE_TOKEN, {"identity": identity})
 
 

@@ -29,7 +29,7 @@ def mint_token(ctx: Context) -> Findings:
         files = ctx.index.files_url(dist.project, dist.version)  # the release's, the project's
         ctx.console.reserve(dist.filename, dist.digests.sha256, files)
     if ctx.outcome.claims is not None and ctx.signing is not None:
-        ctx.console.reserve(f"https://github.com/{ctx.outcome.claims.job_workflow_ref}")
+        ctx.console.reserve(ctx.outcome.claims.signing_identity)
     try:
         ctx.tokens.mint(ctx.outcome.projects)
     except MintError as exc:
