@@ -34,6 +34,7 @@ class Layer:
 
     @property
     def step(self) -> dict[str, Any]:
+        """The action's step that leads on (to the next layer, or the publishing action)."""
         steps = self.document.data["runs"]["steps"]
         found = steps[self.index]
         assert isinstance(found, dict)

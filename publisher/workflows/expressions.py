@@ -61,33 +61,45 @@ _TOKEN = re.compile(
 
 @dataclass(frozen=True)
 class Literal:
+    """A literal: a string, number, boolean or null."""
+
     value: Value
 
 
 @dataclass(frozen=True)
 class Name:
+    """A context named on its own (``github``, ``inputs``, ``needs``)."""
+
     name: str
 
 
 @dataclass(frozen=True)
 class Index:
+    """A property or item of a value: ``a.b``, ``a['b']``, or the filter ``a.*``."""
+
     target: Node
     key: Node | None  # None: the filter `*`
 
 
 @dataclass(frozen=True)
 class Call:
+    """A call of one of GitHub's functions (``startsWith(…)``, ``success()``)."""
+
     name: str
     args: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Not:
+    """``!operand``."""
+
     operand: Node
 
 
 @dataclass(frozen=True)
 class Binary:
+    """A comparison or a logical operator (``==``, ``<``, ``&&``, ``||``…)."""
+
     op: str
     left: Node
     right: Node

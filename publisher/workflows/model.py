@@ -68,6 +68,7 @@ class Step:
 
     @property
     def path(self) -> tuple[str | int, ...]:
+        """The keys that lead to the step in its workflow file."""
         return (*self.job.path, "steps", self.index)
 
     @property
@@ -78,6 +79,7 @@ class Step:
 
     @property
     def with_(self) -> dict[str, Any]:
+        """The step's own ``with:`` (empty when it has none)."""
         return mapping(self.data.get("with"))
 
     def input(self, name: str) -> tuple[str, Any] | None:
@@ -138,10 +140,12 @@ class Job:
 
     @property
     def path(self) -> tuple[str, ...]:
+        """The keys that lead to the job in its workflow file."""
         return ("jobs", self.id)
 
     @property
     def needs(self) -> list[str]:
+        """The ids of the jobs it ``needs:`` (one, or a list)."""
         needs = self.data.get("needs")
         if isinstance(needs, str):
             return [needs]
@@ -167,14 +171,17 @@ class Workflow:
 
     @property
     def path(self) -> Path:
+        """The file, as it was read."""
         return self.document.path
 
     @property
     def name(self) -> str:
+        """The file's name (``release.yml``), as PyPI's publisher names it."""
         return self.document.path.name
 
     @property
     def data(self) -> dict[str, Any]:
+        """The workflow, parsed (a mapping: the source refuses anything else)."""
         data = self.document.data
         assert isinstance(data, dict)
         return data
@@ -193,9 +200,11 @@ class Workflow:
 
     @property
     def reusable(self) -> bool:
+        """Whether other workflows can call it (``on: workflow_call``)."""
         return "workflow_call" in self.triggers
 
     def location(self, *key: str | int) -> Location:
+        """Where a key of the workflow (by its path of keys) is written."""
         line, column = self.document.position(*key)
         return Location(self.file, line, column)
 
@@ -215,6 +224,7 @@ class Repository:
 
     @property
     def slug(self) -> str:
+        """``owner/name`` on GitHub, or ``""`` when ``origin`` does not say."""
         return f"{self.owner}/{self.name}" if self.owner else ""
 
     def workflow(self, file_name: str) -> Workflow | None:

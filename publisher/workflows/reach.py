@@ -145,6 +145,8 @@ class Reach:
         return found
 
     def settings(self, workflow: Workflow, event: str) -> dict[str, Any]:
+        """The settings of ``event`` in ``on:`` (``types``, ``branches``…): the
+        workflow's own, or for a reusable one its first caller's here that has it."""
         own = workflow.triggers.get(event)
         if own is not None or not workflow.reusable:
             return own or {}
