@@ -51,12 +51,17 @@ class Context:
     publisher: dict[str, str] = field(default_factory=dict)  # the publisher's fields, if known
     tokens: TokenSource | None = None
     signing: Plan | None = None  # set when this run signs (PEP 740)
-    done: bool = False  # nothing is left to do (every file is on the index)
 
     @property
     def index(self) -> Index:
         """The index this run publishes to."""
         return self.config.index
+
+    @property
+    def done(self) -> bool:
+        """Nothing is left to do: the index was asked, and has every file (or each is
+        skipped)."""
+        return bool(self.states) and not self.outcome.remaining
 
     @property
     def new_projects(self) -> list[str]:

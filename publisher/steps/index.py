@@ -33,8 +33,7 @@ def check_index(ctx: Context) -> Findings:
         yield Finding(
             "warning", Msg.SEVERAL_NEW_PROJECTS, {"count": len(new), "projects": project_names(new)}
         )
-    if not outcome.remaining:
-        ctx.done = True
+    if ctx.done:
         yield Finding("ok", Msg.LOG_NOTHING_TO_UPLOAD)
 
 
