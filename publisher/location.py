@@ -5,6 +5,7 @@ rendering of a finding (text, JSON, SARIF, GitHub annotations)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -21,3 +22,12 @@ class Location:
     def as_json(self) -> dict[str, object]:
         """Plain data for ``--format json``."""
         return {"file": self.file, "line": self.line, "column": self.column}
+
+
+def repository_path(path: Path, root: Path) -> str | None:
+    """``path`` as a :class:`Location` names it: from the top of the repository at
+    ``root``, with ``/``, links resolved; None when it is outside the repository."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None

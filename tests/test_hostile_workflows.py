@@ -182,11 +182,12 @@ runs:
 
 def test_hostile_composite_actions_are_not_followed(tmp_path: Path) -> None:
     """A step's own action is read as a workflow is (a device, a FIFO: refused by what
-    it is), never outside the repository, and an action that runs itself is followed
-    once: none of them publishes, and the workflow beside them is checked."""
+    it is), never outside the repository (a folder up, or an action.yml that links
+    out of it), and an action that runs itself is followed once: none of them
+    publishes, and the workflow beside them is checked."""
     repo = _repo(tmp_path)
     actions = repo / ".github" / "actions"
-    for name in ("zero", "pipe", "loop"):
+    for name in ("zero", "pipe", "loop", "linked"):
         (actions / name).mkdir(parents=True)
     (actions / "zero" / "action.yml").symlink_to("/dev/zero")
     os.mkfifo(actions / "pipe" / "action.yml")
@@ -195,10 +196,9 @@ def test_hostile_composite_actions_are_not_followed(tmp_path: Path) -> None:
     (tmp_path / "outside" / "action.yml").write_text(
         LOOP.replace("./.github/actions/loop", RELEASE_ACTION)
     )
-    steps = "".join(
-        f"      - uses: {uses}\n"
-        for uses in (*(f"./.github/actions/{n}" for n in ("zero", "pipe", "loop")), "./../outside")
-    )
+    (actions / "linked" / "action.yml").symlink_to(tmp_path / "outside" / "action.yml")
+    own = (f"./.github/actions/{n}" for n in ("zero", "pipe", "loop", "linked"))
+    steps = "".join(f"      - uses: {uses}\n" for uses in (*own, "./../outside"))
     others = f"  other:\n    runs-on: ubuntu-latest\n    steps:\n{steps}"
     (repo / ".github" / "workflows" / "other.yml").write_text("on: push\njobs:\n" + others)
     code, checks, _ = _check(repo)

@@ -103,15 +103,14 @@ def check_workflows(ctx: Context) -> Findings:
 
 def _from_root(ctx: Context, path: Path) -> str:
     """A path as the user knows it: from the checkout's top when inside it."""
-    try:
-        return path.resolve().relative_to(ctx.root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    from publisher.location import repository_path
+
+    return repository_path(path, ctx.root) or str(path)
 
 
 def _file_location(ctx: Context, problem: InputError) -> Location | None:
     """The file an unreadable-workflow error is about, as a location."""
-    from publisher.location import Location
+    from publisher.location import Location, repository_path
 
     path = problem.fields.get("path")
     if not isinstance(path, PurePath):
@@ -119,7 +118,5 @@ def _file_location(ctx: Context, problem: InputError) -> Location | None:
     # A syntax error's place; else the file's top.
     line, column = (problem.fields.get(k) for k in ("line", "column"))
     at = (line, column) if isinstance(line, int) and isinstance(column, int) else (1, 1)
-    try:
-        return Location(Path(path).resolve().relative_to(ctx.root.resolve()).as_posix(), *at)
-    except ValueError:
-        return None
+    file = repository_path(Path(path), ctx.root)
+    return None if file is None else Location(file, *at)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher.errors import InputError
-from publisher.location import Location
+from publisher.location import Location, repository_path
 from publisher.workflows.source import Document, load
 
 MAX_LEVELS = 10  # GitHub's limit on composite actions within composite actions
@@ -78,11 +78,13 @@ def _read_action(folder: Path, root: Path) -> tuple[str, Document] | None:
         path = folder / name
         if not path.is_file():
             continue
+        file = repository_path(path, root)
+        if file is None:
+            return None  # a link out of the repository: not the repository's action
         try:
             document = load(path)
         except InputError:
             return None  # GitHub could not run it either; the step publishes nothing
-        file = path.resolve().relative_to(root.resolve()).as_posix()
         return file, document
     return None
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher.errors import InputError
-from publisher.location import Location
+from publisher.location import Location, repository_path
 from publisher.workflows.composite import Layer, chain, given
 from publisher.workflows.source import Document, load
 
@@ -334,10 +334,7 @@ def _through(repo: Repository, step: dict[str, Any]) -> list[Layer] | None:
 
 
 def _workflow(repo: Repository, document: Document) -> Workflow:
-    try:
-        file = document.path.resolve().relative_to(repo.root.resolve()).as_posix()
-    except ValueError:
-        file = str(document.path)
+    file = repository_path(document.path, repo.root) or str(document.path)
     workflow = Workflow(document, file)
     for job_id, data in mapping(workflow.data.get("jobs")).items():
         if not isinstance(data, dict):
