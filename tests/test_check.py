@@ -277,6 +277,21 @@ def test_check_triggers(
     assert code == (1 if status == "error" else 0)
 
 
+def test_check_pull_request_target_with_an_empty_password(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`password: ''` is no password: the step publishes with trusted publishing, whose
+    tokens PyPI refuses from `pull_request_target` runs (as every other audit reads it)."""
+    workflow = _workflow(on="pull_request_target") + "        with:\n          password: ''\n"
+    repo = _repo(tmp_path, workflow)
+    code, report = _check(repo, index, monkeypatch, capsys)
+    assert _has(report, "error", "PyPI refuses tokens from `pull_request_target`"), _lines(report)
+    assert code == 1
+
+
 def test_check_names_the_calling_workflow(
     tmp_path: Path,
     index: LocalIndex,

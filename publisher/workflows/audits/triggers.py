@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from publisher.finding import Finding
 from publisher.messages import Msg
+from publisher.workflows.publishing import password
 from publisher.workflows.reach import Tri
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def audit(lint: Lint) -> Iterator[Finding]:
         for event, (known, status, maybe) in RULES.items():
             if event not in events:
                 continue
-            trusted = not steps or any(not s.input("password") for s in steps)
+            trusted = not steps or any(password(s) == "" for s in steps)
             if event == "pull_request_target" and not trusted:
                 continue  # a password works there; only PyPI's tokens are refused
             runs = _runs(lint, job, event)
