@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 MAX_MEMBERS = 65_536
 MAX_NAMES = 8 << 20  # a ZIP's central directory; the names in a tar, in all
 # A tar stream that unpacks to more than this, at more than RATIO_LIMIT times its file,
-# is a decompression bomb (PyPI applies the same ratio to ZIPs past 64 MiB).
+# is a decompression bomb (PyPI's ratio for ZIPs past 64 MiB, which dists.py checks).
 MAX_UNPACKED = 1 << 30
 RATIO_LIMIT = 50
 MAX_EXTENSION = 1 << 20  # a pax header or GNU long name: a path and a few attributes

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from publisher import files, indexrules, messages
-from publisher.archive import MAX_LINE, MAX_MEMBERS, Archive
+from publisher.archive import MAX_LINE, MAX_MEMBERS, RATIO_LIMIT, Archive
 from publisher.errors import DistError
 from publisher.executor import in_background
 from publisher.files import Identity
@@ -50,9 +50,8 @@ MAX_METADATA_FIELDS = 10_000
 MAX_RENDERED = 128 << 10
 # The index's file size limit unless the project has a larger one (which we cannot see).
 DEFAULT_FILE_LIMIT = 100 << 20
-# The index calls a ZIP a decompression bomb past both of these.
+# The index calls a ZIP a decompression bomb past this size and RATIO_LIMIT times its file.
 RATIO_MIN_SIZE = 64 << 20
-RATIO_LIMIT = 50
 # entry_points.txt: a few kB in real wheels (the index parses it: so do we).
 MAX_ENTRY_POINTS = 1 << 20
 # What a distribution's file name may hold: the characters of names, versions (epochs)
