@@ -44,6 +44,7 @@ TIMEOUT = (10.0, 60.0)  # connect, and each read
 REQUEST_DEADLINE = 120.0  # one request, answer included, whatever the reads do
 UPLOAD_RATE = 1 << 20  # bytes per second an upload gets, on top of REQUEST_DEADLINE
 VERBOSE_BODY = 2000  # bytes of an answer that verbose shows
+QUOTED = 300  # characters of an answer a message quotes: what the server said, not its page
 RUN_DEADLINE = 30 * 60.0  # the whole run's network time; see docs/troubleshooting.md
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not worth holding the job for
 JITTER = 0.5  # each backoff is shortened at random by up to this part of it
@@ -469,9 +470,14 @@ def json_object(response: requests.Response, what: str) -> dict[str, Any]:
             what=what,
             url=response.url,
             status=response.status_code,
-            body=response.text[:300],
+            body=quoted(response),
         )
     return data
+
+
+def quoted(response: requests.Response) -> str:
+    """The start of an answer's text, as a message quotes it (escaped when filled)."""
+    return response.text[:QUOTED]
 
 
 def upload_deadline(size: int) -> float:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from publisher import messages
 from publisher.errors import IndexServerError, MintError, TransientError
-from publisher.http import Again, json_object, passing, retry_after, retrying
+from publisher.http import Again, json_object, passing, quoted, retry_after, retrying
 from publisher.messages import Msg
 from publisher.secret import Secret
 
@@ -111,7 +111,7 @@ def mint(
             Msg.MINT_STATUS,
             url=index.mint_url,
             status=response.status_code,
-            body=console.redact(response.text[:300]),
+            body=console.redact(quoted(response)),
         )
         transient.retry_after = retry_after(response)
         raise transient
@@ -120,7 +120,7 @@ def mint(
             Msg.MINT_STATUS,
             url=index.mint_url,
             status=response.status_code,
-            body=console.redact(response.text[:300]),
+            body=console.redact(quoted(response)),
         )
     data = json_object(response, messages.phrase(Msg.ENDPOINT_MINT))
     token = data.get("token")
@@ -142,7 +142,7 @@ def mint(
         return UploadToken(Secret(token), _expires(data.get("expires")))
     if response.status_code == 200:  # a success without a token is no refusal to explain
         raise IndexServerError(
-            Msg.MINT_NO_TOKEN, url=index.mint_url, body=console.redact(response.text[:300])
+            Msg.MINT_NO_TOKEN, url=index.mint_url, body=console.redact(quoted(response))
         )
     failure = parse_failure(data)
     raise MintError(

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from publisher import messages, safejson
 from publisher.audience import SIGSTORE, check_advertised
 from publisher.errors import IndexServerError, OidcError
-from publisher.http import json_object
+from publisher.http import json_object, quoted
 from publisher.messages import Msg, Url
 from publisher.secret import Secret
 
@@ -206,7 +206,7 @@ def get_audience(
     exactly, if it pins one; never ``signing``, the run's Sigstore audience."""
     response = http.request("GET", index.audience_url, what=messages.phrase(Msg.DOING_AUDIENCE))
     if response.status_code == 403:
-        raise IndexServerError(Msg.TP_DISABLED, url=index.audience_url, body=response.text[:300])
+        raise IndexServerError(Msg.TP_DISABLED, url=index.audience_url, body=quoted(response))
     if response.status_code == 404:
         raise IndexServerError(Msg.TP_UNSUPPORTED, url=index.audience_url)
     if response.status_code != 200:
@@ -220,7 +220,7 @@ def get_audience(
             what=messages.phrase(Msg.ENDPOINT_AUDIENCE),
             url=index.audience_url,
             status=response.status_code,
-            body=response.text[:300],
+            body=quoted(response),
         )
     check_advertised(audience, index, pinned, signing)
     return audience
@@ -251,7 +251,7 @@ def fetch_token(env: Mapping[str, str], http: Http, console: Console, audience: 
         raise OidcError(
             Msg.OIDC_REQUEST_FAILED,
             status=response.status_code,
-            body=console.redact(response.text[:300]),
+            body=console.redact(quoted(response)),
         )
     try:
         value = json_object(response, messages.phrase(Msg.ENDPOINT_OIDC)).get("value")
