@@ -20,6 +20,7 @@ lint: $(BIN)/publisher
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python tools/import_cycles.py
 
 test: lint
 	$(BIN)/pytest -q -n auto --dist loadfile
