@@ -118,7 +118,7 @@ class Plan:
     def _check_services(self, config: ClientTrustConfig) -> None:
         """Every service of a private deployment's signing config is https (plain http
         to loopback only): checked now, before the mint, not when the token is sent."""
-        from publisher.http import check_url
+        from publisher.urls import check_url
 
         assert self.trust_config is not None
         inner = config.signing_config._inner  # the config as written: every URL in it

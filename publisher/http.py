@@ -6,7 +6,6 @@ through a proxy), and bounded retries with backoff for the faults real servers h
 from __future__ import annotations
 
 import email.utils
-import ipaddress
 import random
 import re
 import threading
@@ -14,11 +13,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
-from urllib.parse import urlsplit
 
 from publisher import messages
-from publisher.errors import IndexServerError, InputError, PublishError, TransientError
+from publisher.errors import IndexServerError, PublishError, TransientError
 from publisher.messages import Msg
+from publisher.urls import check_url
 
 if TYPE_CHECKING:
     import requests
@@ -133,103 +132,12 @@ def retrying(
         waited += delay
 
 
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` names this machine."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-# A URL's parts as the most lenient reader takes them: a scheme, any run of slashes or
-# backslashes (`https:/x@y` and `https:\\x@y` are read as `https://x@y` by some), the
-# authority, the path, the query, the fragment.
-_PARTS = re.compile(
-    r"^((?:[A-Za-z][A-Za-z0-9+.-]*:)?[/\\]*)([^/\\?#]*)([^?#]*)(\?[^#]*)?(#.*)?$", re.DOTALL
-)
-# What such readers drop before reading (WHATWG: tabs and newlines anywhere, controls
-# and spaces at either end): `ht\ntps://x@y` is `https://x@y` to them.
-_DROPPED = re.compile(r"[\x00-\x20\x7f]")
-_SECRET_PARTS = re.compile(r"([^?#]*)(\?[^#]*)?(#.*)?", re.DOTALL)  # see redacted
-
-
-def _has_credentials(url: str) -> bool:
-    """Whether the URL's authority holds a user name or password, in any form a
-    parser may read as one (checked before any other rule, so that no message ever
-    echoes a URL that holds a secret)."""
-    found = _PARTS.match(_DROPPED.sub("", url))
-    return found is not None and "@" in found.group(2)
-
-
-def redacted(url: str) -> str:
-    """``url`` as a message may show it: what may hold a secret shown as ``***``: the
-    query, the fragment, and all before the last ``@`` ahead of them (user info, in
-    whatever form a reader may take it) but the scheme."""
-    found = _SECRET_PARTS.fullmatch(url)
-    assert found is not None  # any text matches
-    head, query, fragment = found.groups()
-    if "@" in head:
-        scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*:[/\\]*", head)
-        head = (scheme.group() if scheme else "") + "***@" + head.rpartition("@")[2]
-    return head + ("?***" if query else "") + ("#***" if fragment else "")
-
-
 def no_netrc(request: T) -> T:
     """An authentication that adds nothing, given to every request that has none:
     requests would otherwise read ``~/.netrc`` (or the file ``$NETRC`` names, from the
     job's environment) and send its password to the index, to Sigstore's services, and
     to GitHub in place of the OIDC request's own ``Authorization``."""
     return request
-
-
-def _host_as_sent(url: str) -> str | None:
-    """The host requests will connect to (urllib3 reads the URL, not urllib.parse)."""
-    from urllib3.exceptions import LocationParseError
-    from urllib3.util import parse_url
-
-    try:
-        host = parse_url(url).host
-    except LocationParseError:
-        return None
-    return host.strip("[]").lower() if host else None
-
-
-def check_url(url: str, what: str) -> None:
-    """Refuse a URL we could not use safely: credentials inside it, not https (http
-    only to loopback, for local tests and demos), no host, a bad port, or a host that
-    urllib.parse (which our rules read) and urllib3 (which connects) read differently.
-    No message shows what may hold a secret (see :func:`redacted`)."""
-    if _has_credentials(url):
-        # They would be sent to every endpoint and shown in every link we print.
-        raise InputError(Msg.URL_HAS_CREDENTIALS, what=what)
-    shown = redacted(url)
-
-    def invalid(reason: str) -> InputError:
-        return InputError(Msg.URL_INVALID, url=shown, what=what, reason=reason)
-
-    if any(c.isspace() for c in url):
-        raise invalid("it contains white space")
-    if "\\" in url:
-        raise invalid(messages.phrase(Msg.URL_BACKSLASH))
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - parsing it raises ValueError for a bad port
-    except ValueError:
-        raise invalid(messages.phrase(Msg.URL_UNREADABLE)) from None
-    if not parts.hostname:
-        raise invalid("it names no host")
-    if not parts.hostname.isascii():
-        # Each reader maps such a host to ASCII its own way (IDNA 2003 or 2008, NFKC).
-        raise invalid(messages.phrase(Msg.URL_HOST_NOT_ASCII))
-    if _host_as_sent(url) != parts.hostname.lower():
-        raise invalid(messages.phrase(Msg.URL_PARSERS_DIFFER))
-    if parts.scheme == "https":
-        return
-    if parts.scheme == "http" and is_loopback(parts.hostname):
-        return
-    raise InputError(Msg.URL_NOT_HTTPS, url=shown, what=what)
 
 
 def retry_after(response: requests.Response) -> float | None:

@@ -15,8 +15,9 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from publisher import messages
 from publisher.errors import IndexServerError, InputError
-from publisher.http import MAX_PAGE, check_url, redacted
+from publisher.http import MAX_PAGE
 from publisher.messages import Msg, Url
+from publisher.urls import check_url, redacted
 
 if TYPE_CHECKING:
     from packaging.version import Version

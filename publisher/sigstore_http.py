@@ -19,8 +19,9 @@ from typing import Any
 import requests
 
 from publisher import messages
-from publisher.http import MAX_BODY, NO_PROXY, TIMEOUT, check_url, no_netrc, read_capped
+from publisher.http import MAX_BODY, NO_PROXY, TIMEOUT, no_netrc, read_capped
 from publisher.messages import Msg
+from publisher.urls import check_url
 
 # The modules of sigstore-python 4.x that open sessions, each with `import requests`.
 CLIENT_MODULES = (

@@ -299,7 +299,7 @@ MUTANTS = (
     Mutant(
         "url-secret-echoed",
         "secret in a URL: a refused URL is quoted without its query, fragment or user info",
-        "publisher/http.py",
+        "publisher/urls.py",
         r"(def redacted\(url: str\) -> str:\n\s*\"\"\"[^\"]*\"\"\"\n)",
         r"\1    return url\n",
         ("tests/test_hostile_misc.py",),
@@ -307,7 +307,7 @@ MUTANTS = (
     Mutant(
         "url-host-read-two-ways",
         "a URL whose host urllib.parse and urllib3 read differently is refused",
-        "publisher/http.py",
+        "publisher/urls.py",
         r"if _host_as_sent\(url\) != parts\.hostname\.lower\(\):",
         "if False:",
         ("tests/test_hostile_misc.py",),
