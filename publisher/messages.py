@@ -788,7 +788,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "you do not mean to publish.",
     ),
     Msg.MANY_PROBLEMS: (
-        "$count distributions failed validation",
+        "$count problems with the distributions",
         "$problems\nNothing was uploaded.",
     ),
     Msg.SDIST_TOP_LEVEL: (
@@ -1354,7 +1354,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.SUMMARY_CLAIM_SUBJECT: (
         "subject (sub)",
         "not matched\n"
-        "ignored by PyPI; since 2026-07-15 new repositories read repo:OWNER@ID/REPO@ID:…",
+        "ignored by PyPI; for repositories created or renamed since 2026-07-15 it holds "
+        "ids: repo:OWNER@ID/REPO@ID",
     ),
     Msg.SUMMARY_CLAIM_MORE: (
         "other claims",

@@ -242,7 +242,7 @@ CASES: dict[str, tuple[Callable[[Path], None], Msg, str]] = {
         Msg.DESCRIPTION_DOES_NOT_RENDER,
         "does not render",
     ),
-    "two bad files": (two_bad_files, Msg.MANY_PROBLEMS, "2 distributions failed validation"),
+    "two bad files": (two_bad_files, Msg.MANY_PROBLEMS, "2 problems with the distributions"),
 }
 
 
@@ -255,7 +255,7 @@ def test_bad_input_is_a_named_error(case: str, github: GitHub) -> None:
     error = run.shows(key, "error")
     text = f"{error.title}\n{error.body}"
     assert expected in text
-    assert "Fix" in text or "failed validation" in text
+    assert "Fix" in text or "problems with the distributions" in text
     assert "`dist" in text  # every message names the file or folder, as the workspace has it
     assert github.index.state.requests == []  # nothing asked, nothing sent
 

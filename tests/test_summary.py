@@ -16,6 +16,8 @@ from fakes.index import Fault, LocalIndex, RunClaims
 from gfm import Page, assert_inert
 from gfm import render as gfm_render
 
+from publisher.messages import Msg
+
 HELP = "https://docs.pypi.org/"
 WAREHOUSE_ISSUE = "https://github.com/pypi/warehouse/issues/11096"
 # Server text that would make links, a heading and HTML, were it let through.
@@ -495,9 +497,33 @@ def test_several_refused_files_are_listed_first(github: GitHub, index: LocalInde
     run = github.run()
     page = run.page
     assert page.headings == [
-        (2, "Publishing failed: 2 distributions failed validation"),
+        (2, "Publishing failed: 2 problems with the distributions"),
         (3, "What is on the index now"),
     ]
     assert "<li><strong>Corrupt or truncated distribution</strong><br>" in page.html
     assert "<li><strong>Empty distribution file</strong><br>" in page.html
     assert "Fix: rebuild the distribution; the build or the artifact download" in page.text
+
+
+def test_several_files_the_index_holds_otherwise_are_listed(
+    github: GitHub, index: LocalIndex
+) -> None:
+    """Both files are on the index already, with other bytes: the files themselves
+    are valid, so the diagnosis names problems with the distributions (not a failed
+    validation), lists each, and nothing is sent."""
+    wheel = make_wheel(github.dist)
+    sdist = make_sdist(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    for path in (wheel, sdist):
+        index.state.add_file(
+            "example", path.name, b"another build of " + path.name.encode(), "1.0.0"
+        )
+    run = github.run()
+    assert run.code == 1
+    listed = run.shows(Msg.MANY_PROBLEMS, "error", count=2)
+    assert "Nothing was uploaded." in listed.body
+    page = run.page
+    assert page.headings[0] == (2, "Publishing failed: 2 problems with the distributions")
+    for path in (wheel, sdist):
+        assert path.name in page.text
+    assert index.state.paths("POST") == []
