@@ -386,6 +386,25 @@ def test_concurrency_default_is_the_one_said() -> None:
     assert f"here {default} at a time" in _page("migration.md")
 
 
+def test_big_release_figures_are_the_benchmarks() -> None:
+    """The README's big-release figures are those of the benchmark run it cites
+    (`benchmarks/RESULTS-release.md`), as the benchmarks page gives them."""
+    results = (ROOT / "benchmarks" / "RESULTS-release.md").read_text(encoding="utf-8")
+    row = re.search(
+        r"^\| 1 \+ 48-file release \(~1 MiB each\), signed, concurrency 8 \| ([\d.]+) s \| "
+        r"([\d.]+) s \(the same, concurrency 1\) \| ([\d.]+)x",
+        results,
+        re.MULTILINE,
+    )
+    assert row is not None
+    ours, one_at_a_time, ratio = (float(x) for x in row.groups())
+    said = f"took {ours:.2f} s against {one_at_a_time:.2f} s one file at a time ({ratio:.2f}x)"
+    assert said in " ".join(README.split())
+    assert f"| {ours:.2f} s | {one_at_a_time:.2f} s (the same, concurrency 1) |" in _page(
+        "benchmarks.md"
+    )
+
+
 def test_backoff_waits_are_as_documented() -> None:
     """The waits themselves, drawn many times: within the documented bounds."""
     from publisher import http
