@@ -121,6 +121,23 @@ class Step:
         """Whether the step uses pypa/gh-action-pypi-publish rather than this action."""
         return ANCHOR in self.uses.lower()
 
+    @property
+    def dry_run(self) -> bool:
+        """Whether the step is this action's dry run, written as a literal
+        (``dry-run: true``): it never mints nor uploads, so it publishes nothing. An
+        expression may be false at run time, and the anchor has no such input."""
+        from publisher.inputs import parse_bool
+
+        found = self.input("dry-run")
+        value = scalar(found[1]) if found else ""
+        # `dry_run` is no input of this action: the runner warns and the action publishes.
+        if self.on_anchor or not found or found[0] != "dry-run" or "${{" in value:
+            return False
+        try:
+            return parse_bool("dry-run", value)
+        except InputError:
+            return False  # the action stops on the value itself
+
     def location(self, *key: str) -> Location:
         """Where the step (or one of its keys) is written; its ``uses:`` through a
         composite action is the line in the action that runs the publishing action."""
@@ -343,8 +360,12 @@ def _workflow(repo: Repository, document: Document) -> Workflow:
         raw = data.get("steps")
         for i, step in enumerate(raw if isinstance(raw, list) else []):
             if publishes(step, repo.own_action):
-                job.steps.append(Step(job, i, step))
+                found = Step(job, i, step)
             elif isinstance(step, dict) and (via := _through(repo, step)):
-                job.steps.append(Step(job, i, step, via))
+                found = Step(job, i, step, via)
+            else:
+                continue
+            if not found.dry_run:
+                job.steps.append(found)
         workflow.jobs[job.id] = job
     return workflow
