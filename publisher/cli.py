@@ -52,8 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--packages-dir",
         type=Path,
-        help="folder of the dists (default: the publishing step's packages-dir, or dist; "
-        "without dists the workflows alone are checked)",
+        help="folder of the dists (default: the publishing steps' packages-dir, each "
+        "folder checked on its own, or dist; without dists the workflows alone are checked)",
     )
     check.add_argument(
         "--repository-url",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from publisher.inputs import Config
     from publisher.mint import TokenSource
     from publisher.workflows.lint import Lint
+    from publisher.workflows.model import Step
 
 
 class Mode(Enum):
@@ -28,6 +29,18 @@ class Mode(Enum):
     PUBLISH = "publish"  # the action, for real
     DRY_RUN = "dry-run"  # the action with dry-run: an OIDC token is read, never exchanged
     CHECK = "check"  # publisher check, on a checkout: the workflows instead of a token
+
+
+@dataclass(frozen=True)
+class Folder:
+    """A folder of dists the workflows publish from, when they publish from several
+    (``publisher check`` checks each on its own): what a real run of the first step
+    that publishes it would be given, and the publisher fields of that step's job."""
+
+    name: str  # as the workflows write it, from the checkout's top
+    config: Config
+    step: Step
+    publisher: dict[str, str]
 
 
 @dataclass
@@ -46,11 +59,31 @@ class Context:
     packages_dir_given: bool = True  # publisher check without --packages-dir: False
     index_given: bool = True  # publisher check without --repository-url: False
     lint: Lint | None = None  # publisher check: the workflows read
+    # publisher check, the workflows publishing from several folders: each, to check on
+    # its own; and in the run for one of them, that one.
+    folders: list[Folder] = field(default_factory=list)
+    folder: Folder | None = None
     outcome: Outcome = field(default_factory=Outcome)
     states: dict[str, ProjectState] = field(default_factory=dict)
     publisher: dict[str, str] = field(default_factory=dict)  # the publisher's fields, if known
     tokens: TokenSource | None = None
     signing: Plan | None = None  # set when this run signs (PEP 740)
+
+    def for_folder(self, folder: Folder) -> Context:
+        """A context for the steps that check the dists of ``folder``: its settings,
+        its publisher, and a run of its own (its findings and the index's state)."""
+        from dataclasses import replace
+
+        return replace(
+            self,
+            config=folder.config,
+            publisher=folder.publisher,
+            outcome=Outcome(),
+            states={},
+            signing=None,
+            folders=[],
+            folder=folder,
+        )
 
     @property
     def index(self) -> Index:

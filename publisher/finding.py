@@ -6,15 +6,13 @@ prints them, the result model (:mod:`publisher.outcome`) keeps them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
 from publisher import messages
 from publisher.errors import PublishError
 from publisher.location import Location
-
-if TYPE_CHECKING:
-    from publisher.messages import Msg
+from publisher.messages import Msg
 
 Status = Literal["ok", "notice", "warning", "error"]
 
@@ -27,10 +25,16 @@ class Finding:
     key: Msg
     fields: Mapping[str, object] = field(default_factory=dict)
     location: Location | None = None  # the line of a user's file it is about
+    # publisher check on a workflow that publishes several folders: the one it is about
+    folder: str | None = None
 
     def at(self, location: Location | None) -> Finding:
         """The same finding, pointing at ``location``."""
-        return Finding(self.status, self.key, self.fields, location)
+        return replace(self, location=location)
+
+    def of_folder(self, folder: str) -> Finding:
+        """The same finding, about the dists of ``folder`` (from the checkout's top)."""
+        return replace(self, folder=folder)
 
     @classmethod
     def from_error(cls, error: PublishError, location: Location | None = None) -> Finding:
@@ -47,6 +51,21 @@ class Finding:
         """The message's body."""
         return messages.render(self.key, self.fields)
 
+    @property
+    def for_folder(self) -> list[str]:
+        """The line that names the folder of dists the finding is about (when
+        ``publisher check`` checks several), or none."""
+        if self.folder is None:
+            return []
+        return [messages.phrase(Msg.FOLDER_FOR, folder=self.folder)]
+
+    @property
+    def about(self) -> list[str]:
+        """What the finding is about, a line each, to show under its body: the folder
+        of dists and the line of a file."""
+        at = [messages.phrase(Msg.LOCATION_AT, location=self.location)] if self.location else []
+        return [*self.for_folder, *at]
+
     def as_error(self) -> PublishError:
         """The finding as the error that stops a real run."""
         return PublishError(self.key, **self.fields)
@@ -61,6 +80,8 @@ class Finding:
         }
         if self.location is not None:
             found["location"] = self.location.as_json()
+        if self.folder is not None:
+            found["folder"] = self.folder
         return found
 
 

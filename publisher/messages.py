@@ -163,8 +163,11 @@ class Msg(StrEnum):
     CHECK_FROM_ORIGIN = "check-from-origin"
     CHECK_PUBLISHER_LINK = "check-publisher-link"
     CHECK_WORKFLOWS_ONLY = "check-workflows-only"
+    CHECK_FOLDER = "check-folder"
+    CHECK_FOLDER_NO_DISTS = "check-folder-no-dists"
     SOURCE_CALLER = "source-caller"
     LOCATION_AT = "phrase-location-at"
+    FOLDER_FOR = "phrase-folder-for"
     YAML_TOO_LARGE = "phrase-yaml-too-large"
     YAML_TOO_LARGE_EXPANDED = "phrase-yaml-too-large-expanded"
     YAML_TOO_MANY_ALIASES = "phrase-yaml-too-many-aliases"
@@ -1727,6 +1730,15 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "No distributions in $folder: the workflows alone are checked",
         "Build the dists first (e.g. `python -m build`) to check them and the index too.",
     ),
+    Msg.CHECK_FOLDER: (
+        "Distributions in $folder, checked against $index",
+        "The workflows publish from several folders; $workflow job `$job` step $step "
+        "publishes this one, and each is checked on its own.",
+    ),
+    Msg.CHECK_FOLDER_NO_DISTS: (
+        "No distributions in $folder yet: they are not checked",
+        "Build them first to check them and the index too.",
+    ),
     Msg.CHECK_ANCHOR_STEP: (
         "$workflow job `$job` step $step uses `$uses`",
         "This action takes the same inputs and pre-validates everything before uploading.\n"
@@ -2041,6 +2053,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.SOURCE_DEFAULTS: ("no permissions block (the defaults)", ""),
     Msg.SOURCE_CALLER: ("$source in the calling workflow $caller", ""),
     Msg.LOCATION_AT: ("at $location", ""),
+    Msg.FOLDER_FOR: ("for the dists in $folder", ""),
     Msg.YAML_TOO_LARGE: ("larger than $limit bytes, which no workflow is", ""),
     Msg.YAML_TOO_LARGE_EXPANDED: ("its aliases expand to more than $limit values", ""),
     Msg.YAML_TOO_MANY_ALIASES: ("more than $limit aliases (`*name`)", ""),

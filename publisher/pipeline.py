@@ -40,6 +40,7 @@ class Step:
     phase: Msg = Msg.PHASE_CHECKS
     needs_dists: bool = True
     wanted: Callable[[Context], bool] = lambda ctx: True
+    per_folder: bool = False  # publisher check: run for each folder the workflows publish
 
 
 EVERY_MODE = frozenset(Mode)
@@ -49,13 +50,14 @@ REAL = frozenset({Mode.PUBLISH})
 STEPS: tuple[Step, ...] = (
     Step(inputs.report_inputs, EVERY_MODE, needs_dists=False),
     Step(workflows.read_workflows, frozenset({Mode.CHECK}), needs_dists=False),
-    Step(dists.validate_dists, EVERY_MODE, needs_dists=False),
+    Step(workflows.report_folder, frozenset({Mode.CHECK}), needs_dists=False, per_folder=True),
+    Step(dists.validate_dists, EVERY_MODE, needs_dists=False, per_folder=True),
     Step(inputs.check_credentials, EVERY_MODE, needs_dists=False),
     Step(inputs.read_oidc_token, ACTION),
     Step(workflows.check_workflows, frozenset({Mode.CHECK}), needs_dists=False),
-    Step(index.check_index, EVERY_MODE),
-    Step(attestations.plan_attestations, EVERY_MODE),
-    Step(attestations.check_provenance, EVERY_MODE),
+    Step(index.check_index, EVERY_MODE, per_folder=True),
+    Step(attestations.plan_attestations, EVERY_MODE, per_folder=True),
+    Step(attestations.check_provenance, EVERY_MODE, per_folder=True),
     Step(attestations.check_attestation_identity, ACTION),
     Step(publish.mint_token, REAL, Msg.PHASE_MINT),
     Step(publish.check_names_after_mint, REAL, Msg.PHASE_MINT),
@@ -66,33 +68,52 @@ STEPS: tuple[Step, ...] = (
 
 def run(ctx: Context, pipeline: tuple[Step, ...] = STEPS) -> Outcome:
     """Run the steps for ``ctx.mode``; the outcome says what was found and done, and in
-    a real run what stopped it (``outcome.failure``)."""
+    a real run what stopped it (``outcome.failure``). ``publisher check`` on workflows
+    that publish from several folders runs the steps about the dists once for each
+    folder, after the others, each finding saying which folder it is about."""
     outcome = ctx.outcome
     took: dict[Msg, float] = {}  # seconds, by phase
     with contextlib.ExitStack() as fold:  # the real run's log: a fold a phase
-        for step in pipeline:
-            if ctx.mode not in step.modes or (step.needs_dists and not outcome.dists):
-                continue
-            if not step.wanted(ctx):
-                continue
-            if ctx.done and ctx.mode is Mode.PUBLISH:
+        stopped = _run_steps(ctx, pipeline, took, fold)
+        for folder in () if stopped else ctx.folders:
+            each = ctx.for_folder(folder)
+            stopped = _run_steps(each, tuple(s for s in pipeline if s.per_folder), took, fold)
+            outcome.findings += [f.of_folder(folder.name) for f in each.outcome.findings]
+            outcome.dists += each.outcome.dists
+            if stopped:
                 break
-            if ctx.mode is Mode.PUBLISH and step.phase not in took:
-                fold.close()
-                fold.enter_context(ctx.console.group(messages.GROUPS[step.phase]))
-            started = time.monotonic()
-            found = _run_step(ctx, step)
-            took[step.phase] = took.get(step.phase, 0.0) + time.monotonic() - started
-            errors = [f for f in found if f.status == "error"]
-            if ctx.mode is Mode.PUBLISH and errors:
-                outcome.failure = _failure(errors)
-                break
-            if any(f.key in (Msg.INTERNAL_ERROR, Msg.INTERNAL_ERROR_CHECK) for f in errors):
-                break  # a bug of ours: the later steps cannot be trusted to make sense
     if ctx.mode is Mode.PUBLISH:
         phases = (f"{messages.phrase(phase)} {seconds:.1f} s" for phase, seconds in took.items())
         ctx.console.info(Msg.LOG_PHASES, phases=", ".join(phases))
     return outcome
+
+
+def _run_steps(
+    ctx: Context, pipeline: tuple[Step, ...], took: dict[Msg, float], fold: contextlib.ExitStack
+) -> bool:
+    """Run the steps for ``ctx.mode`` in order (those for each folder later, when there
+    are several); True when a bug of ours stopped them."""
+    outcome = ctx.outcome
+    for step in pipeline:
+        if ctx.mode not in step.modes or (step.needs_dists and not outcome.dists):
+            continue
+        if not step.wanted(ctx) or (step.per_folder and ctx.folders):
+            continue
+        if ctx.done and ctx.mode is Mode.PUBLISH:
+            break
+        if ctx.mode is Mode.PUBLISH and step.phase not in took:
+            fold.close()
+            fold.enter_context(ctx.console.group(messages.GROUPS[step.phase]))
+        started = time.monotonic()
+        found = _run_step(ctx, step)
+        took[step.phase] = took.get(step.phase, 0.0) + time.monotonic() - started
+        errors = [f for f in found if f.status == "error"]
+        if ctx.mode is Mode.PUBLISH and errors:
+            outcome.failure = _failure(errors)
+            break
+        if any(f.key in (Msg.INTERNAL_ERROR, Msg.INTERNAL_ERROR_CHECK) for f in errors):
+            return True  # a bug of ours: the later steps cannot be trusted to make sense
+    return False
 
 
 def _run_step(ctx: Context, step: Step) -> list[Finding]:

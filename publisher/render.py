@@ -36,8 +36,10 @@ def sarif(outcome: Outcome) -> dict[str, object]:
             "ruleId": str(finding.key),
             "ruleIndex": keys.index(str(finding.key)),
             "level": LEVELS[finding.status],
-            "message": {"text": f"{finding.title}\n{finding.detail}".strip()},
+            "message": {"text": "\n".join([finding.title, *_body(finding)]).strip()},
         }
+        if finding.folder is not None:
+            result["properties"] = {"folder": finding.folder}
         if finding.location is not None:
             where = finding.location
             result["locations"] = [
@@ -82,5 +84,12 @@ def annotation_lines(outcome: Outcome) -> list[str]:
             f"{name}={escape_property(value)}"
             for name, _, value in (p.partition("=") for p in props)
         )
-        lines.append(f"::{finding.status} {text}::{escape_data(finding.detail)}")
+        body = "\n".join(_body(finding))
+        lines.append(f"::{finding.status} {text}::{escape_data(body)}")
     return lines
+
+
+def _body(finding: Finding) -> list[str]:
+    """A finding's body, and the folder of dists it is about (its file and line go in
+    fields of their own)."""
+    return [finding.detail, *finding.for_folder]

@@ -353,9 +353,7 @@ def dry_run_text(outcome: Outcome, *, colour: bool) -> str:
         if colour:
             status = f"{_COLOURS[f.status]}{status}\033[0m"
         lines.append(f"{status} {f.title}")
-        lines.extend(f"        {line}" for line in f.detail.splitlines())
-        if f.location is not None:
-            lines.append(f"        {messages.phrase(Msg.LOCATION_AT, location=f.location)}")
+        lines.extend(f"        {line}" for line in [*f.detail.splitlines(), *f.about])
     lines.append("")
     prefix, verdict = _verdict(outcome)
     lines.append(prefix + verdict)

@@ -714,3 +714,128 @@ def test_check_internal_error_says_so_and_stops(
     assert 'raise RuntimeError("a bug in the look-up")' in run.log
     assert "Internal error in the action" in run.summary
     _no_harm(index)
+
+
+# pybind11's release job, re-typed: two packages, each published from its own folder.
+TWO_FOLDERS = """\
+on:
+  release:
+    types: [published]
+jobs:
+  upload:
+    runs-on: ubuntu-latest
+    environment: pypi
+    permissions:
+      id-token: write
+    steps:
+      - uses: actions/download-artifact@v4
+      - name: Publish standard package
+        uses: someone/trusted-publish-action@v1
+        with:
+          packages-dir: standard/
+          repository-url: __INDEX__
+      - name: Publish global package
+        uses: someone/trusted-publish-action@v1
+        with:
+          packages-dir: global/
+          repository-url: __INDEX__
+"""
+
+
+def _check_as_written(
+    repo: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *args: str,
+) -> tuple[int, str]:
+    """`publisher check ARGS` without `--repository-url`: the index is the steps'."""
+    for path in repo.rglob("*.yml"):
+        path.write_text(path.read_text().replace("__INDEX__", index.upload_url))
+    monkeypatch.chdir(repo)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    code = main(["check", *args])
+    out = capsys.readouterr().out
+    _no_harm(index)
+    return code, out
+
+
+def _two_folders(tmp_path: Path) -> Path:
+    repo = _repo(tmp_path, TWO_FOLDERS)
+    shutil.rmtree(repo / "dist")
+    make_wheel(repo / "standard", name="example")
+    return repo
+
+
+def test_check_each_folder_the_workflow_publishes(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Two steps of one job publish two folders (pybind11's `standard/` and `global/`):
+    the dists of each are checked against the index its step names, and each finding
+    says which folder it is about. Before, `global/` was never looked at."""
+    repo = _two_folders(tmp_path)
+    # The second package's wheel says 2.0 in its name and 1.0 in its metadata.
+    make_wheel(
+        repo / "global", name="example_global", filename="example_global-2.0-py3-none-any.whl"
+    )
+    code, out = _check_as_written(repo, index, monkeypatch, capsys, "--format", "json")
+    report = json.loads(out)
+    assert code == 1, _lines(report)
+    checks = report["checks"]
+    by_folder = {
+        folder: [(c["status"], c["key"]) for c in checks if c.get("folder") == folder]
+        for folder in ("standard", "global")
+    }
+    assert ("ok", Msg.CHECK_DIST.value) in by_folder["standard"]
+    assert ("error", Msg.FILENAME_VERSION_MISMATCH.value) in by_folder["global"]
+    assert ("error", Msg.FILENAME_VERSION_MISMATCH.value) not in by_folder["standard"]
+    assert all(s != "error" for s, _ in by_folder["standard"])
+    # Each folder's project was asked about on the index its step publishes to; the
+    # link to register the new one is the job's.
+    missing = [c for c in checks if c["key"] == Msg.CHECK_PROJECT_MISSING.value]
+    assert [c["folder"] for c in missing] == ["standard"]
+    assert (
+        "workflow_filename=release.yml&environment=pypi&project_name=example"
+        in missing[0]["detail"]
+    )
+    heads = [c["check"] for c in checks if c["key"] == Msg.CHECK_FOLDER.value]
+    assert heads == [
+        f"Distributions in standard, checked against {index.url}",
+        f"Distributions in global, checked against {index.url}",
+    ]
+    # The text report says it under the finding.
+    code, out = _check_as_written(repo, index, monkeypatch, capsys)
+    assert code == 1
+    error = out[out.index("error   File name and metadata version differ") :].splitlines()
+    below = error[1 : next(i for i, line in enumerate(error[1:], 1) if line[:1] != " ")]
+    assert "        for the dists in global" in below, error
+
+
+def test_check_a_folder_not_built_yet_is_a_notice(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """One of the folders has dists, the other none yet: that one is a notice, the
+    other is checked; a `--packages-dir` given is the one folder checked, as before."""
+    repo = _two_folders(tmp_path)
+    code, out = _check_as_written(repo, index, monkeypatch, capsys, "--format", "json")
+    report = json.loads(out)
+    assert code == 0, _lines(report)
+    notice = _by_key(report, "notice", Msg.CHECK_FOLDER_NO_DISTS)
+    assert notice["check"] == "No distributions in global yet: they are not checked"
+    assert notice["folder"] == "global"
+    assert _by_key(report, "ok", Msg.CHECK_DIST)["folder"] == "standard"
+    assert not any(c["key"] == Msg.CHECK_WORKFLOWS_ONLY.value for c in report["checks"])
+
+    code, out = _check_as_written(
+        repo, index, monkeypatch, capsys, "--format", "json", "--packages-dir", "standard"
+    )
+    report = json.loads(out)
+    assert code == 0, _lines(report)
+    assert not any("folder" in c for c in report["checks"])
+    assert _has(report, "ok", "example-1.0.0-py3-none-any.whl")

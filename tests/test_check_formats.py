@@ -22,7 +22,9 @@ def _schema() -> dict[str, object]:
     return loaded
 
 
-@pytest.mark.parametrize("case", ["condition-always-true", "no-id-token", "tag-push-guarded"])
+@pytest.mark.parametrize(
+    "case", ["condition-always-true", "no-id-token", "tag-push-guarded", "two-folders-one-job"]
+)
 def test_sarif_validates_and_points_at_the_line(
     case: str,
     tmp_path: Path,
@@ -54,6 +56,12 @@ def test_sarif_validates_and_points_at_the_line(
     if case == "tag-push-guarded":
         assert code == 0
         assert {r["level"] for r in results} == {"note"}
+    if case == "two-folders-one-job":  # each folder's notice says which folder it is for
+        said = {
+            r["properties"]["folder"]: r["message"]["text"] for r in results if "properties" in r
+        }
+        assert sorted(said) == ["global", "standard"]
+        assert said["global"].endswith("for the dists in global")
 
 
 def test_a_broken_sarif_would_be_refused() -> None:

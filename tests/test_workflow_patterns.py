@@ -6,7 +6,8 @@ a careful reviewer expects, hand-judged: no false alarm, every true problem foun
 A case folder holds ``workflows/*.yml`` (laid out as ``.github/workflows/``), maybe
 ``own-action.yml`` (the repository's ``action.yml``) and ``actions/`` (laid out as
 ``.github/actions/``: its composite actions), and ``expected.txt``: one finding a line,
-``status key file:line title`` (``-`` for no location), ``#`` comments allowed (the
+``status key file:line title`` (``-`` for no location; `` [for FOLDER]`` after a
+finding about the dists of one of several folders), ``#`` comments allowed (the
 verdicts). The repository's ``origin`` is ``github.com/octo-org/example``; there are no dists, so the
 workflows alone are checked, as on a pull request."""
 
@@ -64,7 +65,8 @@ def findings(report: dict[str, object]) -> list[str]:
     for check in checks:
         where = check.get("location")
         at = f"{where['file']}:{where['line']}" if where else "-"
-        lines.append(f"{check['status']} {check['key']} {at} {check['check']}")
+        folder = f" [for {check['folder']}]" if "folder" in check else ""
+        lines.append(f"{check['status']} {check['key']} {at} {check['check']}{folder}")
     return lines
 
 

@@ -31,7 +31,9 @@ def validate_dists(ctx: Context) -> Findings:
     except DistError as exc:
         if not _workflows_only(ctx, exc):
             raise
-        yield Finding("notice", Msg.CHECK_WORKFLOWS_ONLY, {"folder": config.packages_dir})
+        # One folder of several (the others may have dists): that one is not checked.
+        key = Msg.CHECK_FOLDER_NO_DISTS if ctx.folder else Msg.CHECK_WORKFLOWS_ONLY
+        yield Finding("notice", key, {"folder": config.packages_dir})
         return
     # Attestations beside their dists (`<dist>.<kind>.attestation`) are not strays.
     names = {d.filename for d in dists}

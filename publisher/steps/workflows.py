@@ -15,39 +15,82 @@ from publisher.steps import Findings
 
 if TYPE_CHECKING:
     from publisher.context import Context
+    from publisher.index import Index
+    from publisher.inputs import Config
     from publisher.location import Location
+    from publisher.workflows.model import Step
 
 
 def read_workflows(ctx: Context) -> Findings:
     """Locally, first: read the repository's workflows; the folder of the dists is the
-    publishing step's ``packages-dir`` when ``--packages-dir`` is not given, the index
-    the steps' when none publishes to PyPI and ``--repository-url`` is not given, and the
+    publishing step's ``packages-dir`` when ``--packages-dir`` is not given (each
+    folder, checked on its own, when the steps publish from several), the index the
+    steps' when none publishes to PyPI and ``--repository-url`` is not given, and the
     step that publishes to the index checked decides, as in the real run, whether
     files the index has are skipped (``skip-existing``), descriptions checked
     (``verify-metadata``) and files signed (``attestations``)."""
     from dataclasses import replace
 
+    from publisher.context import Folder
     from publisher.workflows.lint import prepare
-    from publisher.workflows.publishing import flag, packages_dir, password, target
+    from publisher.workflows.publishing import password, publisher_fields
 
     ctx.lint = prepare(ctx.root, ctx.workflow, ctx.job, ctx.index)
-    known = [i for s in ctx.lint.steps() if (i := target(s).index) is not None]
-    if not ctx.index_given and known and all(i.read_url != ctx.index.read_url for i in known):
+    steps = list(ctx.lint.steps())
+    folders = {} if ctx.packages_dir_given else _folders(steps)
+    if len(folders) > 1:
+        for name, published in folders.items():
+            config = _settings(ctx, replace(ctx.config, packages_dir=ctx.root / name), published)
+            here = _to_index(published, config.index)
+            # The link for a new project: from a job that publishes there, or none.
+            trusted = [s for s in here if password(s) == ""]
+            fields = publisher_fields(ctx.lint.repo, trusted[0].job) if trusted else {}
+            ctx.folders.append(Folder(name, config, (here or published)[0], fields))
+        return iter(())
+    if folders:
+        ctx.config = replace(ctx.config, packages_dir=ctx.root / next(iter(folders)))
+    ctx.config = _settings(ctx, ctx.config, steps)
+    ctx.lint.index = ctx.config.index
+    return iter(())
+
+
+def _folders(steps: list[Step]) -> dict[str, list[Step]]:
+    """The folders the steps publish from (their ``packages-dir``, else the action's
+    default), each with its steps, in the steps' order; a folder written as an
+    expression is known at run time only, and left out."""
+    import posixpath
+
+    from publisher.inputs import SPECS
+    from publisher.workflows.publishing import literal
+
+    found: dict[str, list[Step]] = {}
+    for step in steps:
+        written = literal(step, "packages-dir")
+        if written is None and step.input("packages-dir") is not None:
+            continue
+        name = posixpath.normpath(written or SPECS["packages-dir"].default)
+        found.setdefault(name, []).append(step)
+    return found
+
+
+def _settings(ctx: Context, config: Config, steps: list[Step]) -> Config:
+    """``config`` as the real run of ``steps`` would have it: the index they name when
+    none publishes to the one checked (and ``--repository-url`` is not given), and the
+    yes/no inputs of the first that publishes to it."""
+    from dataclasses import replace
+
+    from publisher.workflows.publishing import flag, password, target
+
+    known = [i for s in steps if (i := target(s).index) is not None]
+    if not ctx.index_given and known and all(i.read_url != config.index.read_url for i in known):
         # No step publishes to PyPI, and one says where it does (TestPyPI, a private
         # index): the dists are checked against that index, as the run would.
-        ctx.config = replace(ctx.config, index=known[0])
-        ctx.lint.index = known[0]
-    if not ctx.packages_dir_given:
-        folder = next((f for s in ctx.lint.steps() if (f := packages_dir(s))), "")
-        if folder:
-            ctx.config = replace(ctx.config, packages_dir=ctx.root / folder)
-    url = ctx.index.read_url
-    here = [s for s in ctx.lint.steps() if (i := target(s).index) and i.read_url == url]
+        config = replace(config, index=known[0])
+    here = _to_index(steps, config.index)
     if here:
         # The options can only add to what the step says (`--skip-existing`,
         # `--no-verify-metadata`); an expression leaves the option's choice.
-        config = ctx.config
-        ctx.config = replace(
+        config = replace(
             config,
             skip_existing=config.skip_existing or flag(here[0], "skip-existing", False) is True,
             verify_metadata=config.verify_metadata
@@ -55,8 +98,33 @@ def read_workflows(ctx: Context) -> Findings:
         )
     trusted = (s for s in here if password(s) == "")
     if (step := next(trusted, None)) is not None and flag(step, "attestations", True) is False:
-        ctx.config = replace(ctx.config, attestations=False)
-    return iter(())
+        config = replace(config, attestations=False)
+    return config
+
+
+def _to_index(steps: list[Step], index: Index) -> list[Step]:
+    """The steps that publish to ``index``."""
+    from publisher.workflows.publishing import target
+
+    return [s for s in steps if (i := target(s).index) and i.read_url == index.read_url]
+
+
+def report_folder(ctx: Context) -> Findings:
+    """Locally, the workflows publishing from several folders: which folder the
+    findings that follow are about, the index its dists are checked against, and the
+    step that publishes them."""
+    folder = ctx.folder
+    if folder is None:
+        return
+    step = folder.step
+    fields = {
+        "folder": folder.name,
+        "index": folder.config.index.read_url,
+        "workflow": step.job.workflow.name,
+        "job": step.job.id,
+        "step": step.label,
+    }
+    yield Finding("ok", Msg.CHECK_FOLDER, fields, step.input_location("packages-dir"))
 
 
 def check_workflows(ctx: Context) -> Findings:
