@@ -264,7 +264,7 @@ def parse_count(name: str, value: str, most: int) -> int:
     return int(text)
 
 
-def _inside(name: str, value: str, base: Path, workspace: Path) -> Path:
+def inside(name: str, value: str, base: Path, workspace: Path) -> Path:
     """``value`` (an input naming a path, relative to ``base``) as a path, refused when
     it is, or leads through links to, anything outside the workspace: nothing is read
     or listed there."""
@@ -292,9 +292,9 @@ def read_config(
     notes: list[Finding] = []
     index = Index.from_input(raw_input(env, "repository-url", notes))
     folder = raw_input(env, "packages-dir", notes)
-    packages_dir = _inside("packages-dir", folder, base, workspace) if confined else base / folder
+    packages_dir = inside("packages-dir", folder, base, workspace) if confined else base / folder
     given = raw_input(env, "sigstore-trust-config", notes)
-    trust_config = _inside("sigstore-trust-config", given, base, workspace) if given else None
+    trust_config = inside("sigstore-trust-config", given, base, workspace) if given else None
     signing = raw_input(env, "sigstore-audience", notes)
     audience.check_signing(signing, trust_config is not None)
     pinned = raw_input(env, "oidc-audience", notes) or None

@@ -839,3 +839,29 @@ def test_check_a_folder_not_built_yet_is_a_notice(
     assert code == 0, _lines(report)
     assert not any("folder" in c for c in report["checks"])
     assert _has(report, "ok", "example-1.0.0-py3-none-any.whl")
+
+
+def test_check_does_not_read_a_folder_outside_the_checkout(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A step's `packages-dir` that leads out of the checkout (`..`, an absolute path):
+    the real run would refuse it, so the check names it as that error, at its line,
+    and neither reads nor lists the folder (a bad file there goes unmentioned)."""
+    outside = tmp_path / "wheelhouse"
+    outside.mkdir()
+    (outside / "example-1.0.0.tar.gz").write_bytes(b"not a tarball")
+    workflow = TWO_FOLDERS.replace("standard/", "../wheelhouse").replace("global/", "/etc")
+    repo = _repo(tmp_path, workflow)
+    code, out = _check_as_written(repo, index, monkeypatch, capsys, "--format", "json")
+    report = json.loads(out)
+    assert code == 1, _lines(report)
+    refused = [c for c in report["checks"] if c["key"] == Msg.PATH_OUTSIDE_WORKSPACE.value]
+    assert [(c["status"], c["location"]["line"]) for c in refused] == [("error", 15), ("error", 20)]
+    assert "`packages-dir` is `../wheelhouse`" in refused[0]["detail"]
+    assert "`packages-dir` is `/etc`" in refused[1]["detail"]
+    shown = json.dumps(report)
+    assert "not a readable archive" not in shown
+    assert "passwd" not in shown

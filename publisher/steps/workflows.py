@@ -32,12 +32,19 @@ def read_workflows(ctx: Context) -> Findings:
     from dataclasses import replace
 
     from publisher.context import Folder
+    from publisher.inputs import inside
     from publisher.workflows.lint import prepare
     from publisher.workflows.publishing import password, publisher_fields
 
     ctx.lint = prepare(ctx.root, ctx.workflow, ctx.job, ctx.index)
     steps = list(ctx.lint.steps())
     folders = {} if ctx.packages_dir_given else _folders(steps)
+    for name in list(folders):
+        try:
+            inside("packages-dir", name, ctx.root, ctx.root.resolve())
+        except InputError as exc:
+            # The real run stops on it; the folder is neither read nor listed here.
+            yield Finding.from_error(exc, folders.pop(name)[0].input_location("packages-dir"))
     if len(folders) > 1:
         for name, published in folders.items():
             config = _settings(ctx, replace(ctx.config, packages_dir=ctx.root / name), published)
@@ -46,12 +53,11 @@ def read_workflows(ctx: Context) -> Findings:
             trusted = [s for s in here if password(s) == ""]
             fields = publisher_fields(ctx.lint.repo, trusted[0].job) if trusted else {}
             ctx.folders.append(Folder(name, config, (here or published)[0], fields))
-        return iter(())
+        return
     if folders:
         ctx.config = replace(ctx.config, packages_dir=ctx.root / next(iter(folders)))
     ctx.config = _settings(ctx, ctx.config, steps)
     ctx.lint.index = ctx.config.index
-    return iter(())
 
 
 def _folders(steps: list[Step]) -> dict[str, list[Step]]:
