@@ -182,7 +182,7 @@ def _attestations(outcome: Outcome) -> str:
 
 def _notes(outcome: Outcome) -> str:
     """What was skipped or not done, and why: the run's warnings and notices, a
-    line each (title, then the body's first line)."""
+    line each (title, then the body's first line, and the lines it leads into)."""
     # Log lines (log-…) say what the run is about to do: by its end, done.
     notes = [
         f
@@ -193,10 +193,25 @@ def _notes(outcome: Outcome) -> str:
         return ""
     lines = "\n".join(
         f"- **{messages.title(f.key, f.fields, markdown=True)}**: "
-        + messages.render(f.key, f.fields, markdown=True).split("\n")[0]
+        + _first_line(messages.render(f.key, f.fields, markdown=True))
         for f in notes
     )
     return f"### {messages.phrase(Msg.SUMMARY_NOTES)}\n\n{lines}\n"
+
+
+def _first_line(body: str) -> str:
+    """A body's first line, with the indented lines it leads into when it ends with a
+    colon (both sha256 of a file skipped, say): a note is not cut off at its colon."""
+    lines = body.split("\n")
+    first = lines[0]
+    if not first.endswith(":"):
+        return first
+    listed = []
+    for line in lines[1:]:
+        if not line.startswith("  "):
+            break
+        listed.append(" ".join(line.split()))  # the log's alignment, not Markdown's
+    return f"{first} {'; '.join(listed)}" if listed else first
 
 
 def failure_summary(error: PublishError, outcome: Outcome, index: Index | None) -> str:

@@ -358,6 +358,25 @@ def test_success_summary_links_files_release_and_outputs(github: GitHub, index: 
     assert_inert(page, "Owned", ours=_ours(index))
 
 
+def test_a_note_whose_first_line_leads_into_a_list_shows_the_list(
+    github: GitHub, index: LocalIndex
+) -> None:
+    """A file on the index with other bytes, skipped: its note in the summary names
+    both sha256, not a sentence cut off at its colon."""
+    import hashlib
+
+    wheel = make_wheel(github.dist)
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.add_file("example", wheel.name, b"other bytes", "1.0.0")
+    run = github.run({"skip-existing": "true"})
+    assert run.code == 0, run.log
+    page = run.page
+    note = next(line for line in page.text.splitlines() if "with other content" in line)
+    assert hashlib.sha256(b"other bytes").hexdigest() in note
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() in note
+    assert not note.rstrip().endswith(":")
+
+
 def test_attestation_of_the_public_instance_links_its_log_entry() -> None:
     """Sigstore's public-good log has a search page: each entry is linked there."""
     from typing import cast
