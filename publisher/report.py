@@ -227,6 +227,7 @@ def failure_summary(error: PublishError, outcome: Outcome, index: Index | None) 
     if error.key in messages.HELP:
         label, url = messages.HELP[error.key]
         fixes.append(f"- {link(messages.phrase(label), url)}")
+    advice = messages.phrase(_landed(outcome))
     claims = ""
     if error.key in messages.SHOWS_CLAIMS and outcome.claims is not None and index is not None:
         claims = _claims_table(outcome.claims, index)
@@ -237,10 +238,11 @@ def failure_summary(error: PublishError, outcome: Outcome, index: Index | None) 
         fixes=f"### {messages.phrase(Msg.SUMMARY_FIX)}\n\n" + "\n".join(fixes) + "\n\n"
         if fixes
         else "",
-        details=_details(details),
+        # The line under the table says what landed: not folded in above it too.
+        details=_details([line for line in details if line != advice]),
         on_index=messages.phrase(Msg.SUMMARY_ON_INDEX),
         rows=_index_rows(outcome, index),
-        advice=messages.phrase(_landed(outcome)),
+        advice=advice,
         token=_token(outcome),
     )
 

@@ -509,7 +509,7 @@ def test_api_token_on_pypi_links_the_prefilled_publisher_form(tmp_path: Path) ->
 
 def test_several_refused_files_are_listed_first(github: GitHub, index: LocalIndex) -> None:
     """Several files fail validation: each is an item of the diagnosis, its own fix
-    with it, and no empty "Fix" section follows."""
+    with it, no empty "Fix" section follows, and nothing is said twice."""
     make_wheel(github.dist)
     (github.dist / "example-1.0.0.tar.gz").write_bytes(b"not a tarball")
     (github.dist / "example-2.0.0.tar.gz").write_bytes(b"")
@@ -522,6 +522,9 @@ def test_several_refused_files_are_listed_first(github: GitHub, index: LocalInde
     assert "<li><strong>Corrupt or truncated distribution</strong><br>" in page.html
     assert "<li><strong>Empty distribution file</strong><br>" in page.html
     assert "Fix: rebuild the distribution; the build or the artifact download" in page.text
+    # The fold would hold only what the line below the table says.
+    assert "The whole diagnosis" not in page.text
+    assert page.text.count("Nothing was uploaded.") == 1
 
 
 def test_several_files_the_index_holds_otherwise_are_listed(
