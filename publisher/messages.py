@@ -319,6 +319,7 @@ class Msg(StrEnum):
     CHECK_ATTEST_OFF = "check-attest-off"
     CHECK_ATTEST_PLAN = "check-attest-plan"
     CHECK_ATTEST_GIVEN = "check-attest-given"
+    CHECK_ATTEST_PLAN_GIVEN = "check-attest-plan-given"
     ATTEST_REUSABLE = "attest-reusable"
     CHECK_SIGSTORE_TOKEN = "check-sigstore-token"
     LOG_ATTESTED = "log-attested"
@@ -1175,6 +1176,11 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "Each file gets an attestation signed for this job's identity and logged for good in "
         "the deployment's public transparency log, checked by the action as the index "
         "checks it, and sent with the file.$given",
+    ),
+    Msg.CHECK_ATTEST_PLAN_GIVEN: (
+        "For $count file(s), the attestation beside the file is sent instead, when it is "
+        "this job's (below)",
+        "",
     ),
     Msg.CHECK_ATTEST_GIVEN: (
         "`$attestation` is beside `$filename`",

@@ -273,6 +273,9 @@ def test_two_runs_in_one_job_with_attestations(
     assert len(second.output_list("attestations")) == 2
     assert sig.requests == []  # nothing signed again: the first run's are this job's
     assert second.log.count("found beside it, checked") == 2
+    plan = "0 file(s) will be signed (PEP 740)"
+    assert plan in second.log  # and why none: the first run's are sent instead
+    assert "For 2 file(s), the attestation beside the file is sent instead" in second.log
     for name, stored in index.state.projects["example"].files.items():
         sent = json.loads(stored.attestations or "[]")
         assert [json.dumps(a, sort_keys=True) for a in sent] == [

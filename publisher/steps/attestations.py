@@ -59,7 +59,11 @@ def plan_attestations(ctx: Context) -> Findings:
     for dist in ctx.outcome.remaining:
         found.extend(_attestations_beside(plan, dist))
     count = len(ctx.outcome.remaining) - len(plan.given)
-    yield Finding("ok", Msg.CHECK_ATTEST_PLAN, {"count": count, "deployment": plan.deployment})
+    planned: dict[str, object] = {"count": count, "deployment": plan.deployment}
+    if plan.given:  # why fewer are signed than there are files
+        given = messages.phrase(Msg.CHECK_ATTEST_PLAN_GIVEN, count=len(plan.given))
+        planned["given"] = messages.Text(f" {given}.", f" {given.markdown}.")
+    yield Finding("ok", Msg.CHECK_ATTEST_PLAN, planned)
     yield from found
 
 
