@@ -238,6 +238,7 @@ class Msg(StrEnum):
     RESULT_REFUSED = "result-refused"
     VERDICT_OK = "verdict-ok"
     VERDICT_FAILED = "verdict-failed"
+    VERDICT_CANCELLED = "verdict-cancelled"
     UPLOAD_REDIRECTED = "upload-redirected"
     UPLOAD_BAD_CREDENTIALS = "upload-bad-credentials"
     CHECK_PROJECT_NEW = "check-project-new"
@@ -2071,6 +2072,10 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.YAML_SYNTAX: ("line $line, column $column: $problem", ""),
     Msg.UPLOAD_REDIRECTED: ("(a redirect to $location, not followed)", ""),
     Msg.VERDICT_FAILED: ("$count problem(s) would stop a real publish", "FAILED: "),
+    Msg.VERDICT_CANCELLED: (
+        "cancelled before every check was done; $count problem(s) found until then",
+        "STOPPED: ",
+    ),
 }
 
 # The claims a GitHub trusted publisher is matched on, in the order the index checks

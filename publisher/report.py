@@ -341,7 +341,9 @@ def _verdict(outcome: Outcome) -> tuple[str, str]:
     if outcome.ok:
         return messages.render(Msg.VERDICT_OK, {}), messages.phrase(Msg.VERDICT_OK)
     fields = {"count": len(outcome.errors)}
-    return messages.render(Msg.VERDICT_FAILED, fields), messages.title(Msg.VERDICT_FAILED, fields)
+    # Cut short (a dry run's only failure): the checks not done are not known to pass.
+    key = Msg.VERDICT_FAILED if outcome.failure is None else Msg.VERDICT_CANCELLED
+    return messages.render(key, fields), messages.title(key, fields)
 
 
 def dry_run_summary(outcome: Outcome, index: Index) -> str:

@@ -225,4 +225,8 @@ def test_cancelled_dry_run_says_it_was_cancelled(github: GitHub, index: LocalInd
     assert run.code == 130
     run.shows(Msg.RUN_CANCELLED, "error", signal="SIGINT")
     assert "publishing would fail" not in run.log
+    assert "would stop a real publish" not in run.log + run.summary  # nor "0 problem(s)"
+    verdict = "cancelled before every check was done; 0 problem(s) found until then"
+    assert f"STOPPED: {verdict}" in run.log
+    assert run.page.headings[0][1] == f"Dry run for {index.url}: {verdict}"
     assert _burns(index) == 0
