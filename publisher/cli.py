@@ -245,7 +245,8 @@ def _run_pipeline(config: Config, env: Mapping[str, str], console: Console) -> i
         # failure: a step after this one (`if: always()`) may read them.
         from publisher.errors import PublishError
 
-        ctx.outcome.cut_short(PublishError(Msg.RUN_CANCELLED, signal=cancelled))
+        key = Msg.DRY_RUN_CANCELLED if config.dry_run else Msg.RUN_CANCELLED
+        ctx.outcome.cut_short(PublishError(key, signal=cancelled))
         _conclude(console, config.index, ctx.outcome, dry_run=config.dry_run)
         return EXIT_INTERRUPTED
     return _conclude(console, config.index, outcome, dry_run=config.dry_run)

@@ -250,6 +250,7 @@ class Msg(StrEnum):
     RUN_DEADLINE = "run-deadline"
     LOG_ENVIRONMENT_DROPPED = "log-environment-dropped"
     RUN_CANCELLED = "run-cancelled"
+    DRY_RUN_CANCELLED = "dry-run-cancelled"
     REQUEST_TOO_SLOW = "request-too-slow"
     TLS_SETUP_FAILED = "tls-setup-failed"
     AUDIENCE_REFUSED = "audience-refused"
@@ -507,6 +508,14 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "stopped where it was and started no new upload.\n"
         "Fix: re-run the job with `skip-existing: true` to finish the release: files on "
         "the index are skipped, the rest uploaded.",
+    ),
+    Msg.DRY_RUN_CANCELLED: (
+        "The dry run was cancelled",
+        "The job was cancelled, or reached its `timeout-minutes` (signal $signal): the dry "
+        "run stopped where it was. The checks above are those it did; nothing was minted "
+        "or uploaded.\n"
+        "Fix: re-run the job to finish the checks (with a higher `timeout-minutes` if it "
+        "ran out of time).",
     ),
     Msg.REQUEST_TOO_SLOW: (
         "The index answered too slowly",

@@ -223,7 +223,8 @@ def test_cancelled_dry_run_says_it_was_cancelled(github: GitHub, index: LocalInd
 
     run = github.run({"dry-run": "true"}, while_running=cancel_mid_check)
     assert run.code == 130
-    run.shows(Msg.RUN_CANCELLED, "error", signal="SIGINT")
+    error = run.shows(Msg.DRY_RUN_CANCELLED, "error", signal="SIGINT")
+    assert "skip-existing" not in error.body  # nothing to finish: nothing was uploaded
     assert "publishing would fail" not in run.log
     assert "would stop a real publish" not in run.log + run.summary  # nor "0 problem(s)"
     verdict = "cancelled before every check was done; 0 problem(s) found until then"
