@@ -390,13 +390,14 @@ def _description_checks(path: Path, meta: Metadata, sent: RawMetadata) -> list[D
 
     The index renders the description it receives (reST unless the content type says
     otherwise; Markdown and plain text always render). twine warns when the content type
-    or the description is missing; so do we."""
+    or the description is missing; so do we, but of the content type only when there is
+    a description to render (twine says both of a file with none: the second is noise)."""
     warnings: list[DistWarning] = []
-    if sent.get("description_content_type") is None:
-        warnings.append(_warning(Msg.WARN_NO_CONTENT_TYPE, path=path))
     described = sent.get("description")
     if not described or described.rstrip() == "UNKNOWN":
         warnings.append(_warning(Msg.WARN_NO_DESCRIPTION, path=path))
+    elif sent.get("description_content_type") is None:
+        warnings.append(_warning(Msg.WARN_NO_CONTENT_TYPE, path=path))
     if not meta.description:
         return warnings
     from email.message import EmailMessage

@@ -851,9 +851,9 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.WARN_DESCRIPTION_NOT_RENDERED: (
         "Long description not checked: too large to render here",
         "The reStructuredText description of `$path` is longer than $limit characters; "
-        "rendering it would take more memory than the rest of the checks (docutils holds "
-        "some 300 bytes per character), so it was not rendered. The index renders it, and "
-        "refuses the upload if it does not render.\n"
+        "rendering it could take more memory than the rest of the checks (docutils holds "
+        "up to some 300 bytes per character), so it was not rendered. The index renders it, "
+        "and refuses the upload if it does not render.\n"
         "Fix: check it with `twine check` on your machine, or shorten it (a changelog can "
         "stay out of the description).",
     ),
@@ -899,7 +899,9 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.LICENSE_FILE_MISSING: (
         "A License-File is not in the distribution",
         "The metadata of `$path` names License-File `$value`, but `$member` is not in the "
-        "archive; the index refuses the upload.\n"
+        "archive; the index refuses the upload. (A client that leaves License-File out of "
+        "the upload, `maturin upload` for one, got such files through; twine, uv and this "
+        "action send it.)\n"
         "Fix: check `license-files` in pyproject.toml (the paths are relative to the project "
         "root) and rebuild; upgrade the build backend if it still misplaces them.",
     ),
@@ -927,7 +929,10 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "`long_description_content_type` missing",
         "`$path`: `long_description_content_type` missing. defaulting to `text/x-rst` (as "
         "twine check says); the index will render the description as reStructuredText.\n"
-        'Fix: declare it, e.g. `readme = "README.md"` in pyproject.toml.',
+        'Fix: declare the format the description is written in: `readme = "README.rst"` '
+        'or `readme = "README.md"` in pyproject.toml sets it from the file\'s extension '
+        '(setuptools\' setup(): `long_description_content_type="text/x-rst"` or '
+        '`"text/markdown"`).',
     ),
     Msg.WARN_NO_DESCRIPTION: (
         "`long_description` missing",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import ActionRun, GitHub, make_sdist, make_wheel, metadata_text, publisher_for_run
 
-from publisher import indexrules
+from publisher import indexrules, messages
 from publisher.dists import load_dist
 from publisher.messages import Msg, escape
 
@@ -298,6 +298,17 @@ REFUSED: dict[str, tuple[Builder, str, str]] = {
         "license-file-missing",
         "`example-1.0.0/LICENSE`",
     ),
+    # maturin wrote this for a crate in a workspace: the license at <top>/<crate>/LICENSE
+    # (vl-convert-python 1.9.0.post1, uploaded with maturin, which does not send it).
+    "License-File only in a subfolder of the sdist": (
+        lambda d: make_sdist(
+            d,
+            metadata=metadata_text("example", "1.0.0", License_File="LICENSE"),
+            extra={"example-1.0.0/crate/LICENSE": b"MIT"},
+        ),
+        "license-file-missing",
+        "`maturin upload` for one",
+    ),
     "License-File missing from wheel": (
         license_file_wheel(False),
         "license-file-missing",
@@ -428,7 +439,22 @@ def test_missing_description_is_a_warning(github: GitHub) -> None:
     run = _publish(github)
     assert run.code == 0, run.log
     run.shows(Msg.WARN_NO_DESCRIPTION, "warning", path="dist/example-1.0.0-py3-none-any.whl")
+    # No description, so nothing is rendered: its missing content type is not worth a
+    # second warning (twine check gives both; protobuf's wheels have neither).
+    assert messages.title(Msg.WARN_NO_CONTENT_TYPE, {}) not in run.log
     assert len(github.index.state.uploads) == 1
+
+
+def test_missing_content_type_says_how_to_declare_either_format(github: GitHub) -> None:
+    """Most files without a content type have a reST description (awscli's, say): the
+    fix names both formats, not only Markdown."""
+    raw_wheel(old_metadata("2.1", "Summary: s", body="Title\n=====\n\nText.\n"))(github.dist)
+    run = _publish(github)
+    assert run.code == 0, run.log
+    warning = run.shows(Msg.WARN_NO_CONTENT_TYPE, "warning")
+    assert 'readme = "README.rst"' in warning.body
+    assert 'readme = "README.md"' in warning.body
+    assert messages.title(Msg.WARN_NO_DESCRIPTION, {}) not in run.log
 
 
 def test_record_that_differs_is_a_warning(github: GitHub) -> None:
