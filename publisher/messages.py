@@ -1767,7 +1767,9 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.CHECK_CONDITION_INVALID: (
         "$workflow job `$job`: GitHub cannot read the condition `$condition`",
-        "$reason.\nFix: correct the `if:` expression (GitHub refuses the workflow as it is).",
+        "$reason.\n"
+        "Fix: correct the `if:` expression (GitHub refuses the workflow, or the action, "
+        "as it is).",
     ),
     Msg.CHECK_CONDITION_ALWAYS: (
         "$workflow job `$job`: the condition `$condition` is always true",

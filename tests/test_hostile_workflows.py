@@ -206,3 +206,38 @@ def test_hostile_composite_actions_are_not_followed(tmp_path: Path) -> None:
     assert not any("other" in str(c["check"]) for c in checks), checks
     titles = [str(c["check"]) for c in checks]
     assert "Publisher to register on https://pypi.org for release.yml (job `publish`)" in titles
+
+
+@pytest.mark.parametrize("last", [RELEASE_ACTION, "actions/checkout@v4"])
+def test_actions_that_call_each_other_many_times_are_read_once(tmp_path: Path, last: str) -> None:
+    """Ten actions, each calling the next from 40 steps, the last running ``last``
+    from 40: 40**10 ways down. Each action is read once and a few ways are kept, so
+    the check ends at once, and names the publish once (or not at all when the last
+    action publishes nothing)."""
+    repo = _repo(tmp_path)
+    actions = repo / ".github" / "actions"
+    for level in range(10):
+        uses = f"./.github/actions/a{level + 1}" if level < 9 else last
+        (actions / f"a{level}").mkdir(parents=True)
+        steps = "".join(f"    - uses: {uses}\n" for _ in range(40))
+        (actions / f"a{level}" / "action.yml").write_text(
+            f"runs:\n  using: composite\n  steps:\n{steps}"
+        )
+    workflow = """\
+        on:
+          push:
+            tags: ["v*"]
+        jobs:
+          deep:
+            runs-on: ubuntu-latest
+            permissions:
+              id-token: write
+            steps:
+              - uses: ./.github/actions/a0
+        """
+    (repo / ".github" / "workflows" / "deep.yml").write_text(textwrap.dedent(workflow))
+    code, checks, _ = _check(repo)
+    assert code == 0, checks
+    titles = [str(c["check"]) for c in checks]
+    found = titles.count("Publisher to register on https://pypi.org for deep.yml (job `deep`)")
+    assert found == (1 if last == RELEASE_ACTION else 0), titles

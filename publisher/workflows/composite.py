@@ -4,8 +4,10 @@ from the checkout) made of steps (``runs.using: composite``), one of which runs 
 action or the anchor, or another such action (GitHub allows 10 levels). The job of that
 step publishes, as if the step used the action itself, with the inputs the inner step
 is given: literals, the outer step's ``with:`` (``${{ inputs.x }}``) or the action's
-declared defaults. Action files are read as hostile input, like workflows, and never
-outside the repository."""
+declared defaults. Each way down to a publishing step is one publishing step of the
+job (an action may upload to TestPyPI from one step and to PyPI from another); the
+``if:`` of the action steps on each way is evaluated in ``reach``. Action files are
+read as hostile input, like workflows, and never outside the repository."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from publisher.location import Location, repository_path
 from publisher.workflows.source import Document, load
 
 MAX_LEVELS = 10  # GitHub's limit on composite actions within composite actions
+MAX_PATHS = 32  # ways to a publishing step kept per action
 _INPUT = re.compile(r"^\$\{\{\s*inputs\.(?P<name>[A-Za-z0-9_-]+)\s*\}\}$")
 
 
@@ -89,38 +92,52 @@ def _read_action(folder: Path, root: Path) -> tuple[str, Document] | None:
     return None
 
 
-def chain(
+def chains(root: Path, slug: str, uses: str, publishes: Callable[[Any], bool]) -> list[list[Layer]]:
+    """Every way from a step's ``uses:`` down to a step that publishes (``publishes``
+    says which do) through composite actions of the repository, each outermost
+    first: an action may publish from two of its steps (TestPyPI and PyPI, each under
+    its own ``if:``), or call two that do. Each action is read once, and at most
+    :data:`MAX_PATHS` ways are kept, so a hostile action that calls another many times
+    cannot multiply the work."""
+    return _paths(root, slug, uses, publishes, {})
+
+
+def _paths(
     root: Path,
     slug: str,
     uses: str,
     publishes: Callable[[Any], bool],
-    seen: frozenset[Path] = frozenset(),
-) -> list[Layer] | None:
-    """The composite actions from a step's ``uses:`` down to a step that publishes
-    (``publishes`` says which do), outermost first; None when it leads to none."""
+    memo: dict[Path, list[list[Layer]]],
+) -> list[list[Layer]]:
     folder = action_folder(root, slug, uses)
-    if folder is None or folder in seen or len(seen) >= MAX_LEVELS:
-        return None
+    if folder is None:
+        return []
+    if folder in memo:
+        return memo[folder]
+    memo[folder] = []  # while it is read: an action that calls itself leads nowhere more
     found = _read_action(folder, root)
     if found is None:
-        return None
+        return []
     file, document = found
     runs = document.data.get("runs")
     if not isinstance(runs, dict) or runs.get("using") != "composite":
-        return None
+        return []
     steps = runs.get("steps")
+    paths: list[list[Layer]] = []
     for index, step in enumerate(steps if isinstance(steps, list) else []):
         if not isinstance(step, dict):
             continue
         layer = Layer(file, document, index)
         if publishes(step):
-            return [layer]
+            paths.append([layer])
+            continue
         inner = step.get("uses")
         if isinstance(inner, str):
-            deeper = chain(root, slug, inner.strip(), publishes, seen | {folder})
-            if deeper:
-                return [layer, *deeper]
-    return None
+            for tail in _paths(root, slug, inner.strip(), publishes, memo):
+                if len(tail) < MAX_LEVELS:
+                    paths.append([layer, *tail])
+    memo[folder] = paths[:MAX_PATHS]
+    return memo[folder]
 
 
 def given(layers: list[Layer], outer: dict[str, Any], key: str, value: Any) -> tuple[int, str, Any]:

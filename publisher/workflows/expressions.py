@@ -581,6 +581,18 @@ def condition_text(raw: object) -> tuple[Node | None, bool]:
     return parse(raw), False
 
 
+def whole(raw: object) -> Node | None:
+    """The expression of a value that is one ``${{ }}`` and nothing else, else None
+    (also when GitHub would refuse it: the value is then left to :func:`interpolate`)."""
+    match = _WHOLE.match(raw) if isinstance(raw, str) else None
+    if match is None or "${{" in match.group("inner"):
+        return None
+    try:
+        return parse(match.group("inner"))
+    except ExpressionError:
+        return None
+
+
 def interpolate(raw: object, contexts: Mapping[str, Value]) -> Value:
     """A value with ``${{ }}`` in it, as GitHub fills it in (a job's ``outputs:``): the
     text, or unknown when a part is."""

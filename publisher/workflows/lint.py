@@ -70,9 +70,14 @@ class Lint:
             seen.add(key)
             if "if" in job.data:
                 yield job, job.data["if"], job.location("if")
+            written: set[Location] = set()  # a step or action reached by two ways: once
             for step in job.steps:
-                if "if" in step.data:
-                    yield job, step.data["if"], step.location("if")
+                found = [(step.data, step.location)]
+                found += [(layer.step, layer.location) for layer in step.via]
+                for data, location in found:
+                    if "if" in data and (where := location("if")) not in written:
+                        written.add(where)
+                        yield job, data["if"], where
             todo.extend(job.workflow.jobs[n] for n in job.needs if n in job.workflow.jobs)
 
 
@@ -96,6 +101,11 @@ def prepare(root: Path, explicit: Path | None, job: str | None, index: Index) ->
     anchor."""
     path = explicit_path(root, explicit)
     repo = read_repository(root, path)
+    reach = Reach(repo)
+    for each in (j for w in repo.workflows for j in w.jobs.values()):
+        # A way through composite actions whose `if:` is false on every trigger
+        # publishes nothing: it is not a publishing step.
+        each.steps = [s for s in each.steps if not reach.never(s)]
     workflows = repo.workflows
     if path is not None:
         workflows = [w for w in workflows if w.path.resolve() == path.resolve()]
@@ -108,4 +118,4 @@ def prepare(root: Path, explicit: Path | None, job: str | None, index: Index) ->
     if not targets and path is not None and job is None:
         # A named workflow with one job that publishes through an action we do not know.
         targets = [j for w in workflows if len(w.jobs) == 1 for j in w.jobs.values()]
-    return Lint(repo, Reach(repo), targets, index)
+    return Lint(repo, reach, targets, index)

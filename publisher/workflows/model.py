@@ -12,7 +12,7 @@ from typing import Any
 
 from publisher.errors import InputError
 from publisher.location import Location, repository_path
-from publisher.workflows.composite import Layer, chain, given
+from publisher.workflows.composite import Layer, chains, given
 from publisher.workflows.source import Document, load
 
 # Repository names of this action and of the one it replaces (whose inputs we share): a
@@ -237,7 +237,7 @@ class Repository:
     own_action: bool = False  # its action.yml is this action, the anchor, or a fork
     workflows: list[Workflow] = field(default_factory=list)
     unreadable: list[InputError] = field(default_factory=list)
-    composites: dict[str, list[Layer]] = field(default_factory=dict)  # by `uses:`
+    composites: dict[str, list[list[Layer]]] = field(default_factory=dict)  # by `uses:`
 
     @property
     def slug(self) -> str:
@@ -339,15 +339,16 @@ def read_repository(root: Path, explicit: Path | None = None) -> Repository:
     return repo
 
 
-def _through(repo: Repository, step: dict[str, Any]) -> list[Layer] | None:
-    """The composite actions of the repository by which ``step`` publishes, if any."""
+def _through(repo: Repository, step: dict[str, Any]) -> list[list[Layer]]:
+    """The ways ``step`` publishes through composite actions of the repository (none
+    when it does not)."""
     uses = text(step.get("uses"))
     if uses in ("./", "."):
-        return None  # the repository's own action: `publishes` decided
+        return []  # the repository's own action: `publishes` decided
     if uses not in repo.composites:
-        found = chain(repo.root, repo.slug, uses, lambda s: publishes(s, repo.own_action))
-        repo.composites[uses] = found or []
-    return repo.composites[uses] or None
+        found = chains(repo.root, repo.slug, uses, lambda s: publishes(s, repo.own_action))
+        repo.composites[uses] = found
+    return repo.composites[uses]
 
 
 def _workflow(repo: Repository, document: Document) -> Workflow:
@@ -360,12 +361,12 @@ def _workflow(repo: Repository, document: Document) -> Workflow:
         raw = data.get("steps")
         for i, step in enumerate(raw if isinstance(raw, list) else []):
             if publishes(step, repo.own_action):
-                found = Step(job, i, step)
-            elif isinstance(step, dict) and (via := _through(repo, step)):
-                found = Step(job, i, step, via)
+                found = [Step(job, i, step)]
+            elif isinstance(step, dict):
+                # One publishing step per way through the actions, each with its `if:`s.
+                found = [Step(job, i, step, via) for via in _through(repo, step)]
             else:
                 continue
-            if not found.dry_run:
-                job.steps.append(found)
+            job.steps.extend(s for s in found if not s.dry_run)
         workflow.jobs[job.id] = job
     return workflow

@@ -250,12 +250,73 @@ class Reach:
         return node is not None and expressions.uses_status_function(node)
 
     def step(self, step: Step, event: str) -> Tri:
-        """Whether the publishing ``step`` runs on ``event``."""
+        """Whether the publishing ``step`` runs on ``event``: its job, its ``if:``,
+        and through composite actions the ``if:`` of each of their steps on the way."""
         job = self.job(step.job, event)
         if job is False:
             return False
         ctx = self.contexts(step.job, event)
-        return _all([job, condition(step.data.get("if"), ctx)])
+        return _all([job, condition(step.data.get("if"), ctx), self.through(step, event)])
+
+    def through(self, step: Step, event: str) -> Tri:
+        """Whether the steps of the composite actions on the way from ``step`` to the
+        publishing action run on ``event``: each one's ``if:`` with the ``inputs`` its
+        action is given (the ``with:`` one level out, evaluated there; else the
+        input's ``default:``; else empty) and the job's ``github`` context. An action
+        sees no ``needs``: what names it is unknown."""
+        ctx = self.contexts(step.job, event)
+        given = mapping(step.data.get("with"))
+        parts: list[Tri] = []
+        for layer in step.via:
+            inner: dict[str, Value] = {"github": ctx["github"]}
+            inner["inputs"] = _bind(layer.declared, given, ctx, inner)
+            parts.append(condition(layer.step.get("if"), inner))
+            if parts[-1] is False:
+                return False
+            ctx, given = inner, mapping(layer.step.get("with"))
+        return _all(parts)
+
+    def never(self, step: Step) -> bool:
+        """Whether ``step`` reaches its publishing action on none of its workflow's
+        triggers, an ``if:`` inside a composite action being false on each (a
+        ``publish: false`` the workflow always passes, say): that way publishes
+        nothing."""
+        events = self.events(step.job.workflow)
+        return bool(step.via and events) and all(self.through(step, e) is False for e in events)
+
+
+def _bind(
+    declared: dict[str, Any],
+    given: dict[str, Any],
+    outer: dict[str, Value],
+    own: dict[str, Value],
+) -> Value:
+    """The ``inputs`` of a composite action: each declared input as the text GitHub
+    passes (a ``with:`` value filled in with the ``outer`` contexts, else its
+    ``default:`` with the action's ``own``, else empty); unknown when a part is. An
+    input it does not declare is unknown."""
+    passed = {str(k).lower(): v for k, v in given.items()}
+    found: dict[str, Value] = {OPEN: True}
+    for name, spec in declared.items():
+        key = str(name).lower()
+        if key in passed:
+            found[str(name)] = _passed(passed[key], outer)
+        else:
+            default = mapping(spec).get("default")
+            found[str(name)] = "" if default is None else expressions.interpolate(default, own)
+    return found
+
+
+def _passed(raw: Any, outer: dict[str, Value]) -> Value:
+    """One ``with:`` value as the action's input gets it (text); a whole
+    ``${{ github.ref }}`` unknown but known to start with ``refs/tags/`` (or to be one
+    of some strings) stays so."""
+    whole = expressions.whole(raw)
+    if whole is not None:
+        value = expressions.evaluate(whole, outer)
+        if isinstance(value, Unknown) and (value.prefix or value.choices is not None):
+            return Unknown(prefix=value.prefix, choices=value.choices)
+    return expressions.interpolate(raw, outer)
 
 
 def calls(job: Job, workflow: Workflow, repo: Repository) -> bool:
