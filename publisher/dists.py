@@ -178,6 +178,10 @@ def find_dists(folder: Path) -> tuple[list[Path], list[str]]:
     found: list[Path] = []
     ignored: list[str] = []
     for entry in entries:
+        if entry.name.startswith("."):
+            # Hidden, as the glob `dist/*` the anchor gives twine leaves it: `uv build`
+            # writes `dist/.gitignore`, which is nothing to mention.
+            continue
         kind = dist_kind(entry.name)
         if kind is None or entry.is_dir():
             ignored.append(entry.name + ("/" if entry.is_dir() else ""))

@@ -660,3 +660,29 @@ def test_secrets_given_are_masked_before_anything_else(github: GitHub, index: Lo
     (minted,) = index.minted()[-1:]
     for secret in (oidc, minted):
         assert f"::add-mask::{secret}" in lines
+
+
+def test_hidden_files_beside_the_dists_are_not_mentioned(github: GitHub, index: LocalIndex) -> None:
+    """`uv build` leaves `dist/.gitignore`; the anchor's `dist/*` never sees hidden
+    files. The publish goes on without a word about it, while a visible stray file
+    is still named as left out."""
+    _dists(github)
+    (github.dist / ".gitignore").write_text("*\n")
+    index.state.pending.append(publisher_for_run(index, project="example"))
+
+    run = github.run()
+
+    assert run.code == 0, run.log
+    assert sorted(index.state.projects["example"].files) == [
+        "example-1.0.0-py3-none-any.whl",
+        "example-1.0.0.tar.gz",
+    ]
+    assert ".gitignore" not in run.log
+    assert ".gitignore" not in run.summary
+
+    (github.dist / "NOTES.txt").write_text("a stray file\n")
+    checked = github.run({"dry-run": "true", "skip-existing": "true"})
+    assert checked.code == 0, checked.log
+    left_out = messages.render(Msg.CHECK_IGNORED, {"folder": "dist", "files": "NOTES.txt"})
+    assert left_out in checked.log
+    assert ".gitignore" not in checked.log
