@@ -1938,7 +1938,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.LOG_MINTED: ("Minted a short-lived upload token (masked in this log).", ""),
     Msg.LOG_BURNED: (
         "The upload token was burned: the index took the request to revoke it",
-        "Once the uploads were over, the index took the burn request for each upload "
+        "At the end of the run, the index took the burn request for each upload "
         "token this run minted ($count, renewals included); PyPI acknowledges a burn "
         "without saying more.",
     ),

@@ -486,3 +486,18 @@ def test_check_md_example_is_what_check_prints(
     assert code == 0
     printed = capsys.readouterr().out
     assert _SHA256.sub("sha256 …", printed) == _SHA256.sub("sha256 …", shown.group(1))
+
+
+def test_wait_for_a_new_project_is_as_documented() -> None:
+    """how-it-works.md's name check: the tries and the pause are the code's."""
+    import inspect
+
+    from publisher import http
+    from publisher.index import wait_for_project
+
+    defaults = inspect.signature(wait_for_project).parameters
+    tries, pause = defaults["tries"].default, defaults["pause"].default * http.RetryPolicy().base
+    text = " ".join(_page("how-it-works.md").split())
+    assert f"asked up to {tries} times, half a second apart" in text
+    assert pause == 0.5
+    assert f"(the {(tries - 1) * pause:g} s a run that stops here spends)" in text
