@@ -166,9 +166,9 @@ def check_locally(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(outcome.as_json(), indent=2))
     elif args.format == "sarif":
-        from publisher.render import sarif
+        from publisher.render import anchors, sarif
 
-        print(json.dumps(sarif(outcome), indent=2))
+        print(json.dumps(sarif(outcome, anchors(ctx)), indent=2))
     else:
         if args.format == "github":
             from publisher.render import annotation_lines

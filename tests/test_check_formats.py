@@ -6,8 +6,10 @@ job's own fields (the cases are those of tests/data/workflows)."""
 from __future__ import annotations
 
 import json
+import subprocess
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -62,6 +64,78 @@ def test_sarif_validates_and_points_at_the_line(
         }
         assert sorted(said) == ["global", "standard"]
         assert said["global"].endswith("for the dists in global")
+
+
+def _sarif(repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    """``publisher check --format sarif`` in ``repo``: the SARIF file, validated."""
+    _, out = _run(repo, monkeypatch, capsys, "--format", "sarif")
+    sarif = json.loads(out)
+    jsonschema.Draft4Validator(_schema()).validate(sarif)
+    return sarif
+
+
+def _places(sarif: Any, repo: Path) -> list[tuple[str, str, int]]:
+    """Each result's key, file and line; each must have them, as GitHub's upload-sarif
+    refuses the whole file for one result without (GH1001), and the file must be one
+    of the repository."""
+    places = []
+    for result in sarif["runs"][0]["results"]:
+        where = result["locations"][0]["physicalLocation"]
+        assert where["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        uri = where["artifactLocation"]["uri"]
+        assert (repo / uri).is_file(), uri
+        places.append((result["ruleId"], uri, where["region"]["startLine"]))
+    return places
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        # The notice that the workflows alone are checked: at the publishing step.
+        ("pull-request-unguarded", ("check-workflows-only", ".github/workflows/release.yml", 12)),
+        # Each folder's notice: at the line of the step that publishes that folder.
+        ("two-folders-one-job", ("check-folder-no-dists", ".github/workflows/pip.yml", 40)),
+        ("two-folders-one-job", ("check-folder-no-dists", ".github/workflows/pip.yml", 44)),
+        ("tag-push-guarded", ("check-workflows-only", ".github/workflows/release.yml", 26)),
+    ],
+)
+def test_every_sarif_result_has_a_location(
+    case: str,
+    expected: tuple[str, str, int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repo = lay_out(CASES / case, tmp_path / "repo")
+    sarif = _sarif(repo, monkeypatch, capsys)
+    assert expected in _places(sarif, repo)
+    # Each rule is described in words, not by its key.
+    for rule in sarif["runs"][0]["tool"]["driver"]["rules"]:
+        assert rule["shortDescription"]["text"] != rule["id"]
+        assert " " in rule["shortDescription"]["text"]
+
+
+def test_sarif_without_a_publishing_step_points_at_a_file_there_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No step publishes: the top of the first workflow read; no workflow: the top of
+    pyproject.toml; nothing at all to show them against: the results are left out."""
+    repo = tmp_path / "repo"
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    ci = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n"
+    (repo / ".github" / "workflows" / "ci.yml").write_text(ci, encoding="utf-8")
+    places = _places(_sarif(repo, monkeypatch, capsys), repo)
+    assert ("check-no-workflow", ".github/workflows/ci.yml", 1) in places
+    assert ("check-workflows-only", ".github/workflows/ci.yml", 1) in places
+    (repo / ".github" / "workflows" / "ci.yml").unlink()
+    (repo / "pyproject.toml").write_text("[project]\nname = 'example'\n", encoding="utf-8")
+    places = _places(_sarif(repo, monkeypatch, capsys), repo)
+    assert ("check-no-workflow", "pyproject.toml", 1) in places
+    (repo / "pyproject.toml").unlink()
+    sarif = _sarif(repo, monkeypatch, capsys)
+    assert sarif["runs"][0]["results"] == []
+    assert sarif["runs"][0]["tool"]["driver"]["rules"] == []
 
 
 def test_a_broken_sarif_would_be_refused() -> None:
