@@ -49,11 +49,18 @@ def _parser() -> argparse.ArgumentParser:
             "succeed as far as can be known, 1 when it would not."
         ),
     )
-    check.add_argument(
+    dists = check.add_mutually_exclusive_group()
+    dists.add_argument(
         "--packages-dir",
         type=Path,
         help="folder of the dists (default: the publishing steps' packages-dir, each "
         "folder checked on its own, or dist; without dists the workflows alone are checked)",
+    )
+    dists.add_argument(
+        "--workflows-only",
+        action="store_true",
+        help="check the workflows alone: no dists read, no index asked (a pre-commit hook, "
+        "a lint on pull requests)",
     )
     check.add_argument(
         "--repository-url",
@@ -161,6 +168,7 @@ def check_locally(args: argparse.Namespace) -> int:
         job=args.job,
         packages_dir_given=packages_dir is not None,
         index_given=args.repository_url is not None,
+        workflows_only=args.workflows_only,
     )
     outcome = run(ctx)
     if args.format == "json":

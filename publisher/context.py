@@ -58,6 +58,7 @@ class Context:
     job: str | None = None  # publisher check --job
     packages_dir_given: bool = True  # publisher check without --packages-dir: False
     index_given: bool = True  # publisher check without --repository-url: False
+    workflows_only: bool = False  # publisher check --workflows-only: no dists, no index
     lint: Lint | None = None  # publisher check: the workflows read
     # publisher check, the workflows publishing from several folders: each, to check on
     # its own; and in the run for one of them, that one.

@@ -865,3 +865,35 @@ def test_check_does_not_read_a_folder_outside_the_checkout(
     shown = json.dumps(report)
     assert "not a readable archive" not in shown
     assert "passwd" not in shown
+
+
+def test_check_workflows_only_reads_no_dists_and_asks_no_index(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The pre-commit hook's lint: a stale dist/ (its wheel on the index already, with
+    other bytes) fails `publisher check`, but `--workflows-only` reads no dist and asks
+    the index nothing, and passes on a fine workflow."""
+    repo = _repo(tmp_path, _workflow())
+    wheel = next((repo / "dist").glob("*.whl"))
+    index.state.add_project("example", publisher_for_run(index))
+    index.state.add_file("example", wheel.name, b"other bytes", "1.0.0")
+    code, out = _check_as_written(repo, index, monkeypatch, capsys)
+    assert code == 1
+    assert f"error   `{wheel.name}` is on the index with other content" in out
+    index.state.requests.clear()
+
+    code, out = _check_as_written(repo, index, monkeypatch, capsys, "--workflows-only")
+    assert code == 0, out
+    assert index.state.paths() == []
+    assert wheel.name not in out
+    assert "ok      release.yml job `publish` gets an OIDC token" in out
+    assert out.splitlines()[-1] == "OK: a real publish would succeed, as far as can be known"
+    # The folders a workflow publishes from are not read either.
+    repo = _two_folders(tmp_path / "two")
+    code, out = _check_as_written(repo, index, monkeypatch, capsys, "--workflows-only")
+    assert code == 0, out
+    assert "Distributions in" not in out
+    assert index.state.paths() == []

@@ -211,9 +211,13 @@ def test_packages_dir_from_the_step_or_the_option(
     assert "the workflows alone are checked" not in out
 
 
-def test_pre_commit_hook_runs_the_installed_command() -> None:
+def test_pre_commit_hook_runs_the_installed_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The hook's entry is the console script the package installs, as pre-commit runs
-    it (a python hook installs the repository), and it fires on workflow changes."""
+    it (a python hook installs the repository); it fires on changes to the workflows
+    and to the composite actions the lint follows, and lints the workflows alone: a
+    stale, broken dist/ (git-ignored) does not fail it."""
     import re
     import tomllib
 
@@ -225,8 +229,25 @@ def test_pre_commit_hook_runs_the_installed_command() -> None:
     (hook,) = hooks
     assert hook["id"] == "publisher-check"
     assert hook["language"] == "python"
-    assert hook["entry"].split()[0] in scripts
-    assert hook["entry"].split()[1:] == ["check"]
-    assert re.search(hook["files"], ".github/workflows/release.yml")
-    assert re.search(hook["files"], "action.yml")
-    assert not re.search(hook["files"], "src/example/__init__.py")
+    command, subcommand, *options = hook["entry"].split()
+    assert command in scripts
+    assert subcommand == "check"
+    for changed in (
+        ".github/workflows/release.yml",
+        "action.yml",
+        ".github/actions/publish-pypi/action.yml",
+        ".github/actions/release/pypi/action.yaml",
+        "tools/publish/action.yml",
+    ):
+        assert re.search(hook["files"], changed), changed
+    for unrelated in ("src/example/__init__.py", ".github/dependabot.yml", "my-action.yml"):
+        assert not re.search(hook["files"], unrelated), unrelated
+
+    repo = lay_out(CASES / "tag-push-guarded", tmp_path / "repo")
+    (repo / "dist").mkdir()
+    (repo / "dist" / "example-1.0.0.tar.gz").write_bytes(b"not a tarball")
+    code, out = _run(repo, monkeypatch, capsys)
+    assert code == 1, out  # as `publisher check` alone would
+    code, out = _run(repo, monkeypatch, capsys, *options)
+    assert code == 0, out
+    assert "example-1.0.0.tar.gz" not in out

@@ -45,7 +45,9 @@ def read_workflows(ctx: Context) -> Findings:
         except InputError as exc:
             # The real run stops on it; the folder is neither read nor listed here.
             yield Finding.from_error(exc, folders.pop(name)[0].input_location("packages-dir"))
-    if len(folders) > 1:
+    # --workflows-only: no folder's dists are checked (one that leads out of the
+    # checkout is still the workflow's error, above).
+    if len(folders) > 1 and not ctx.workflows_only:
         for name, published in folders.items():
             config = _settings(ctx, replace(ctx.config, packages_dir=ctx.root / name), published)
             here = _to_index(published, config.index)
