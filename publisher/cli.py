@@ -128,7 +128,7 @@ def check_locally(args: argparse.Namespace) -> int:
     """``publisher check``: the dry-run report for this checkout."""
     import json
 
-    from publisher.console import Console
+    from publisher.console import Console, wants_colour
     from publisher.context import Context, Mode
     from publisher.errors import PublishError
     from publisher.http import Http
@@ -182,7 +182,7 @@ def check_locally(args: argparse.Namespace) -> int:
             from publisher.render import annotation_lines
 
             print("\n".join(annotation_lines(outcome)))
-        print(dry_run_text(outcome, colour=sys.stdout.isatty()))
+        print(dry_run_text(outcome, colour=wants_colour(sys.stdout, os.environ)))
     sys.stdout.flush()  # here, where a closed pipe can still be handled (see main)
     return EXIT_OK if outcome.ok else EXIT_FAILED
 

@@ -39,6 +39,12 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def wants_colour(stream: TextIO, env: Mapping[str, str]) -> bool:
+    """Whether text for ``stream`` may be coloured: on a terminal, unless ``NO_COLOR``
+    is set and not empty (https://no-color.org)."""
+    return stream.isatty() and not env.get("NO_COLOR")
+
+
 def _defuse(line: str) -> str:
     """A log line that cannot be taken for a workflow command."""
     return _COMMAND_LIKE.sub(

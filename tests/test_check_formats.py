@@ -5,8 +5,10 @@ job's own fields (the cases are those of tests/data/workflows)."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
+import sys
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -251,3 +253,37 @@ def test_pre_commit_hook_runs_the_installed_command(
     code, out = _run(repo, monkeypatch, capsys, *options)
     assert code == 0, out
     assert "example-1.0.0.tar.gz" not in out
+
+
+class _Terminal(io.StringIO):
+    """Standard output as a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("no_color", "coloured"), [(None, True), ("", True), ("1", False), ("0", False)]
+)
+def test_status_words_are_coloured_on_a_terminal_unless_no_color(
+    no_color: str | None, coloured: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal the status words are coloured; NO_COLOR set and not empty turns
+    that off (https://no-color.org)."""
+    from publisher.cli import main
+
+    repo = lay_out(CASES / "pull-request-unguarded", tmp_path / "repo")
+    monkeypatch.chdir(repo)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    if no_color is None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    else:
+        monkeypatch.setenv("NO_COLOR", no_color)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    assert main(["check"]) == 0
+    out = terminal.getvalue()
+    assert ("\033[" in out) is coloured
+    assert "release.yml job `publish` publishes on `pull_request`" in out
+    if not coloured:
+        assert "warning release.yml job `publish` publishes on `pull_request`" in out
