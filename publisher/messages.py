@@ -162,6 +162,9 @@ class Msg(StrEnum):
     CHECK_INDEX_EXPRESSION = "check-index-expression"
     CHECK_FROM_ORIGIN = "check-from-origin"
     CHECK_PUBLISHER_LINK = "check-publisher-link"
+    CHECK_PUBLISHER_LINK_PROJECT = "check-publisher-link-project"
+    CHECK_PUBLISHER_LINK_MAYBE = "check-publisher-link-maybe"
+    CHECK_PUBLISHER_LINK_ELSE = "check-publisher-link-else"
     CHECK_WORKFLOWS_ONLY = "check-workflows-only"
     CHECK_FOLDER = "check-folder"
     CHECK_FOLDER_NO_DISTS = "check-folder-no-dists"
@@ -1742,6 +1745,20 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     ),
     Msg.CHECK_FROM_ORIGIN: ("(owner and repository from the `origin` remote: $slug)", ""),
     Msg.CHECK_PUBLISHER_LINK: ("\nregister it (pre-filled): $link", ""),
+    Msg.CHECK_PUBLISHER_LINK_PROJECT: (
+        "\n`$project` is on the index already: add a trusted publisher to the project "
+        "(pre-filled): $link",
+        "",
+    ),
+    Msg.CHECK_PUBLISHER_LINK_MAYBE: (
+        "\nif `$project` is on the index (it did not say), add a trusted publisher to the "
+        "project (pre-filled): $link",
+        "",
+    ),
+    Msg.CHECK_PUBLISHER_LINK_ELSE: (
+        "\nfor a project not on the index yet, register a pending publisher (pre-filled): $link",
+        "",
+    ),
     Msg.CHECK_PUBLISHER_FIELDS: (
         "Publisher to register on $index for $workflow (job `$job`)",
         "owner: $owner\nrepository: $repository\nworkflow filename: $workflow\n"

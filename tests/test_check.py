@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, GitHub, make_sdist, make_wheel, metadata_text, publisher_for_run
 from demo import build_example
-from fakes.index import LocalIndex, RunClaims
+from fakes.index import Fault, LocalIndex, RunClaims
 
 from publisher.cli import main
 from publisher.messages import Msg
@@ -319,6 +319,59 @@ def test_check_explicit_workflow_and_existing_project(
     assert code == 0
     assert _has(report, "ok", "workflow filename: other.yml")
     assert _has(report, "ok", "Project `example` exists")
+
+
+PROJECT_FORM = (
+    "/manage/project/example/settings/publishing/?provider=github&owner=octo-org"
+    "&repository=example&workflow_filename=release.yml"
+)
+PENDING_FORM = (
+    "/manage/account/publishing/?provider=github&owner=octo-org&repository=example"
+    "&workflow_filename=release.yml"
+)
+
+
+@pytest.mark.parametrize(
+    ("on_index", "links"),
+    [
+        # Warehouse refuses a pending publisher for a project that exists and sends its
+        # owners to the project's publishing settings, which read the same fields.
+        (
+            "yes",
+            [
+                "`example` is on the index already: add a trusted publisher to the project "
+                f"(pre-filled): __INDEX__{PROJECT_FORM}"
+            ],
+        ),
+        ("no", [f"register it (pre-filled): __INDEX__{PENDING_FORM}"]),
+        (
+            "unknown",
+            [
+                "if `example` is on the index (it did not say), add a trusted publisher to "
+                f"the project (pre-filled): __INDEX__{PROJECT_FORM}",
+                "for a project not on the index yet, register a pending publisher "
+                f"(pre-filled): __INDEX__{PENDING_FORM}",
+            ],
+        ),
+    ],
+)
+def test_check_publisher_link_for_a_project_on_the_index_or_not(
+    tmp_path: Path,
+    index: LocalIndex,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    on_index: str,
+    links: list[str],
+) -> None:
+    repo = _repo(tmp_path, _workflow())
+    if on_index == "yes":
+        index.state.add_project("example")
+    elif on_index == "unknown":
+        index.state.faults.append(Fault("/simple/", status=401, times=100))
+    _code, report = _check(repo, index, monkeypatch, capsys)
+    (publisher,) = [t for s, t in _lines(report) if t.startswith("Publisher to register")]
+    shown = publisher.splitlines()[-len(links) :]
+    assert shown == [line.replace("__INDEX__", index.url) for line in links], publisher
 
 
 def test_check_without_workflow(

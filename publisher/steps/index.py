@@ -19,12 +19,9 @@ def check_index(ctx: Context) -> Findings:
     """Ask the index about each project: does it exist (if not, only a pending publisher
     for exactly its name can create it); is each file new, there already (skipped, or
     an error), or in the way. Nothing is minted when a file can never be uploaded."""
-    from publisher.index import project_state
-
     outcome = ctx.outcome
     for project in outcome.projects:
-        state = project_state(ctx.http, ctx.index, project)
-        ctx.states[project] = state
+        state = look_up(ctx, project)
         outcome.on_index.update(state.files)
         yield _project_finding(ctx, project, state)
         yield from _file_findings(ctx, state, [d for d in outcome.dists if d.project == project])
@@ -35,6 +32,16 @@ def check_index(ctx: Context) -> Findings:
         )
     if ctx.done:
         yield Finding("ok", Msg.LOG_NOTHING_TO_UPLOAD)
+
+
+def look_up(ctx: Context, project: str) -> ProjectState:
+    """What the index has of ``project``, asked once a run (``publisher check`` asks
+    first for the workflow lint's link to the publisher form)."""
+    from publisher.index import project_state
+
+    if project not in ctx.states:
+        ctx.states[project] = project_state(ctx.http, ctx.index, project)
+    return ctx.states[project]
 
 
 def _project_finding(ctx: Context, project: str, state: ProjectState) -> Finding:

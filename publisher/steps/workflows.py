@@ -138,6 +138,7 @@ def report_folder(ctx: Context) -> Findings:
 def check_workflows(ctx: Context) -> Findings:
     """Locally: what the workflows that publish will get from GitHub and the index, and
     the publisher fields to register, each finding at its line."""
+    from publisher.steps.index import look_up
     from publisher.workflows import audits
     from publisher.workflows import lint as workflow_lint
     from publisher.workflows.publishing import publisher_fields
@@ -168,6 +169,8 @@ def check_workflows(ctx: Context) -> Findings:
     if named is not None and named.resolve().parent.parts[-2:] != (".github", "workflows"):
         fields = {"path": _from_root(ctx, named), "name": named.name}
         yield Finding("warning", Msg.CHECK_WORKFLOW_OUTSIDE, fields)
+    # The form that adds the publisher depends on whether the project exists.
+    lint.projects = {p: look_up(ctx, p).exists for p in ctx.outcome.projects}
     yield from audits.run(lint)
     # The pre-filled link for a new project: from the first job that publishes to the
     # index checked here, with trusted publishing; none when no job does.

@@ -4,7 +4,7 @@ what the audits (``audits/``) are given to look at (:class:`Lint`)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,12 +21,16 @@ if TYPE_CHECKING:
 @dataclass
 class Lint:
     """What the audits share: the repository, the jobs that publish (or the one
-    ``--job`` names), and the index ``publisher check`` is asked about."""
+    ``--job`` names), the index ``publisher check`` is asked about and what it has of
+    the dists' projects."""
 
     repo: Repository
     reach: Reach
     targets: list[Job]
     index: Index
+    # Whether each project of the dists is on `index` (None: the index did not say);
+    # empty without dists: the link to register the publisher depends on it.
+    projects: dict[str, bool | None] = field(default_factory=dict)
 
     def steps(self, *, trusted: bool | None = None) -> Iterator[Step]:
         """The publishing steps of the targets; ``trusted``: only those that use

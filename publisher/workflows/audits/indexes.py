@@ -14,6 +14,7 @@ from publisher.messages import Msg
 from publisher.workflows.publishing import environment, password, publisher_fields, target
 
 if TYPE_CHECKING:
+    from publisher.index import Index
     from publisher.workflows.lint import Lint
 
 
@@ -40,7 +41,9 @@ def audit(lint: Lint) -> Iterator[Finding]:
     )
     for job, index in lint.publishers():
         fields = publisher_fields(repo, job)
-        link = index.register_publisher_url(fields, None) if repo.owner else ""
+        # What the index checked has of the dists' projects; of another, nothing known.
+        projects = lint.projects if index.read_url == lint.index.read_url else {}
+        link = _links(index, fields, projects) if repo.owner else ""
         yield Finding(
             "ok",
             Msg.CHECK_PUBLISHER_FIELDS,
@@ -52,7 +55,26 @@ def audit(lint: Lint) -> Iterator[Finding]:
                 "repository": repo.name or "(your repository)",
                 "environment": environment(job) or "(none: leave it empty)",
                 "origin": origin,
-                "link": messages.phrase(Msg.CHECK_PUBLISHER_LINK, link=link) if link else "",
+                "link": link,
             },
             job.location(),
         )
+
+
+def _links(index: Index, fields: dict[str, str], projects: dict[str, bool | None]) -> messages.Text:
+    """Where to register the publisher: on the publishing settings of each project that
+    is on the index (Warehouse refuses a pending publisher for an existing project and
+    sends its owners there); the account's pending-publisher form for a new project,
+    or when there are no dists; both when the index did not say."""
+    found = []
+    for project, exists in projects.items():
+        if exists is not False:
+            key = Msg.CHECK_PUBLISHER_LINK_PROJECT if exists else Msg.CHECK_PUBLISHER_LINK_MAYBE
+            link = index.register_publisher_url(fields, project)
+            found.append(messages.phrase(key, project=project, link=link))
+    # No dists; a new project; one the index did not say about.
+    if not projects or not all(projects.values()):
+        pending = index.register_publisher_url(fields, None)
+        key = Msg.CHECK_PUBLISHER_LINK_ELSE if found else Msg.CHECK_PUBLISHER_LINK
+        found.append(messages.phrase(key, link=pending))
+    return messages.lines(found, sep="")
