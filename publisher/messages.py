@@ -240,6 +240,7 @@ class Msg(StrEnum):
     RESULT_UNCONFIRMED = "result-unconfirmed"
     RESULT_REFUSED = "result-refused"
     VERDICT_OK = "verdict-ok"
+    VERDICT_NOTHING = "verdict-nothing"
     VERDICT_FAILED = "verdict-failed"
     VERDICT_CANCELLED = "verdict-cancelled"
     UPLOAD_REDIRECTED = "upload-redirected"
@@ -1737,7 +1738,8 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.CHECK_NO_WORKFLOW: (
         "No workflow uses the action",
         "None of the workflows in $folder$missing has a step that uses this action.\n"
-        "Fix: name one with `--workflow PATH`, or add a publishing job (see README).",
+        "Fix: name one with `--workflow PATH`, or add a publishing job, as in "
+        "https://github.com/trusted-publish-action/trusted-publish-action#use-it-in-a-workflow",
     ),
     Msg.CHECK_NO_REMOTE: (
         "(No GitHub `origin` remote: owner and repository are yours to fill in.)",
@@ -2083,6 +2085,11 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
     Msg.RESULT_UNCONFIRMED: ("may be on the index: its upload got no clear answer", ""),
     Msg.RESULT_REFUSED: ("not uploaded: refused by the checks (see above)", ""),
     Msg.VERDICT_OK: ("a real publish would succeed, as far as can be known", "OK: "),
+    Msg.VERDICT_NOTHING: (
+        "nothing to check that would stop a publish: no workflow step publishes with this "
+        "action, and there are no distributions",
+        "OK: ",
+    ),
     Msg.ENDPOINT_AUDIENCE: ("the audience endpoint", ""),
     Msg.ENDPOINT_OIDC: ("GitHub's OIDC token endpoint", ""),
     Msg.ENDPOINT_MINT: ("the mint-token endpoint", ""),

@@ -336,10 +336,20 @@ _ICONS = {"ok": "✅", "notice": "ℹ️", "warning": "⚠️", "error": "❌"} 
 _COLOURS = {"ok": "\033[32m", "notice": "\033[36m", "warning": "\033[33m", "error": "\033[31m"}
 
 
+# `publisher check`: no workflow (or not the one named) has a step that publishes.
+_NO_PUBLISHING_STEP = (Msg.CHECK_NO_WORKFLOW, Msg.CHECK_WORKFLOW_NO_JOB)
+
+
+def _publishes_nothing(outcome: Outcome) -> bool:
+    """No publishing step and no dists: nothing was checked that a publish would do."""
+    return not outcome.dists and any(f.key in _NO_PUBLISHING_STEP for f in outcome.findings)
+
+
 def _verdict(outcome: Outcome) -> tuple[str, str]:
     """The verdict's prefix and text."""
     if outcome.ok:
-        return messages.render(Msg.VERDICT_OK, {}), messages.phrase(Msg.VERDICT_OK)
+        key = Msg.VERDICT_NOTHING if _publishes_nothing(outcome) else Msg.VERDICT_OK
+        return messages.render(key, {}), messages.phrase(key)
     fields = {"count": len(outcome.errors)}
     # Cut short (a dry run's only failure): the checks not done are not known to pass.
     key = Msg.VERDICT_FAILED if outcome.failure is None else Msg.VERDICT_CANCELLED

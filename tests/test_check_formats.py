@@ -287,3 +287,33 @@ def test_status_words_are_coloured_on_a_terminal_unless_no_color(
     assert "release.yml job `publish` publishes on `pull_request`" in out
     if not coloured:
         assert "warning release.yml job `publish` publishes on `pull_request`" in out
+
+
+NOTHING = (
+    "OK: nothing to check that would stop a publish: no workflow step publishes with this "
+    "action, and there are no distributions"
+)
+
+
+@pytest.mark.parametrize("where", ["empty-folder", "uv-publish"])
+def test_text_verdict_when_nothing_publishes_with_the_action(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No publishing step and no dists: the verdict says what was (not) checked rather
+    than that a publish would succeed, and the fix points at a page one can open."""
+    repo = tmp_path / "repo"
+    if where == "uv-publish":
+        folder = repo / ".github" / "workflows"
+        folder.mkdir(parents=True)
+        job = "  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: uv publish\n"
+        (folder / "release.yml").write_text("on: push\njobs:\n" + job)
+    code, out = _run(repo, monkeypatch, capsys)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert "warning No workflow uses the action" in lines
+    assert (
+        "        Fix: name one with `--workflow PATH`, or add a publishing job, as in "
+        "https://github.com/trusted-publish-action/trusted-publish-action#use-it-in-a-workflow"
+    ) in lines
+    assert lines[-1] == NOTHING
+    assert "a real publish would succeed" not in out
