@@ -361,6 +361,7 @@ class Msg(StrEnum):
     SUMMARY_CLAIM_SUBJECT = "summary-claim-subject"
     SUMMARY_CLAIM_MORE = "summary-claim-more"
     PENDING_MAY_HAVE_EXPIRED = "phrase-pending-may-have-expired"
+    PENDING_FOR_NEW = "phrase-pending-for-new"
     SUMMARY_FIX = "summary-fix"
     SUMMARY_DETAILS = "summary-details"
     LINK_SETTINGS = "phrase-link-settings"
@@ -1105,8 +1106,7 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "${expired}"
         "Fix: compare each row with the publisher's settings:\n"
         "$settings_links\n"
-        "For a project that is not on the index yet, register a pending publisher "
-        "(pre-filled from this token): $pending_link$reusable",
+        "$pending$reusable",
     ),
     Msg.MINT_UNKNOWN_CODE: (
         "The index refused the token exchange",
@@ -1394,6 +1394,11 @@ MESSAGES: dict[Msg, tuple[str, str]] = {
         "The index deletes a pending publisher 30 days after it was registered if no run "
         "used it (pypi/warehouse#19996, 2026): one registered longer ago is gone, and "
         "must be registered again.",
+        "",
+    ),
+    Msg.PENDING_FOR_NEW: (
+        "For a project that is not on the index yet, register a pending publisher "
+        "(pre-filled from this token): $pending_link",
         "",
     ),
     Msg.SUMMARY_FIX: ("Fix", ""),

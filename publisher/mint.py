@@ -187,13 +187,17 @@ def claim_fields(claims: Claims, index: Index, projects: list[str]) -> dict[str,
     links = messages.lines(
         (messages.Text(f"{p}: {url}", url.markdown) for p, url in settings), prefix="  "
     )
+    pending_link = index.register_publisher_url(fields, None)
     return {
+        # Left out by the caller when every project is known to be on the index (the
+        # index refuses a pending publisher for a project that exists).
+        "pending": messages.phrase(Msg.PENDING_FOR_NEW, pending_link=pending_link),
         **claims.shown(),
         "job_workflow_ref": claims.job_workflow_ref or "(missing)",
         "issuer": claims.get("iss") or "(missing)",
         "audience": claims.get("aud") or "(missing)",
         "index": index.read_url,
-        "pending_link": index.register_publisher_url(fields, None),
+        "pending_link": pending_link,
         "settings_links": links or "  (no project)",
         "projects": ", ".join(projects),
     }

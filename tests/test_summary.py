@@ -60,6 +60,11 @@ def _no_publisher(github: GitHub, index: LocalIndex) -> dict[str, object]:
     return {}
 
 
+def _no_publisher_new_project(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    _dists(github)
+    return {}
+
+
 def _pending_for_existing(github: GitHub, index: LocalIndex) -> dict[str, object]:
     _dists(github)
     index.state.add_project("example")
@@ -150,19 +155,37 @@ def _two_projects_no_publisher(github: GitHub, index: LocalIndex) -> dict[str, o
     return {}
 
 
+def _two_new_projects_no_publisher(github: GitHub, index: LocalIndex) -> dict[str, object]:
+    make_wheel(github.dist, "example")
+    make_wheel(github.dist, "other")
+    return {}
+
+
 SETTINGS = "/manage/project/example/settings/publishing/"
 PENDING = "/manage/account/publishing/?provider=github&owner=octo-org&repository=example"
 CASES = {
     "invalid-publisher": Case(
         _no_publisher,
         "No trusted publisher matches this run",
-        (SETTINGS, PENDING + "&workflow_filename=release.yml", HELP),
+        (SETTINGS, HELP),
         claims=True,
     ),
-    "invalid-publisher-two-projects": Case(  # one form, without a project name
+    "invalid-publisher-new-project": Case(
+        _no_publisher_new_project,
+        "No trusted publisher matches this run",
+        (PENDING + "&workflow_filename=release.yml", HELP),
+        claims=True,
+    ),
+    "invalid-publisher-two-projects": Case(
         _two_projects_no_publisher,
         "No trusted publisher matches this run",
-        (SETTINGS, "/manage/project/other/settings/publishing/", PENDING, HELP),
+        (SETTINGS, "/manage/project/other/settings/publishing/", HELP),
+        claims=True,
+    ),
+    "invalid-publisher-two-new-projects": Case(  # one form, without a project name
+        _two_new_projects_no_publisher,
+        "No trusted publisher matches this run",
+        (PENDING, HELP),
         claims=True,
     ),
     "invalid-pending-publisher": Case(
@@ -466,12 +489,25 @@ def test_log_tells_the_summarys_story_in_its_order(github: GitHub, index: LocalI
 
 
 def test_one_pending_publisher_form_for_several_projects(github: GitHub, index: LocalIndex) -> None:
-    """The form takes one project name: for two projects it comes without one, and the
-    settings of each project are linked."""
-    run = github.run(**_two_projects_no_publisher(github, index))  # type: ignore[arg-type]
+    """The form takes one project name: for two new projects it comes without one, and
+    the settings of each project are linked."""
+    run = github.run(**_two_new_projects_no_publisher(github, index))  # type: ignore[arg-type]
     page = run.page
     assert "project_name" not in page.link("register a pending publisher (pre-filled)")
     assert page.link("publishing settings of other").endswith("/project/other/settings/publishing/")
+
+
+def test_no_pending_form_for_projects_on_the_index(github: GitHub, index: LocalIndex) -> None:
+    """No publisher matches, and every project is on the index already: the index
+    refuses a pending publisher for a project that exists ('This project already
+    exists: use the project's publishing settings'), so the fix links each project's
+    settings and offers no pending-publisher form."""
+    run = github.run(**_two_projects_no_publisher(github, index))  # type: ignore[arg-type]
+    page = run.page
+    assert page.link("publishing settings of example").endswith(SETTINGS)
+    assert not any("/manage/account/publishing/" in href for href in page.hrefs())
+    assert "pending publisher" not in page.text
+    assert "/manage/account/publishing/" not in run.log
 
 
 def test_api_token_on_pypi_links_the_prefilled_publisher_form(tmp_path: Path) -> None:

@@ -37,6 +37,9 @@ def mint_token(ctx: Context) -> Findings:
             fields = {"projects": ", ".join(ctx.new_projects), "index": ctx.index.read_url}
             phrase = messages.phrase(Msg.PENDING_MAY_HAVE_EXPIRED, **fields)
             exc.fields["expired"] = messages.Text(phrase + "\n", f"{phrase.markdown}\n")
+        known = [ctx.states.get(p) for p in ctx.outcome.projects]
+        if exc.key is Msg.MINT_INVALID_PUBLISHER and all(s and s.exists for s in known):
+            exc.fields["pending"] = ""  # every project is there: no pending publisher
         raise
     yield from ()
 
