@@ -69,7 +69,7 @@ def _folders(steps: list[Step]) -> dict[str, list[Step]]:
     import posixpath
 
     from publisher.inputs import SPECS
-    from publisher.workflows.publishing import literal
+    from publisher.workflows.model import literal
 
     found: dict[str, list[Step]] = {}
     for step in steps:
@@ -87,7 +87,8 @@ def _settings(ctx: Context, config: Config, steps: list[Step]) -> Config:
     yes/no inputs of the first that publishes to it."""
     from dataclasses import replace
 
-    from publisher.workflows.publishing import flag, password, target
+    from publisher.workflows.model import flag
+    from publisher.workflows.publishing import password, target
 
     known = [i for s in steps if (i := target(s).index) is not None]
     if not ctx.index_given and known and all(i.read_url != config.index.read_url for i in known):

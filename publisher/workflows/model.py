@@ -126,17 +126,11 @@ class Step:
         """Whether the step is this action's dry run, written as a literal
         (``dry-run: true``): it never mints nor uploads, so it publishes nothing. An
         expression may be false at run time, and the anchor has no such input."""
-        from publisher.inputs import parse_bool
-
         found = self.input("dry-run")
-        value = scalar(found[1]) if found else ""
         # `dry_run` is no input of this action: the runner warns and the action publishes.
-        if self.on_anchor or not found or found[0] != "dry-run" or "${{" in value:
+        if self.on_anchor or found is None or found[0] != "dry-run":
             return False
-        try:
-            return parse_bool("dry-run", value)
-        except InputError:
-            return False  # the action stops on the value itself
+        return flag(self, "dry-run", False) is True
 
     def location(self, *key: str) -> Location:
         """Where the step (or one of its keys) is written; its ``uses:`` through a
@@ -250,6 +244,32 @@ class Repository:
             if workflow.file == f".github/workflows/{file_name}":
                 return workflow
         return None
+
+
+def literal(step: Step, name: str) -> str | None:
+    """The step's input ``name`` as the runner passes it (YAML's ``false`` is
+    ``false``), when it is written as a literal; None when absent or an expression."""
+    found = step.input(name)
+    value = scalar(found[1]) if found else ""
+    return None if found is None or "${{" in value else value
+
+
+def flag(step: Step, name: str, default: bool) -> bool | None:
+    """A yes/no input of the step (``attestations``, ``skip-existing``…) as the action
+    it uses reads it (``default`` when absent; ours takes ``false``, ``no``, ``0``,
+    ``off`` for false, the anchor ``false`` alone, any other value being true); None
+    when an expression decides, or a value the action refuses."""
+    from publisher.inputs import parse_bool
+
+    if step.input(name) is None:
+        return default
+    written = literal(step, name)
+    if step.on_anchor and written is not None:
+        return written.lower() != "false"  # twine-upload.sh: `[[ ${INPUT_X,,} != "false" ]]`
+    try:
+        return None if written is None else parse_bool(name, written)
+    except InputError:
+        return None  # the action stops on the value itself
 
 
 def publishes(step: Any, own_action: bool) -> bool:

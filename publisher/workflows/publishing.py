@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from publisher.errors import InputError
-from publisher.workflows.model import Job, Repository, Step, mapping, scalar, text
+from publisher.workflows.model import Job, Repository, Step, flag, literal, mapping, text
 
 if TYPE_CHECKING:
     from publisher.index import Index
@@ -21,35 +21,9 @@ def password(step: Step) -> str:
     return text(found[1]) if found else ""
 
 
-def literal(step: Step, name: str) -> str | None:
-    """The step's input ``name`` as the runner passes it (YAML's ``false`` is
-    ``false``), when it is written as a literal; None when absent or an expression."""
-    found = step.input(name)
-    value = scalar(found[1]) if found else ""
-    return None if found is None or "${{" in value else value
-
-
 def packages_dir(step: Step) -> str:
     """The step's ``packages-dir`` (or ``packages_dir``) when it is a literal."""
     return literal(step, "packages-dir") or ""
-
-
-def flag(step: Step, name: str, default: bool) -> bool | None:
-    """A yes/no input of the step (``attestations``, ``skip-existing``…) as the action
-    it uses reads it (``default`` when absent; ours takes ``false``, ``no``, ``0``,
-    ``off`` for false, the anchor ``false`` alone, any other value being true); None
-    when an expression decides, or a value the action refuses."""
-    from publisher.inputs import parse_bool
-
-    if step.input(name) is None:
-        return default
-    written = literal(step, name)
-    if step.on_anchor and written is not None:
-        return written.lower() != "false"  # twine-upload.sh: `[[ ${INPUT_X,,} != "false" ]]`
-    try:
-        return None if written is None else parse_bool(name, written)
-    except InputError:
-        return None  # the action stops on the value itself
 
 
 @dataclass(frozen=True)
